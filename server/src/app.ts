@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { ApiRoute, Limits } from '@tandem/shared';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import authPlugin from './plugins/auth.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import livekitPlugin from './plugins/livekit.js';
+import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
+import dashboardRoutes from './routes/dashboard/index.js';
+import sessionRoutes from './routes/sessions/index.js';
+
+export const VERSION = '0.1.0';
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  signIn?: Partial<AuthRoutesOptions>;
+}
+
+/** The whole app as a plugin tree, not listening: tests inject into it or listen on port 0. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: Limits.httpBodyBytes,
+    trustProxy: false,
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { database: config.database });
+  await app.register(authPlugin, {
+    secureCookies: config.publicOrigin.startsWith('https://'),
+    allowedOrigins: config.allowedOrigins,
+  });
+  await app.register(livekitPlugin, { livekit: config.livekit });
+
+  app.get(ApiRoute.health, async () => ({ ok: true as const, version: VERSION }));
+  await app.register(authRoutes, { signInMax: 10, signInWindowMs: 60_000, ...options.signIn });
+  await app.register(dashboardRoutes);
+  await app.register(sessionRoutes);
+
+  if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
+    await registerClient(app, config.clientDir);
+  }
+  return app;
+}
+
+/** Serves the built client; unknown non-API GETs get index.html so client routes survive a reload. */
+async function registerClient(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything the server reads from its environment, validated once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  publicOrigin: string;
+  /** Origins allowed to call state-changing endpoints and to open sockets. */
+  allowedOrigins: string[];
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  livekit: {
+    /** Where this server reaches LiveKit's API. */
+    url: string;
+    /** Where browsers reach LiveKit (may differ behind a proxy). */
+    publicUrl: string;
+    apiKey: string;
+    apiSecret: string;
+    tokenTtlSeconds: number;
+    /** Undefined: let LiveKit propose ICE servers. [] on a loopback-only LiveKit. */
+    iceServers: { urls: string | string[]; username?: string; credential?: string }[] | undefined;
+  };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  seedDemo: boolean;
+  /** Directory of the built client to serve, when it exists. */
+  clientDir: string | undefined;
+}
+
+/** A bad environment: the message names each variable and what it expects. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const wsUrl = z
+  .string()
+  .url()
+  .refine((u) => /^(wss?|https?):\/\//.test(u), 'must start with ws://, wss://, http:// or https://');
+
+const iceServers = z.string().transform((raw, ctx) => {
+  if (raw === 'none' || raw === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    const list = z
+      .array(
+        z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }),
+      )
+      .parse(parsed);
+    return list;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be "none" or a JSON array of {"urls": ...} objects' });
+    return z.NEVER;
+  }
+});
+
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
+
+const EnvSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be an integer between 0 and 65535' })
+    .int('must be an integer between 0 and 65535')
+    .min(0)
+    .max(65535)
+    .default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  PUBLIC_ORIGIN: z
+    .string()
+    .url('must be an absolute URL like https://tandem.example.org')
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL (leave it unset for the embedded SQLite)')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  LIVEKIT_URL: wsUrl,
+  LIVEKIT_PUBLIC_URL: wsUrl.optional(),
+  LIVEKIT_API_KEY: z.string().min(1, 'must not be empty'),
+  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  LIVEKIT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900, 'must be at most 900 (15 minutes)').default(600),
+  LIVEKIT_ICE_SERVERS: iceServers.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: bool.default(false),
+  CLIENT_DIR: z.string().optional(),
+});
+
+/** Reads and validates the environment; throws {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const got = env[name];
+      const message = got === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message;
+      return `${name} ${message}${got === undefined ? '' : ` (got ${JSON.stringify(name.includes('SECRET') ? '***' : got)})`}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const publicOrigin = new URL(e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).origin;
+  const extra = (e.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of extra) {
+    if (!URL.canParse(o)) throw new ConfigError([`ALLOWED_ORIGINS must be a comma-separated list of origins (got ${JSON.stringify(o)})`]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicOrigin,
+    allowedOrigins: [publicOrigin, ...extra.map((o) => new URL(o).origin)],
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'sqlite', file: path.resolve(e.DATA_DIR, 'tandem.sqlite') },
+    livekit: {
+      url: e.LIVEKIT_URL,
+      publicUrl: e.LIVEKIT_PUBLIC_URL ?? e.LIVEKIT_URL,
+      apiKey: e.LIVEKIT_API_KEY,
+      apiSecret: e.LIVEKIT_API_SECRET,
+      tokenTtlSeconds: e.LIVEKIT_TOKEN_TTL_SECONDS,
+      iceServers: e.LIVEKIT_ICE_SERVERS,
+    },
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO,
+    clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
+  };
+}

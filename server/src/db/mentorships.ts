@@ -1,0 +1,128 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Mentorship, Session, User, WeeklySlot } from '@tandem/shared';
+import type { Kysely, Selectable } from 'kysely';
+import { nowIso } from '../lib/time.js';
+import type { Database, SessionsTable } from './schema.js';
+
+export function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    id: row.id,
+    mentorshipId: row.mentorship_id,
+    week: row.week,
+    scheduledAt: row.scheduled_at,
+    durationMinutes: row.duration_minutes,
+    status: row.status,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+/** Mentorships with both people's names, joined once. */
+function mentorshipQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('mentorships as m')
+    .innerJoin('users as mentor', 'mentor.id', 'm.mentor_id')
+    .innerJoin('users as student', 'student.id', 'm.student_id')
+    .select([
+      'm.id',
+      'm.title',
+      'm.status',
+      'm.slot_weekday',
+      'm.slot_time',
+      'm.slot_time_zone',
+      'm.slot_duration_minutes',
+      'mentor.id as mentor_id',
+      'mentor.display_name as mentor_name',
+      'student.id as student_id',
+      'student.display_name as student_name',
+    ]);
+}
+
+type MentorshipRow = Awaited<ReturnType<ReturnType<typeof mentorshipQuery>['executeTakeFirstOrThrow']>>;
+
+function toMentorship(row: MentorshipRow): Mentorship {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    mentor: { id: row.mentor_id, displayName: row.mentor_name },
+    student: { id: row.student_id, displayName: row.student_name },
+    slot: { weekday: row.slot_weekday, time: row.slot_time, timeZone: row.slot_time_zone, durationMinutes: row.slot_duration_minutes },
+  };
+}
+
+/** True when the user is the mentor or the student of the mentorship. Admins see all but are not members. */
+export function isMember(m: Mentorship, user: User): boolean {
+  return m.mentor.id === user.id || m.student.id === user.id;
+}
+
+/** The mentorships a user takes part in (all of them for an admin). */
+export async function listMentorshipsOf(db: Kysely<Database>, user: User): Promise<Mentorship[]> {
+  let q = mentorshipQuery(db);
+  if (user.role !== 'admin') q = q.where((eb) => eb.or([eb('m.mentor_id', '=', user.id), eb('m.student_id', '=', user.id)]));
+  const rows = await q.orderBy('m.created_at').execute();
+  return rows.map(toMentorship);
+}
+
+export async function getMentorship(db: Kysely<Database>, id: string): Promise<Mentorship | undefined> {
+  const row = await mentorshipQuery(db).where('m.id', '=', id).executeTakeFirst();
+  return row && toMentorship(row);
+}
+
+export async function insertMentorship(
+  db: Kysely<Database>,
+  input: { mentorId: string; studentId: string; title: string; slot: WeeklySlot },
+): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('mentorships')
+    .values({
+      id,
+      mentor_id: input.mentorId,
+      student_id: input.studentId,
+      title: input.title,
+      slot_weekday: input.slot.weekday,
+      slot_time: input.slot.time,
+      slot_time_zone: input.slot.timeZone,
+      slot_duration_minutes: input.slot.durationMinutes,
+      status: 'active',
+      created_at: nowIso(),
+    })
+    .execute();
+  return id;
+}
+
+export async function insertSession(
+  db: Kysely<Database>,
+  input: { mentorshipId: string; scheduledAt: string; durationMinutes: number },
+): Promise<Session> {
+  const last = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.max('week').as('week'))
+    .where('mentorship_id', '=', input.mentorshipId)
+    .executeTakeFirst();
+  const row = {
+    id: randomUUID(),
+    mentorship_id: input.mentorshipId,
+    week: Number(last?.week ?? 0) + 1,
+    scheduled_at: input.scheduledAt,
+    duration_minutes: input.durationMinutes,
+    status: 'scheduled' as const,
+    // Unguessable: a room name is not a secret, but there is no reason to make it predictable.
+    room_name: `tandem-${randomBytes(9).toString('base64url')}`,
+    started_at: null,
+    ended_at: null,
+    created_at: nowIso(),
+  };
+  await db.insertInto('sessions').values(row).execute();
+  return toSession(row);
+}
+
+export function getSessionRow(db: Kysely<Database>, id: string) {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listSessions(db: Kysely<Database>, mentorshipId: string): Promise<Session[]> {
+  const rows = await db.selectFrom('sessions').selectAll().where('mentorship_id', '=', mentorshipId).orderBy('week', 'desc').execute();
+  return rows.map(toSession);
+}

@@ -1,0 +1,55 @@
+import type { Generated } from 'kysely';
+
+/** Rows as stored. Instants are ISO 8601 strings so SQLite and PostgreSQL agree. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  role: 'mentor' | 'student' | 'admin';
+  locale: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface AuthSessionsTable {
+  /** sha256 of the cookie's token: a stolen database does not yield live cookies. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface MentorshipsTable {
+  id: string;
+  mentor_id: string;
+  student_id: string;
+  title: string;
+  slot_weekday: number;
+  slot_time: string;
+  slot_time_zone: string;
+  slot_duration_minutes: number;
+  status: 'active' | 'paused' | 'ended';
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  mentorship_id: string;
+  week: number;
+  scheduled_at: string;
+  duration_minutes: number;
+  status: 'scheduled' | 'live' | 'ended' | 'cancelled' | 'no_show';
+  room_name: string;
+  started_at: string | null;
+  ended_at: string | null;
+  created_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  mentorships: MentorshipsTable;
+  sessions: SessionsTable;
+  /** Kysely's own bookkeeping is not typed here. */
+  _placeholder?: { id: Generated<number> };
+}

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import { ErrorCode, type User } from '@tandem/shared';
+import type { FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { toUser } from '../db/users.js';
+import { AppError, unauthenticated } from '../lib/errors.js';
+import { isoIn, nowIso } from '../lib/time.js';
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'tandem_session';
+const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user, or null. Set before any route handler runs. */
+    user: User | null;
+  }
+  interface FastifyInstance {
+    auth: {
+      /** Starts a server-side session and sets its cookie. */
+      signIn(reply: FastifyReply, userId: string): Promise<void>;
+      /** Ends the request's session and clears its cookie. */
+      signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+      /** The user behind a raw cookie token (also used by the socket handshake). */
+      userForToken(token: string | undefined): Promise<User | null>;
+      /** A preHandler hook that answers 401 when nobody is signed in. */
+      requireUser(request: FastifyRequest): Promise<void>;
+    };
+  }
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export interface AuthOptions {
+  /** Secure cookies when the public origin is https. */
+  secureCookies: boolean;
+  allowedOrigins: string[];
+}
+
+/**
+ * Cookie sessions: an opaque random token in an httpOnly, SameSite=Lax cookie;
+ * only its hash is stored. State-changing requests from a foreign Origin are
+ * refused as a second line against CSRF.
+ */
+export default fp<AuthOptions>(
+  async (app, opts) => {
+    await app.register(cookie);
+
+    async function userForToken(token: string | undefined): Promise<User | null> {
+      if (!token || token.length > 200) return null;
+      const row = await app.db
+        .selectFrom('auth_sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .selectAll('u')
+        .where('s.id', '=', hashToken(token))
+        .where('s.expires_at', '>', nowIso())
+        .executeTakeFirst();
+      return row ? toUser(row) : null;
+    }
+
+    app.decorateRequest('user', null);
+    app.addHook('onRequest', async (request) => {
+      const origin = request.headers.origin;
+      if (origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !opts.allowedOrigins.includes(origin)) {
+        throw new AppError(403, ErrorCode.BadOrigin, `Requests from ${origin} are not allowed.`);
+      }
+      request.user = await userForToken(request.cookies[SESSION_COOKIE]);
+    });
+
+    app.decorate('auth', {
+      userForToken,
+      async signIn(reply, userId) {
+        const token = randomBytes(32).toString('base64url');
+        await app.db
+          .insertInto('auth_sessions')
+          .values({ id: hashToken(token), user_id: userId, created_at: nowIso(), expires_at: isoIn(SESSION_TTL_MS) })
+          .execute();
+        reply.setCookie(SESSION_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: opts.secureCookies,
+          maxAge: SESSION_TTL_MS / 1000,
+        });
+      },
+      async signOut(request, reply) {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await app.db.deleteFrom('auth_sessions').where('id', '=', hashToken(token)).execute();
+        reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
+      },
+      async requireUser(request) {
+        if (!request.user) throw unauthenticated();
+      },
+    });
+  },
+  { name: 'auth', dependencies: ['db'] },
+);

@@ -1,0 +1,53 @@
+import rateLimit from '@fastify/rate-limit';
+import { ApiRoute, ErrorCode, type MeResponse, SignInBodySchema } from '@tandem/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import { findUserByEmail, toUser } from '../../db/users.js';
+import { AppError } from '../../lib/errors.js';
+import { dummyHash, verifyPassword } from '../../lib/password.js';
+
+export interface AuthRoutesOptions {
+  /** Sign-in attempts allowed per client address and window. */
+  signInMax: number;
+  signInWindowMs: number;
+}
+
+const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
+  await app.register(rateLimit, { global: false });
+
+  app.post(
+    ApiRoute.signIn,
+    {
+      config: {
+        rateLimit: {
+          max: opts.signInMax,
+          timeWindow: opts.signInWindowMs,
+          errorResponseBuilder: (_req, ctx) => ({
+            statusCode: 429,
+            message: `Too many sign-in attempts. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`,
+          }),
+        },
+      },
+    },
+    async (request, reply): Promise<MeResponse> => {
+      const body = SignInBodySchema.parse(request.body);
+      const row = await findUserByEmail(app.db, body.email);
+      // Verify against a dummy hash for unknown emails so timing does not reveal who has an account.
+      const valid = await verifyPassword(body.password, row?.password_hash ?? (await dummyHash()));
+      if (!row || !valid) throw new AppError(401, ErrorCode.InvalidCredentials, 'Wrong email or password.');
+      await app.auth.signIn(reply, row.id);
+      return { user: toUser(row) };
+    },
+  );
+
+  app.post(ApiRoute.signOut, async (request, reply) => {
+    await app.auth.signOut(request, reply);
+    return reply.status(204).send();
+  });
+
+  app.get(ApiRoute.me, { preHandler: app.auth.requireUser }, async (request): Promise<MeResponse> => {
+    if (!request.user) throw new Error('unreachable: requireUser ran');
+    return { user: request.user };
+  });
+};
+
+export default authRoutes;

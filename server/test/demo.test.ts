@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoAccounts, seedDemo } from '../src/db/demo.js';
+import { buildTestApp, closeTestApps, signIn } from './helpers.js';
+
+afterEach(closeTestApps);
+
+describe('demo data', () => {
+  it('creates the demo pair with a session now, and a second run keeps it', async () => {
+    const app = await buildTestApp();
+    const first = await seedDemo(app.db);
+    const second = await seedDemo(app.db);
+    expect(second.sessionId).toBe(first.sessionId);
+    expect(await app.db.selectFrom('users').select('id').execute()).toHaveLength(demoAccounts.length);
+    expect(await app.db.selectFrom('mentorships').select('id').execute()).toHaveLength(2);
+
+    const mentor = demoAccounts.find((a) => a.key === 'mentor');
+    const outsider = demoAccounts.find((a) => a.key === 'outsider');
+    if (!mentor || !outsider) throw new Error('demo accounts changed');
+    const mine = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${first.sessionId}/token`,
+      headers: { cookie: await signIn(app, mentor) },
+    });
+    expect(mine.statusCode).toBe(200);
+    const theirs = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${first.sessionId}/token`,
+      headers: { cookie: await signIn(app, outsider) },
+    });
+    expect(theirs.statusCode).toBe(403);
+  });
+});

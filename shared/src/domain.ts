@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** Limits shared by both ends so the client can say "too long" before the server does. */
+export const Limits = {
+  emailMax: 254,
+  passwordMin: 8,
+  passwordMax: 256,
+  displayNameMax: 80,
+  titleMax: 120,
+  /** Largest JSON body the REST API accepts, in bytes. */
+  httpBodyBytes: 64 * 1024,
+} as const;
+
+/** What a person does in the programme. */
+export const RoleSchema = z.enum(['mentor', 'student', 'admin']);
+/** One of mentor, student, admin. */
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Identifiers are opaque strings (UUIDs today). */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
+
+/** A signed-in person as the API returns them: never with a password hash. */
+export const UserSchema = z.object({
+  id: IdSchema,
+  email: z.string().email().max(Limits.emailMax),
+  displayName: z.string().min(1).max(Limits.displayNameMax),
+  role: RoleSchema,
+  locale: z.string().min(2).max(35),
+});
+/** A signed-in person. */
+export type User = z.infer<typeof UserSchema>;
+
+/** Someone else in a mentorship, as shown to the other side. */
+export const PersonSchema = z.object({
+  id: IdSchema,
+  displayName: z.string(),
+});
+/** A participant's public face. */
+export type Person = z.infer<typeof PersonSchema>;
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** When a mentorship meets each week, in the mentor's local time. */
+export const WeeklySlotSchema = z.object({
+  /** ISO weekday: 1 = Monday ... 7 = Sunday. */
+  weekday: z.number().int().min(1).max(7),
+  /** Local wall-clock time, "HH:MM" (24 h). */
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
+  /** IANA time zone, e.g. "Europe/Berlin". */
+  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone'),
+  durationMinutes: z.number().int().min(15).max(240),
+});
+/** A weekly slot. */
+export type WeeklySlot = z.infer<typeof WeeklySlotSchema>;
+
+/** The lifecycle of a mentorship. */
+export const MentorshipStatusSchema = z.enum(['active', 'paused', 'ended']);
+
+/** One mentor and one student following a learning path together. */
+export const MentorshipSchema = z.object({
+  id: IdSchema,
+  title: z.string().min(1).max(Limits.titleMax),
+  mentor: PersonSchema,
+  student: PersonSchema,
+  slot: WeeklySlotSchema,
+  status: MentorshipStatusSchema,
+});
+/** A mentorship. */
+export type Mentorship = z.infer<typeof MentorshipSchema>;
+
+/** scheduled -> live -> ended, or cancelled / no_show. */
+export const SessionStatusSchema = z.enum(['scheduled', 'live', 'ended', 'cancelled', 'no_show']);
+/** The state of one weekly meeting. */
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+/** Statuses after which a session is read-only. */
+export const closedSessionStatuses: readonly SessionStatus[] = ['ended', 'cancelled', 'no_show'];
+
+/** One weekly meeting of a mentorship. */
+export const SessionSchema = z.object({
+  id: IdSchema,
+  mentorshipId: IdSchema,
+  /** 1 for the first week, then 2, 3, ... */
+  week: z.number().int().min(1),
+  /** ISO 8601 instant. */
+  scheduledAt: z.string().datetime({ offset: true }),
+  durationMinutes: z.number().int().min(1),
+  status: SessionStatusSchema,
+  startedAt: z.string().datetime({ offset: true }).nullable(),
+  endedAt: z.string().datetime({ offset: true }).nullable(),
+});
+/** A session. */
+export type Session = z.infer<typeof SessionSchema>;

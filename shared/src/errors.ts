@@ -1,0 +1,29 @@
+/**
+ * Error codes every API answer and socket ack may carry. Clients branch on the
+ * code, never on the message, which is for people.
+ */
+export const ErrorCode = {
+  /** The body, params or query did not match the shared schema. */
+  ValidationFailed: 'VALIDATION_FAILED',
+  /** No valid session cookie. */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** Signed in, but this user may not do this. */
+  Forbidden: 'FORBIDDEN',
+  /** Does not exist, or the caller may not know it exists. */
+  NotFound: 'NOT_FOUND',
+  /** Wrong email or password. */
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** Too many attempts; try again later. */
+  RateLimited: 'RATE_LIMITED',
+  /** The session has ended or was cancelled: it is read-only. */
+  SessionClosed: 'SESSION_CLOSED',
+  /** The request came from an origin that is not allowed. */
+  BadOrigin: 'BAD_ORIGIN',
+  /** The body is larger than the server accepts. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** Something went wrong on the server; details are in its log. */
+  Internal: 'INTERNAL',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { IdSchema, Limits, MentorshipSchema, SessionSchema, UserSchema } from './domain.js';
+
+/** Every REST route in one place: the server registers these, the client fills them with {@link apiPath}. */
+export const ApiRoute = {
+  health: '/api/health',
+  signIn: '/api/auth/sign-in',
+  signOut: '/api/auth/sign-out',
+  me: '/api/auth/me',
+  dashboard: '/api/dashboard',
+  session: '/api/sessions/:id',
+  sessionToken: '/api/sessions/:id/token',
+} as const;
+
+/** Fills a route's `:name` parameters, URL-encoded. Throws on a missing parameter. */
+export function apiPath(route: string, params: Record<string, string> = {}): string {
+  return route.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing route parameter ${name} for ${route}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** POST /api/auth/sign-in */
+export const SignInBodySchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email('enter a valid email address').max(Limits.emailMax),
+    password: z.string().min(1, 'enter your password').max(Limits.passwordMax),
+  })
+  .strict();
+/** Sign-in form. */
+export type SignInBody = z.infer<typeof SignInBodySchema>;
+
+/** Answer of sign-in and of GET /api/auth/me. */
+export const MeResponseSchema = z.object({ user: UserSchema });
+/** The current user. */
+export type MeResponse = z.infer<typeof MeResponseSchema>;
+
+/** Route params naming a session. */
+export const SessionParamsSchema = z.object({ id: IdSchema }).strict();
+
+/** A mentorship as one participant sees it on the dashboard. */
+export const DashboardMentorshipSchema = z.object({
+  mentorship: MentorshipSchema,
+  /** The next session that is not over yet, if any. */
+  nextSession: SessionSchema.nullable(),
+  /** Ended, cancelled and no-show sessions, newest first. */
+  pastSessions: z.array(SessionSchema),
+});
+/** One card of the dashboard. */
+export type DashboardMentorship = z.infer<typeof DashboardMentorshipSchema>;
+
+/** GET /api/dashboard */
+export const DashboardResponseSchema = z.object({
+  mentorships: z.array(DashboardMentorshipSchema),
+});
+/** The dashboard. */
+export type DashboardResponse = z.infer<typeof DashboardResponseSchema>;
+
+/** GET /api/sessions/:id */
+export const SessionDetailResponseSchema = z.object({
+  session: SessionSchema,
+  mentorship: MentorshipSchema,
+});
+/** One session with its mentorship. */
+export type SessionDetailResponse = z.infer<typeof SessionDetailResponseSchema>;
+
+/** An ICE server the browser should use for WebRTC. */
+export const IceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+/** POST /api/sessions/:id/token: a short-lived LiveKit access token. */
+export const SessionTokenResponseSchema = z.object({
+  /** The LiveKit signalling URL the browser connects to. */
+  url: z.string().url(),
+  token: z.string().min(1),
+  roomName: z.string().min(1),
+  identity: IdSchema,
+  /** ISO instant after which the token can no longer be used to join. */
+  expiresAt: z.string().datetime({ offset: true }),
+  /**
+   * When set, the browser uses exactly these ICE servers instead of the ones
+   * LiveKit proposes (an empty list on a loopback-only LiveKit).
+   */
+  iceServers: z.array(IceServerSchema).optional(),
+});
+/** A LiveKit token answer. */
+export type SessionTokenResponse = z.infer<typeof SessionTokenResponseSchema>;
+
+/** GET /api/health */
+export const HealthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
