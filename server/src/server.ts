@@ -1,6 +1,7 @@
+import { demoAccounts } from '@tandem/shared';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { demoAccounts, seedDemo } from './db/demo.js';
+import { seedDemo } from './db/demo.js';
 
 // Process concerns only: configuration, listen, demo data, graceful close.
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
+import { demoAccount, demoAccounts } from '@tandem/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoAccounts, seedDemo } from '../src/db/demo.js';
+import { seedDemo } from '../src/db/demo.js';
 import { buildTestApp, closeTestApps, signIn } from './helpers.js';
 
 afterEach(closeTestApps);
@@ -13,9 +14,8 @@ describe('demo data', () => {
     expect(await app.db.selectFrom('users').select('id').execute()).toHaveLength(demoAccounts.length);
     expect(await app.db.selectFrom('mentorships').select('id').execute()).toHaveLength(2);
 
-    const mentor = demoAccounts.find((a) => a.key === 'mentor');
-    const outsider = demoAccounts.find((a) => a.key === 'outsider');
-    if (!mentor || !outsider) throw new Error('demo accounts changed');
+    const mentor = demoAccount('mentor');
+    const outsider = demoAccount('outsider');
     const mine = await app.inject({
       method: 'POST',
       url: `/api/sessions/${first.sessionId}/token`,

@@ -1,3 +1,4 @@
+export * from './demo.js';
 export * from './domain.js';
 export * from './errors.js';
 export * from './http.js';

@@ -1,18 +1,9 @@
+import { type DemoKey, demoAccounts } from '@tandem/shared';
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../lib/password.js';
 import { insertMentorship, insertSession } from './mentorships.js';
 import type { Database } from './schema.js';
 import { findUserByEmail, insertUser } from './users.js';
-
-/** The demo sign-ins that `npm start` creates and prints. */
-export const demoAccounts = [
-  { key: 'mentor', email: 'mentor@tandem.test', password: 'mentor-demo-1', displayName: 'Maya Mentor', role: 'mentor' },
-  { key: 'student', email: 'student@tandem.test', password: 'student-demo-1', displayName: 'Sam Student', role: 'student' },
-  { key: 'outsider', email: 'outsider@tandem.test', password: 'outsider-demo-1', displayName: 'Olli Outsider', role: 'mentor' },
-  { key: 'otherStudent', email: 'riley@tandem.test', password: 'riley-demo-1', displayName: 'Riley Student', role: 'student' },
-] as const;
-
-type DemoKey = (typeof demoAccounts)[number]['key'];
 
 function localSlot(now: Date, timeZone: string) {
   const parts = new Intl.DateTimeFormat('en-GB', {

@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { SignInPage } from '../features/auth/SignInPage';
+import { SessionPage } from '../features/call/SessionPage';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { useAppStore } from '../store';
+import { Header } from './Header';
+import { matchRoute, navigate, pagePath, usePathname } from './router';
+
+export function App() {
+  const pathname = usePathname();
+  const route = matchRoute(pathname);
+  const authStatus = useAppStore((s) => s.authStatus);
+  const loadMe = useAppStore((s) => s.loadMe);
+
+  useEffect(() => {
+    void loadMe();
+  }, [loadMe]);
+
+  useEffect(() => {
+    if (authStatus === 'signedOut' && route.page !== 'signIn') {
+      navigate(`${pagePath.signIn}?next=${encodeURIComponent(pathname)}`, { replace: true });
+    }
+  }, [authStatus, route.page, pathname]);
+
+  if (authStatus === 'unknown') {
+    return (
+      <main className="center-page" aria-busy="true">
+        <p className="muted">Loading Tandem…</p>
+      </main>
+    );
+  }
+  if (route.page === 'signIn') return <SignInPage />;
+  if (authStatus !== 'signedIn') return null;
+  if (route.page === 'session') return <SessionPage sessionId={route.sessionId} />;
+  return (
+    <>
+      <Header />
+      {route.page === 'dashboard' ? (
+        <DashboardPage />
+      ) : (
+        <main className="page">
+          <h1>Page not found</h1>
+          <a href={pagePath.dashboard}>Back to your dashboard</a>
+        </main>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+import { useSyncExternalStore } from 'react';
+
+// A tiny history router: three pages do not need a routing library.
+const listeners = new Set<() => void>();
+const notify = () => {
+  for (const l of listeners) l();
+};
+window.addEventListener('popstate', notify);
+
+/** Navigates within the app without a reload. */
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  notify();
+}
+
+/** The current pathname, re-rendering on navigation. */
+export function usePathname(): string {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => window.location.pathname,
+  );
+}
+
+export type Route = { page: 'signIn' } | { page: 'dashboard' } | { page: 'session'; sessionId: string } | { page: 'notFound' };
+
+/** Maps a pathname to a page. */
+export function matchRoute(pathname: string): Route {
+  if (pathname === '/sign-in') return { page: 'signIn' };
+  if (pathname === '/' || pathname === '') return { page: 'dashboard' };
+  const session = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
+  if (session?.[1]) return { page: 'session', sessionId: decodeURIComponent(session[1]) };
+  return { page: 'notFound' };
+}
+
+/** Paths of the app's pages, written once. */
+export const pagePath = {
+  signIn: '/sign-in',
+  dashboard: '/',
+  session: (id: string) => `/sessions/${encodeURIComponent(id)}`,
+};

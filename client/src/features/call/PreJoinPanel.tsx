@@ -1,0 +1,96 @@
+import { type LocalUserChoices, MediaDeviceMenu, usePersistentUserChoices, usePreviewTracks } from '@livekit/components-react';
+import { type LocalAudioTrack, type LocalVideoTrack, Track } from 'livekit-client';
+import { useEffect, useMemo, useRef, useState } from 'react';
+
+export interface PreJoinPanelProps {
+  displayName: string;
+  joining: boolean;
+  error: string | null;
+  onJoin(choices: LocalUserChoices): void;
+}
+
+/**
+ * Camera and microphone preview before joining. Choices (devices, on/off) are
+ * remembered in this browser by LiveKit's persistent user choices.
+ */
+export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPanelProps) {
+  const { userChoices, saveAudioInputEnabled, saveVideoInputEnabled, saveAudioInputDeviceId, saveVideoInputDeviceId } =
+    usePersistentUserChoices({
+      defaults: { videoEnabled: true, audioEnabled: true },
+    });
+  const [deviceError, setDeviceError] = useState<string | null>(null);
+  const { videoEnabled, audioEnabled, videoDeviceId, audioDeviceId } = userChoices;
+
+  const tracks = usePreviewTracks(
+    {
+      audio: audioEnabled ? { deviceId: audioDeviceId || undefined } : false,
+      video: videoEnabled ? { deviceId: videoDeviceId || undefined } : false,
+    },
+    (e) => setDeviceError(`Your camera or microphone is not available: ${e.message}`),
+  );
+  const videoTrack = useMemo(() => tracks?.find((t) => t.kind === Track.Kind.Video) as LocalVideoTrack | undefined, [tracks]);
+  const audioTrack = useMemo(() => tracks?.find((t) => t.kind === Track.Kind.Audio) as LocalAudioTrack | undefined, [tracks]);
+
+  const videoEl = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const el = videoEl.current;
+    if (!el || !videoTrack) return;
+    videoTrack.attach(el);
+    return () => {
+      videoTrack.detach(el);
+    };
+  }, [videoTrack]);
+
+  return (
+    <div className="prejoin">
+      <div className="prejoin-preview" data-lk-theme="default">
+        {videoTrack && videoEnabled ? (
+          <video ref={videoEl} muted playsInline aria-label="Your camera preview" />
+        ) : (
+          <div className="prejoin-placeholder">{videoEnabled ? 'Starting camera…' : 'Camera is off'}</div>
+        )}
+      </div>
+      <div className="prejoin-controls" data-lk-theme="default">
+        <div className="lk-button-group">
+          <button type="button" className="lk-button" aria-pressed={audioEnabled} onClick={() => saveAudioInputEnabled(!audioEnabled)}>
+            {audioEnabled ? 'Microphone on' : 'Microphone off'}
+          </button>
+          <div className="lk-button-group-menu">
+            <MediaDeviceMenu
+              aria-label="Choose microphone"
+              kind="audioinput"
+              initialSelection={audioDeviceId}
+              tracks={{ audioinput: audioTrack }}
+              onActiveDeviceChange={(_k, id) => saveAudioInputDeviceId(id)}
+            />
+          </div>
+        </div>
+        <div className="lk-button-group">
+          <button type="button" className="lk-button" aria-pressed={videoEnabled} onClick={() => saveVideoInputEnabled(!videoEnabled)}>
+            {videoEnabled ? 'Camera on' : 'Camera off'}
+          </button>
+          <div className="lk-button-group-menu">
+            <MediaDeviceMenu
+              aria-label="Choose camera"
+              kind="videoinput"
+              initialSelection={videoDeviceId}
+              tracks={{ videoinput: videoTrack }}
+              onActiveDeviceChange={(_k, id) => saveVideoInputDeviceId(id)}
+            />
+          </div>
+        </div>
+      </div>
+      <p className="muted">
+        You join as <strong>{displayName}</strong>.
+      </p>
+      {(deviceError ?? error) && (
+        <p className="error" role="alert">
+          {error ?? deviceError}
+        </p>
+      )}
+      <button type="button" className="btn btn-primary btn-large" disabled={joining} onClick={() => onJoin(userChoices)}>
+        {joining ? 'Joining…' : 'Join session'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import { LiveKitRoom, type LocalUserChoices } from '@livekit/components-react';
+import { ErrorCode, type SessionDetailResponse, type SessionTokenResponse } from '@tandem/shared';
+import { useEffect, useMemo, useState } from 'react';
+import { navigate, pagePath } from '../../app/router';
+import { api } from '../../lib/api';
+import { formatWhen } from '../../lib/format';
+import { useAppStore } from '../../store';
+import { CallView } from './CallView';
+import { PreJoinPanel } from './PreJoinPanel';
+
+type Stage =
+  | { stage: 'loading' }
+  | { stage: 'unavailable'; message: string }
+  | { stage: 'prejoin'; detail: SessionDetailResponse }
+  | { stage: 'call'; detail: SessionDetailResponse; token: SessionTokenResponse; choices: LocalUserChoices }
+  | { stage: 'left'; detail: SessionDetailResponse; reason: string };
+
+/** Marks the join click so the time to the first remote frame can be measured. */
+export const JOIN_MARK = 'tandem:join-click';
+
+export function SessionPage({ sessionId }: { sessionId: string }) {
+  const user = useAppStore((s) => s.user);
+  const [stage, setStage] = useState<Stage>({ stage: 'loading' });
+  const [joining, setJoining] = useState(false);
+  const [joinError, setJoinError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void api.session(sessionId).then((res) => {
+      if (!live) return;
+      if (res.ok) setStage({ stage: 'prejoin', detail: res.data });
+      else
+        setStage({
+          stage: 'unavailable',
+          message:
+            res.error.code === ErrorCode.NotFound
+              ? 'You can’t join this session: it doesn’t exist, or it belongs to a mentorship you are not part of.'
+              : res.error.message,
+        });
+    });
+    return () => {
+      live = false;
+    };
+  }, [sessionId]);
+
+  async function join(detail: SessionDetailResponse, choices: LocalUserChoices) {
+    performance.mark(JOIN_MARK);
+    setJoining(true);
+    setJoinError(null);
+    const res = await api.sessionToken(sessionId);
+    setJoining(false);
+    if (!res.ok) {
+      setJoinError(res.error.message);
+      return;
+    }
+    setStage({ stage: 'call', detail, token: res.data, choices });
+  }
+
+  const back = (
+    <a
+      className="btn btn-quiet"
+      href={pagePath.dashboard}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(pagePath.dashboard);
+      }}
+    >
+      ← Dashboard
+    </a>
+  );
+
+  if (stage.stage === 'loading') {
+    return (
+      <main className="center-page" aria-busy="true">
+        <p className="muted">Loading the session…</p>
+      </main>
+    );
+  }
+  if (stage.stage === 'unavailable') {
+    return (
+      <main className="center-page">
+        <div className="card">
+          <h1>Can’t open this session</h1>
+          <p className="error" role="alert">
+            {stage.message}
+          </p>
+          {back}
+        </div>
+      </main>
+    );
+  }
+
+  const { mentorship, session } = stage.detail;
+  const other = user?.id === mentorship.mentor.id ? mentorship.student : mentorship.mentor;
+  const title = (
+    <div className="session-title">
+      {back}
+      <div>
+        <h1>{mentorship.title}</h1>
+        <p className="muted">
+          Week {session.week} with {other.displayName} · {formatWhen(session.scheduledAt)}
+        </p>
+      </div>
+    </div>
+  );
+
+  if (stage.stage === 'prejoin') {
+    const detail = stage.detail;
+    return (
+      <main className="page page-narrow">
+        {title}
+        <PreJoinPanel displayName={user?.displayName ?? ''} joining={joining} error={joinError} onJoin={(c) => void join(detail, c)} />
+      </main>
+    );
+  }
+  if (stage.stage === 'left') {
+    const detail = stage.detail;
+    return (
+      <main className="page page-narrow">
+        {title}
+        <div className="card">
+          <p role="status">{stage.reason}</p>
+          <button type="button" className="btn btn-primary" onClick={() => setStage({ stage: 'prejoin', detail })}>
+            Rejoin
+          </button>
+        </div>
+      </main>
+    );
+  }
+  return (
+    <InCall
+      title={title}
+      otherName={other.displayName}
+      stage={stage}
+      onLeft={(reason) => setStage({ stage: 'left', detail: stage.detail, reason })}
+    />
+  );
+}
+
+function InCall({
+  title,
+  otherName,
+  stage,
+  onLeft,
+}: {
+  title: React.ReactNode;
+  otherName: string;
+  stage: Extract<Stage, { stage: 'call' }>;
+  onLeft(reason: string): void;
+}) {
+  const { token, choices } = stage;
+  const options = useMemo(
+    () => ({
+      adaptiveStream: true,
+      dynacast: true,
+      videoCaptureDefaults: { deviceId: choices.videoDeviceId || undefined },
+      audioCaptureDefaults: { deviceId: choices.audioDeviceId || undefined },
+    }),
+    [choices.videoDeviceId, choices.audioDeviceId],
+  );
+  const connectOptions = useMemo(() => (token.iceServers ? { rtcConfig: { iceServers: token.iceServers } } : {}), [token.iceServers]);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <main className="page page-call">
+      {title}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <LiveKitRoom
+        data-lk-theme="default"
+        className="call-room"
+        serverUrl={token.url}
+        token={token.token}
+        connect
+        audio={choices.audioEnabled}
+        video={choices.videoEnabled}
+        options={options}
+        connectOptions={connectOptions}
+        onError={(e) => setError(`Call problem: ${e.message}`)}
+        onMediaDeviceFailure={() => setError('Your camera or microphone could not be started. Check the browser’s permissions.')}
+        onDisconnected={() => onLeft('You left the call.')}
+      >
+        <CallView otherName={otherName} />
+      </LiveKitRoom>
+    </main>
+  );
+}

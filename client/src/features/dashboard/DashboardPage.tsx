@@ -1,0 +1,91 @@
+import type { DashboardResponse, Session } from '@tandem/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { navigate, pagePath } from '../../app/router';
+import { api } from '../../lib/api';
+import { formatSlot, formatWhen } from '../../lib/format';
+import { useAppStore } from '../../store';
+
+type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: DashboardResponse };
+
+export function DashboardPage() {
+  const user = useAppStore((s) => s.user);
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const reload = useCallback(() => {
+    setLoad({ state: 'loading' });
+    void api
+      .dashboard()
+      .then((res) => setLoad(res.ok ? { state: 'ready', data: res.data } : { state: 'error', message: res.error.message }));
+  }, []);
+  useEffect(reload, [reload]);
+
+  return (
+    <main className="page">
+      <h1>Hello, {user?.displayName.split(' ')[0]}</h1>
+      {load.state === 'loading' && (
+        <p className="muted" aria-busy="true">
+          Loading your mentorships…
+        </p>
+      )}
+      {load.state === 'error' && (
+        <div className="error" role="alert">
+          {load.message}{' '}
+          <button type="button" className="btn btn-quiet" onClick={reload}>
+            Try again
+          </button>
+        </div>
+      )}
+      {load.state === 'ready' && load.data.mentorships.length === 0 && <p className="muted">You are not part of a mentorship yet.</p>}
+      {load.state === 'ready' &&
+        load.data.mentorships.map(({ mentorship, nextSession, pastSessions }) => {
+          const other = user?.id === mentorship.mentor.id ? mentorship.student : mentorship.mentor;
+          const otherRole = user?.id === mentorship.mentor.id ? 'student' : 'mentor';
+          return (
+            <section key={mentorship.id} className="card mentorship" aria-labelledby={`m-${mentorship.id}`}>
+              <h2 id={`m-${mentorship.id}`}>{mentorship.title}</h2>
+              <p className="muted">
+                With {other.displayName} ({otherRole}) · {formatSlot(mentorship.slot)}
+              </p>
+              <NextSession session={nextSession} />
+              <h3>Past sessions</h3>
+              {pastSessions.length === 0 ? (
+                <p className="muted">No past sessions yet. They appear here once a session ends.</p>
+              ) : (
+                <ul className="past-sessions">
+                  {pastSessions.map((s) => (
+                    <li key={s.id}>
+                      Week {s.week} · {formatWhen(s.scheduledAt)} · {s.status.replace('_', '-')}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          );
+        })}
+    </main>
+  );
+}
+
+function NextSession({ session }: { session: Session | null }) {
+  if (!session) return <p className="muted">No upcoming session.</p>;
+  const href = pagePath.session(session.id);
+  return (
+    <div className="next-session">
+      <div>
+        <div className="eyebrow">{session.status === 'live' ? 'Happening now' : 'Next session'}</div>
+        <div>
+          Week {session.week} · {formatWhen(session.scheduledAt)}
+        </div>
+      </div>
+      <a
+        className="btn btn-primary"
+        href={href}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(href);
+        }}
+      >
+        Join
+      </a>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import {
+  type ApiError,
+  ApiRoute,
+  apiPath,
+  DashboardResponseSchema,
+  ErrorBodySchema,
+  ErrorCode,
+  MeResponseSchema,
+  type Result,
+  SessionDetailResponseSchema,
+  SessionTokenResponseSchema,
+  type SignInBody,
+} from '@tandem/shared';
+import type { z } from 'zod';
+
+/**
+ * The REST adapter: every answer is parsed with its shared schema, every
+ * failure comes back as a coded Result, never as a throw.
+ */
+async function request<S extends z.ZodType>(
+  method: 'GET' | 'POST',
+  path: string,
+  schema: S | null,
+  body?: unknown,
+): Promise<Result<z.infer<S>>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, error: { code: ErrorCode.Internal, message: 'Cannot reach Tandem. Check your connection and try again.' } };
+  }
+  const json: unknown = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const parsed = ErrorBodySchema.safeParse(json);
+    const error: ApiError = parsed.success
+      ? parsed.data.error
+      : { code: ErrorCode.Internal, message: `Unexpected answer (${res.status}).` };
+    return { ok: false, error };
+  }
+  if (!schema) return { ok: true, data: null as z.infer<S> };
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: ErrorCode.Internal, message: 'The server sent an answer this app does not understand. Reload the page.' },
+    };
+  return { ok: true, data: parsed.data };
+}
+
+export const api = {
+  me: () => request('GET', ApiRoute.me, MeResponseSchema),
+  signIn: (body: SignInBody) => request('POST', ApiRoute.signIn, MeResponseSchema, body),
+  signOut: () => request('POST', ApiRoute.signOut, null),
+  dashboard: () => request('GET', ApiRoute.dashboard, DashboardResponseSchema),
+  session: (id: string) => request('GET', apiPath(ApiRoute.session, { id }), SessionDetailResponseSchema),
+  sessionToken: (id: string) => request('POST', apiPath(ApiRoute.sessionToken, { id }), SessionTokenResponseSchema),
+};

@@ -1,0 +1,35 @@
+import type { User } from '@tandem/shared';
+import { create, type StateCreator } from 'zustand';
+import { api } from '../lib/api';
+
+/** Who is signed in. 'unknown' until the first /me answer. */
+export interface AuthSlice {
+  authStatus: 'unknown' | 'signedIn' | 'signedOut';
+  user: User | null;
+  loadMe(): Promise<void>;
+  setUser(user: User | null): void;
+  signOut(): Promise<void>;
+}
+
+const createAuthSlice: StateCreator<AppState, [], [], AuthSlice> = (set) => ({
+  authStatus: 'unknown',
+  user: null,
+  async loadMe() {
+    const res = await api.me();
+    set(res.ok ? { user: res.data.user, authStatus: 'signedIn' } : { user: null, authStatus: 'signedOut' });
+  },
+  setUser(user) {
+    set({ user, authStatus: user ? 'signedIn' : 'signedOut' });
+  },
+  async signOut() {
+    await api.signOut();
+    set({ user: null, authStatus: 'signedOut' });
+  },
+});
+
+/** The one store, made of slices (notes and goals join it later). */
+export type AppState = AuthSlice;
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createAuthSlice(...a),
+}));

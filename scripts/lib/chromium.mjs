@@ -1,0 +1,28 @@
+// @ts-check
+import fs from 'node:fs';
+import { run, step } from './proc.mjs';
+
+/** Debian's Chromium: browsers cannot be downloaded here, so Playwright drives this one. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Installs Debian packages that are missing, with apt, when running as root.
+ * @param {{ binary: string, packages: string[] }[]} wanted
+ */
+export async function ensureAptPackages(wanted) {
+  const missing = wanted.filter((w) => !fs.existsSync(w.binary)).flatMap((w) => w.packages);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Missing ${missing.join(', ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  step(`Installing ${missing.join(', ')} with apt (once)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    await run('apt-get', ['update', '-qq'], { env });
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  } catch (error) {
+    throw new Error(`Could not install ${missing.join(', ')} with apt: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const w of wanted)
+    if (!fs.existsSync(w.binary)) throw new Error(`${w.binary} is still missing after installing ${w.packages.join(', ')}`);
+}

@@ -1,0 +1,40 @@
+// @ts-check
+import fs from 'node:fs';
+import path from 'node:path';
+import { cacheDir, run, step, works } from './proc.mjs';
+
+const PNPM_VERSION = '12.21.0';
+
+/**
+ * A pnpm that runs on this Node: the one on PATH when it is 10 or 12, else one
+ * installed once from npm into the cache folder.
+ * @returns {Promise<string>}
+ */
+export async function ensurePnpm() {
+  if (works('pnpm')) {
+    const { spawnSync } = await import('node:child_process');
+    const v = spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).stdout.trim();
+    if (/^(10|12)\./.test(v)) return 'pnpm';
+  }
+  const dir = path.join(cacheDir, `pnpm-${PNPM_VERSION}`);
+  const bin = path.join(dir, 'node_modules', '.bin', 'pnpm');
+  if (!fs.existsSync(bin)) {
+    step(`Installing pnpm ${PNPM_VERSION} into ${dir} (once)`);
+    fs.mkdirSync(dir, { recursive: true });
+    await run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`]);
+  }
+  return bin;
+}
+
+/**
+ * Installs the workspace's dependencies from the lockfile. better-sqlite3 compiles
+ * from source here and must find Node's headers on disk, not download them.
+ * @param {string} pnpm
+ */
+export async function installDependencies(pnpm) {
+  step('Installing dependencies (pnpm, from the lockfile)');
+  const env = { ...process.env };
+  const headers = path.join(path.dirname(path.dirname(process.execPath)), 'include', 'node', 'node.h');
+  if (fs.existsSync(headers)) env.npm_config_nodedir = path.dirname(path.dirname(process.execPath));
+  await run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], { env });
+}

@@ -1,0 +1,84 @@
+// @ts-check
+// Process helpers for the start and test scripts. Plain JavaScript on purpose:
+// these run before any dependency (TypeScript included) is installed.
+import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root folder. */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Costly things built once per machine (pnpm, livekit-server) live here, outside the checkout. */
+export const cacheDir = process.env.TANDEM_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'tandem');
+
+/**
+ * A step's banner, so a long first run shows where it is.
+ * @param {string} message
+ */
+export function step(message) {
+  process.stdout.write(`\n▶ ${message}\n`);
+}
+
+/**
+ * Fails the script with a clear message and no stack trace.
+ * @param {string} message
+ * @returns {never}
+ */
+export function fail(message) {
+  process.stderr.write(`\n✖ ${message}\n`);
+  process.exit(1);
+}
+
+/**
+ * Runs a command with inherited output; rejects with a message naming it.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, quiet?: boolean }} [options]
+ * @returns {Promise<void>}
+ */
+export function run(cmd, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: options.cwd ?? root,
+      env: options.env ?? process.env,
+      stdio: options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+    });
+    child.on('error', (e) => reject(new Error(`${cmd} could not start: ${e.message}`)));
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`\`${cmd} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+}
+
+/**
+ * True when a command exists and answers.
+ * @param {string} cmd
+ * @param {string[]} [args]
+ */
+export function works(cmd, args = ['--version']) {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/**
+ * Waits until an HTTP URL answers 200, or throws after the timeout.
+ * @param {string} url
+ * @param {number} timeoutMs
+ * @param {() => string | null} [died] returns a reason when the process behind it has exited
+ */
+export async function waitForHttp(url, timeoutMs, died = () => null) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const reason = died();
+    if (reason) throw new Error(reason);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+}

@@ -1,0 +1,85 @@
+// @ts-check
+// `npm test`: lint, typecheck, unit and integration tests, then the end-to-end
+// journeys in Debian's Chromium against a real LiveKit and the built server.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CHROMIUM, ensureAptPackages } from './lib/chromium.mjs';
+import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
+import { fail, root, run, step } from './lib/proc.mjs';
+import { startStack } from './lib/stack.mjs';
+
+const started = Date.now();
+/** Vitest and Playwright write JSON results here; the totals are printed at the end. */
+const resultFiles = ['shared', 'server', 'client'].map((p) => path.join(root, p, 'test-results', 'vitest.json'));
+const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
+
+/** @returns {{ passed: number, failed: number, skipped: number }} */
+function totals() {
+  const t = { passed: 0, failed: 0, skipped: 0 };
+  for (const file of resultFiles) {
+    if (!fs.existsSync(file)) continue;
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    t.passed += r.numPassedTests;
+    t.failed += r.numFailedTests;
+    t.skipped += r.numPendingTests + r.numTodoTests;
+  }
+  if (fs.existsSync(playwrightResults)) {
+    const s = JSON.parse(fs.readFileSync(playwrightResults, 'utf8')).stats;
+    t.passed += s.expected + s.flaky;
+    t.failed += s.unexpected;
+    t.skipped += s.skipped;
+  }
+  return t;
+}
+
+async function main() {
+  for (const f of [...resultFiles, playwrightResults]) fs.rmSync(f, { force: true });
+  const pnpm = await ensurePnpm();
+  await installDependencies(pnpm);
+
+  step('Building shared (its types feed the other packages)');
+  await run(pnpm, ['--filter', '@tandem/shared', 'build']);
+  step('Lint (Biome)');
+  await run(pnpm, ['exec', 'biome', 'check', '.']);
+  step('Typecheck (TypeScript strict, every package and the scripts)');
+  await run(pnpm, ['-r', '--reporter=append-only', 'typecheck']);
+  await run(pnpm, ['exec', 'tsc', '-p', 'scripts/tsconfig.json']);
+  step('Unit and integration tests (Vitest)');
+  await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
+
+  step('Building server and client for the end-to-end journeys');
+  await run(pnpm, ['-r', '--reporter=append-only', 'build']);
+  await ensureAptPackages([{ binary: CHROMIUM, packages: ['chromium'] }]);
+
+  step('Starting LiveKit and the server on test ports with a fresh database');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'));
+  const port = Number(process.env.E2E_PORT ?? 3100);
+  const stack = await startStack({
+    port,
+    dataDir,
+    livekitPort: Number(process.env.E2E_LIVEKIT_PORT ?? 7980),
+    seedDemo: true,
+    logLevel: 'warn',
+    quietServer: true,
+  });
+  try {
+    step('End-to-end journeys (Playwright + Chromium)');
+    await run(pnpm, ['--filter', '@tandem/e2e', 'e2e'], { env: { ...process.env, E2E_BASE_URL: stack.url, CHROMIUM_PATH: CHROMIUM } });
+  } finally {
+    await stack.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+  const t = totals();
+  process.stdout.write(
+    `\nAll checks green in ${Math.round((Date.now() - started) / 1000)} s.\n${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped\n`,
+  );
+} catch (error) {
+  const t = totals();
+  process.stdout.write(`\n${t.passed} passed, ${Math.max(t.failed, 1)} failed, ${t.skipped} skipped\n`);
+  fail(error instanceof Error ? error.message : String(error));
+}
