@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { ApiRoute, Limits } from '@tandem/shared';
+import { ApiRoute, ErrorCode, Limits } from '@tandem/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
@@ -40,19 +40,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(dashboardRoutes);
   await app.register(sessionRoutes);
 
-  if (config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html'))) {
-    await registerClient(app, config.clientDir);
+  const serveClient = Boolean(config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html')));
+  if (serveClient && config.clientDir) {
+    await app.register(fastifyStatic, { root: config.clientDir, wildcard: false, index: ['index.html'] });
   }
-  return app;
-}
-
-/** Serves the built client; unknown non-API GETs get index.html so client routes survive a reload. */
-async function registerClient(app: FastifyInstance, root: string): Promise<void> {
-  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api/')) {
+    // Client routes (/sessions/...) survive a reload: unknown non-API GETs get the app.
+    if (serveClient && request.method === 'GET' && !request.url.startsWith('/api/')) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+    return reply
+      .status(404)
+      .send({ error: { code: ErrorCode.NotFound, message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
+  return app;
 }

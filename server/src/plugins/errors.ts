@@ -35,9 +35,6 @@ export default fp(
       request.log.error({ err: error }, 'request failed');
       return reply.status(500).send({ error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
     });
-    app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({ error: { code: ErrorCode.NotFound, message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
-    );
   },
   { name: 'errors' },
 );
