@@ -4,18 +4,31 @@ import fastifyStatic from '@fastify/static';
 import { ApiRoute, ErrorCode, Limits } from '@tandem/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { NoteHub } from './notes/noteHub.js';
+import { NoteStore } from './notes/noteStore.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import livekitPlugin from './plugins/livekit.js';
+import realtime from './realtime/io.js';
+import { notesDomain } from './realtime/notes.js';
 import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
+import mentorshipRoutes from './routes/mentorships/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 
 export const VERSION = '0.1.0';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    notes: NoteHub;
+  }
+}
+
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Compact a note's log into a snapshot after this many updates. */
+  snapshotEvery?: number;
   signIn?: Partial<AuthRoutesOptions>;
 }
 
@@ -39,6 +52,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes, { signInMax: 10, signInWindowMs: 60_000, ...options.signIn });
   await app.register(dashboardRoutes);
   await app.register(sessionRoutes);
+  await app.register(mentorshipRoutes);
+
+  const notes = new NoteHub(new NoteStore(app.db), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
+  app.decorate('notes', notes);
+  await app.register(realtime, { allowedOrigins: config.allowedOrigins, domains: [notesDomain(notes)] });
+  // Runs before the database closes (hooks run in reverse order of registration).
+  app.addHook('onClose', async () => notes.drain());
 
   const serveClient = Boolean(config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html')));
   if (serveClient && config.clientDir) {

@@ -64,6 +64,15 @@ export const WeeklySlotSchema = z.object({
 /** A weekly slot. */
 export type WeeklySlot = z.infer<typeof WeeklySlotSchema>;
 
+/** The agenda a new session's note opens with: the weekly cycle of the programme. */
+export const DEFAULT_NOTE_TEMPLATE: readonly string[] = ['Check-in', 'Project progress', 'New goals', 'Notes'];
+
+/** A note template: the section headings a new session's note starts with. */
+export const NoteTemplateSchema = z
+  .array(z.string().trim().min(1, 'a section needs a title').max(80))
+  .min(1, 'keep at least one section')
+  .max(12);
+
 /** The lifecycle of a mentorship. */
 export const MentorshipStatusSchema = z.enum(['active', 'paused', 'ended']);
 
@@ -75,6 +84,8 @@ export const MentorshipSchema = z.object({
   student: PersonSchema,
   slot: WeeklySlotSchema,
   status: MentorshipStatusSchema,
+  /** Section headings of each new session's note. */
+  noteTemplate: NoteTemplateSchema,
 });
 /** A mentorship. */
 export type Mentorship = z.infer<typeof MentorshipSchema>;

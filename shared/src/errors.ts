@@ -17,6 +17,10 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** The session has ended or was cancelled: it is read-only. */
   SessionClosed: 'SESSION_CLOSED',
+  /** A note update builds on changes the server lacks: the client must resync. */
+  OutOfSync: 'OUT_OF_SYNC',
+  /** The socket has not joined that session's note. */
+  NotJoined: 'NOT_JOINED',
   /** The request came from an origin that is not allowed. */
   BadOrigin: 'BAD_ORIGIN',
   /** The body is larger than the server accepts. */

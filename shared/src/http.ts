@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, Limits, MentorshipSchema, SessionSchema, UserSchema } from './domain.js';
+import { IdSchema, Limits, MentorshipSchema, NoteTemplateSchema, SessionSchema, UserSchema } from './domain.js';
 
 /** Every REST route in one place: the server registers these, the client fills them with {@link apiPath}. */
 export const ApiRoute = {
@@ -10,6 +10,7 @@ export const ApiRoute = {
   dashboard: '/api/dashboard',
   session: '/api/sessions/:id',
   sessionToken: '/api/sessions/:id/token',
+  noteTemplate: '/api/mentorships/:id/note-template',
 } as const;
 
 /** Fills a route's `:name` parameters, URL-encoded. Throws on a missing parameter. */
@@ -92,3 +93,12 @@ export type SessionTokenResponse = z.infer<typeof SessionTokenResponseSchema>;
 
 /** GET /api/health */
 export const HealthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+
+/** Route params naming a mentorship. */
+export const MentorshipParamsSchema = z.object({ id: IdSchema }).strict();
+
+/** PUT /api/mentorships/:id/note-template (mentor only); answers the updated mentorship. */
+export const NoteTemplateBodySchema = z.object({ sections: NoteTemplateSchema }).strict();
+/** A new note template. */
+export type NoteTemplateBody = z.infer<typeof NoteTemplateBodySchema>;
+export const MentorshipResponseSchema = z.object({ mentorship: MentorshipSchema });

@@ -1,5 +1,6 @@
 export * from './demo.js';
 export * from './domain.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './http.js';
 export * from './result.js';

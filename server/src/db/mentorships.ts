@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Mentorship, Session, User, WeeklySlot } from '@tandem/shared';
+import { DEFAULT_NOTE_TEMPLATE, type Mentorship, NoteTemplateSchema, type Session, type User, type WeeklySlot } from '@tandem/shared';
 import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../lib/time.js';
 import type { Database, SessionsTable } from './schema.js';
@@ -31,6 +31,7 @@ function mentorshipQuery(db: Kysely<Database>) {
       'm.slot_time',
       'm.slot_time_zone',
       'm.slot_duration_minutes',
+      'm.note_template',
       'mentor.id as mentor_id',
       'mentor.display_name as mentor_name',
       'student.id as student_id',
@@ -48,7 +49,22 @@ function toMentorship(row: MentorshipRow): Mentorship {
     mentor: { id: row.mentor_id, displayName: row.mentor_name },
     student: { id: row.student_id, displayName: row.student_name },
     slot: { weekday: row.slot_weekday, time: row.slot_time, timeZone: row.slot_time_zone, durationMinutes: row.slot_duration_minutes },
+    noteTemplate: parseTemplate(row.note_template),
   };
+}
+
+function parseTemplate(raw: string | null): string[] {
+  if (!raw) return [...DEFAULT_NOTE_TEMPLATE];
+  const parsed = NoteTemplateSchema.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : [...DEFAULT_NOTE_TEMPLATE];
+}
+
+export async function setNoteTemplate(db: Kysely<Database>, mentorshipId: string, sections: string[]): Promise<void> {
+  await db
+    .updateTable('mentorships')
+    .set({ note_template: JSON.stringify(sections) })
+    .where('id', '=', mentorshipId)
+    .execute();
 }
 
 /** True when the user is the mentor or the student of the mentorship. Admins see all but are not members. */
@@ -86,6 +102,7 @@ export async function insertMentorship(
       slot_time_zone: input.slot.timeZone,
       slot_duration_minutes: input.slot.durationMinutes,
       status: 'active',
+      note_template: null,
       created_at: nowIso(),
     })
     .execute();

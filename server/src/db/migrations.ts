@@ -1,4 +1,7 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
+
+/** Binary columns: bytea on PostgreSQL, blob on SQLite. */
+const binaryType = (db: Kysely<unknown>) => (db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob');
 
 // One list of migrations for SQLite and PostgreSQL: only portable column types.
 const migrations: Record<string, Migration> = {
@@ -51,6 +54,29 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('sessions_mentorship_week', ['mentorship_id', 'week'])
         .execute();
+    },
+  },
+  '0002_notes': {
+    async up(db: Kysely<unknown>) {
+      const binary = binaryType(db);
+      // The append-only log: each acknowledged Yjs update, durable before its ack.
+      await db.schema
+        .createTable('note_updates')
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('update', sql.raw(binary), (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('note_updates_pk', ['session_id', 'seq'])
+        .execute();
+      // The compacted state: the log's updates up to `seq` merged into one.
+      await db.schema
+        .createTable('notes')
+        .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id'))
+        .addColumn('state', sql.raw(binary), (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('mentorships').addColumn('note_template', 'text').execute();
     },
   },
 };

@@ -29,6 +29,8 @@ export interface MentorshipsTable {
   slot_time_zone: string;
   slot_duration_minutes: number;
   status: 'active' | 'paused' | 'ended';
+  /** JSON array of section titles for a new session's note; null = the default agenda. */
+  note_template: string | null;
   created_at: string;
 }
 
@@ -45,7 +47,23 @@ export interface SessionsTable {
   created_at: string;
 }
 
+export interface NoteUpdatesTable {
+  session_id: string;
+  seq: number;
+  update: Uint8Array;
+  created_at: string;
+}
+
+export interface NotesTable {
+  session_id: string;
+  state: Uint8Array;
+  seq: number;
+  updated_at: string;
+}
+
 export interface Database {
+  note_updates: NoteUpdatesTable;
+  notes: NotesTable;
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   mentorships: MentorshipsTable;

@@ -1,0 +1,207 @@
+import {
+  ClientEvent,
+  type ClientToServerEvents,
+  ErrorCode,
+  NotesAwarenessSchema,
+  NotesUpdateSchema,
+  ServerEvent,
+  type ServerToClientEvents,
+} from '@tandem/shared';
+import type { Socket } from 'socket.io-client';
+import { type Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+/** What the "saved" indicator shows. `saved` means the server has durably stored every local edit. */
+export type SaveState = 'connecting' | 'saving' | 'saved' | 'offline' | 'error';
+
+export interface NoteSyncStatus {
+  save: SaveState;
+  readOnly: boolean;
+  /** A message for people when save is 'error'. */
+  message: string | null;
+}
+
+export type NoteSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Origin of changes that came from the server: they never enter the local undo history or get echoed back. */
+export const REMOTE = Symbol('remote');
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Keeps one Y.Doc in sync with the server's copy of a session's note over a
+ * Socket.IO connection. On every (re)connect it runs the y-protocols sync
+ * exchange (state vector -> missing updates, both ways); in between, each
+ * local update is sent on its own and counted as saved only when the server
+ * acknowledges it, which it does after the update is durable.
+ */
+export class NoteSync {
+  private localSeq = 0;
+  private ackedSeq = 0;
+  private synced = false;
+  private status: NoteSyncStatus = { save: 'connecting', readOnly: false, message: null };
+  private readonly listeners = new Set<(s: NoteSyncStatus) => void>();
+  private destroyed = false;
+
+  constructor(
+    private readonly socket: NoteSocket,
+    readonly sessionId: string,
+    readonly doc: Y.Doc,
+    readonly awareness: Awareness,
+  ) {
+    socket.on('connect', this.onConnect);
+    socket.on('disconnect', this.onDisconnect);
+    socket.on(ServerEvent.notesUpdate.name, this.onRemoteUpdate);
+    socket.on(ServerEvent.notesAwareness.name, this.onRemoteAwareness);
+    doc.on('update', this.onLocalUpdate);
+    awareness.on('update', this.onLocalAwareness);
+    if (socket.connected) void this.resync();
+  }
+
+  /** The current status; see {@link onStatus}. */
+  get current(): NoteSyncStatus {
+    return this.status;
+  }
+
+  /** Calls the listener on every status change; returns an unsubscribe function. */
+  onStatus(listener: (s: NoteSyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.status);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** True once every local edit made so far is durably stored on the server. */
+  get allSaved(): boolean {
+    return this.synced && this.ackedSeq >= this.localSeq;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.socket.off('connect', this.onConnect);
+    this.socket.off('disconnect', this.onDisconnect);
+    this.socket.off(ServerEvent.notesUpdate.name, this.onRemoteUpdate);
+    this.socket.off(ServerEvent.notesAwareness.name, this.onRemoteAwareness);
+    this.doc.off('update', this.onLocalUpdate);
+    this.awareness.off('update', this.onLocalAwareness);
+    if (this.socket.connected) this.socket.emit(ClientEvent.notesLeave.name, { sessionId: this.sessionId });
+    this.listeners.clear();
+  }
+
+  private setStatus(patch: Partial<NoteSyncStatus>): void {
+    const next = { ...this.status, ...patch };
+    if (next.save === this.status.save && next.readOnly === this.status.readOnly && next.message === this.status.message) return;
+    this.status = next;
+    for (const l of this.listeners) l(next);
+  }
+
+  private refreshSaveState(): void {
+    if (!this.socket.connected) this.setStatus({ save: 'offline' });
+    else if (!this.synced) this.setStatus({ save: 'connecting' });
+    else if (this.status.save !== 'error' || this.allSaved) this.setStatus({ save: this.allSaved ? 'saved' : 'saving', message: null });
+  }
+
+  private readonly onConnect = () => void this.resync();
+
+  private readonly onDisconnect = () => {
+    this.synced = false;
+    // Others' carets go stale while we are away; they come back with the next sync.
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    if (others.length > 0) removeAwarenessStates(this.awareness, others, REMOTE);
+    this.refreshSaveState();
+  };
+
+  /** Sync step 1 and 2 in both directions: what the server lacks is sent as one update. */
+  async resync(): Promise<void> {
+    if (this.destroyed) return;
+    this.synced = false;
+    this.refreshSaveState();
+    let raw: unknown;
+    try {
+      raw = await this.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck(ClientEvent.notesJoin.name, { sessionId: this.sessionId, stateVector: Y.encodeStateVector(this.doc) });
+    } catch {
+      return this.refreshSaveState(); // disconnected or timed out: the next connect resyncs
+    }
+    if (this.destroyed) return;
+    const ack = ClientEvent.notesJoin.ack.safeParse(raw);
+    if (!ack.success)
+      return this.setStatus({ save: 'error', message: 'The server sent a note this app does not understand. Reload the page.' });
+    if (!ack.data.ok) return this.setStatus({ save: 'error', message: ack.data.error.message });
+    const { update, stateVector, awareness, readOnly } = ack.data.data;
+    Y.applyUpdate(this.doc, update, REMOTE);
+    applyAwarenessUpdate(this.awareness, awareness, REMOTE);
+    this.synced = true;
+    this.setStatus({ readOnly });
+    if (this.awareness.getLocalState()) this.sendAwareness([this.doc.clientID]);
+    // What the server lacks: edits made offline, or sent before a lost connection and never acknowledged.
+    const missing = Y.encodeStateAsUpdate(this.doc, stateVector);
+    const decoded = Y.decodeUpdate(missing);
+    if (!readOnly && (decoded.structs.length > 0 || decoded.ds.clients.size > 0)) this.send(missing, this.localSeq);
+    // The server answered the join only once everything it had applied was durable.
+    else this.ackedSeq = Math.max(this.ackedSeq, this.localSeq);
+    this.refreshSaveState();
+  }
+
+  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === REMOTE) return;
+    this.localSeq += 1;
+    if (this.synced && this.socket.connected && !this.status.readOnly) this.send(update, this.localSeq);
+    this.refreshSaveState();
+  };
+
+  private send(update: Uint8Array, seq: number): void {
+    this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck(ClientEvent.notesUpdate.name, { sessionId: this.sessionId, update })
+      .then(
+        (raw: unknown) => {
+          const ack = ClientEvent.notesUpdate.ack.safeParse(raw);
+          if (!ack.success) return this.setStatus({ save: 'error', message: 'Unexpected answer from the server.' });
+          const result = ack.data;
+          if (!result.ok) {
+            if (result.error.code === ErrorCode.OutOfSync) return void this.resync();
+            return this.setStatus({ save: 'error', message: result.error.message });
+          }
+          this.ackedSeq = Math.max(this.ackedSeq, seq);
+          this.refreshSaveState();
+        },
+        // Timed out or disconnected: unsaved until the next sync sends it again.
+        () => this.refreshSaveState(),
+      );
+  }
+
+  private readonly onRemoteUpdate = (raw: unknown) => {
+    const parsed = NotesUpdateSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.sessionId !== this.sessionId) return;
+    try {
+      Y.applyUpdate(this.doc, parsed.data.update, REMOTE);
+    } catch {
+      void this.resync();
+    }
+  };
+
+  private readonly onRemoteAwareness = (raw: unknown) => {
+    const parsed = NotesAwarenessSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.sessionId !== this.sessionId) return;
+    try {
+      applyAwarenessUpdate(this.awareness, parsed.data.update, REMOTE);
+    } catch {
+      // A bad caret update is not worth a resync.
+    }
+  };
+
+  private readonly onLocalAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin === REMOTE) return;
+    const changed = [...added, ...updated, ...removed].filter((id) => id === this.doc.clientID);
+    if (changed.length > 0) this.sendAwareness(changed);
+  };
+
+  private sendAwareness(ids: number[]): void {
+    if (!this.synced || !this.socket.connected) return;
+    this.socket.emit(ClientEvent.notesAwareness.name, { sessionId: this.sessionId, update: encodeAwarenessUpdate(this.awareness, ids) });
+  }
+}

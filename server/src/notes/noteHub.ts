@@ -1,0 +1,201 @@
+import { ErrorCode, type Result } from '@tandem/shared';
+import type { FastifyBaseLogger } from 'fastify';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { NoteStore, NoteWrite } from './noteStore.js';
+import { writeTemplate } from './template.js';
+
+/** A session's note while someone has it open. */
+export interface LiveNote {
+  sessionId: string;
+  doc: Y.Doc;
+  awareness: Awareness;
+  /** Sequence number of the last update appended to the log. */
+  seq: number;
+  /** Updates appended since the last snapshot. */
+  sinceSnapshot: number;
+  /** Sockets (by id) that have this note open. */
+  members: Set<string>;
+  readOnly: boolean;
+}
+
+export interface NoteHubOptions {
+  /** Compact the log into a snapshot after this many updates. */
+  snapshotEvery: number;
+  log: FastifyBaseLogger;
+}
+
+interface Pending {
+  write: NoteWrite;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+const SERVER_ORIGIN = Symbol('server');
+
+/**
+ * Holds one Y.Doc per open note, applies checked client updates, and makes each
+ * durable (group-committed with others from the same tick) before it is acknowledged.
+ * A note is compacted and dropped from memory when its last member leaves.
+ */
+export class NoteHub {
+  private readonly notes = new Map<string, Promise<LiveNote>>();
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: NoteStore,
+    private readonly options: NoteHubOptions,
+  ) {}
+
+  /** Number of notes held in memory. */
+  get size(): number {
+    return this.notes.size;
+  }
+
+  /** Opens (loading or creating) a note and adds a member. */
+  async open(sessionId: string, memberId: string, init: { template: readonly string[]; readOnly: boolean }): Promise<LiveNote> {
+    let pending = this.notes.get(sessionId);
+    if (!pending) {
+      pending = this.load(sessionId, init.template);
+      this.notes.set(sessionId, pending);
+      pending.catch(() => this.notes.delete(sessionId));
+    }
+    const note = await pending;
+    note.readOnly = init.readOnly;
+    note.members.add(memberId);
+    return note;
+  }
+
+  /** The live note if it is loaded (and loading has finished). */
+  async get(sessionId: string): Promise<LiveNote | undefined> {
+    return this.notes.get(sessionId);
+  }
+
+  private async load(sessionId: string, template: readonly string[]): Promise<LiveNote> {
+    const stored = await this.store.load(sessionId);
+    const doc = new Y.Doc({ gc: true });
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.update, SERVER_ORIGIN);
+    const note: LiveNote = {
+      sessionId,
+      doc,
+      awareness: new Awareness(doc),
+      seq: stored.updates.at(-1)?.seq ?? stored.snapshot?.seq ?? 0,
+      sinceSnapshot: stored.updates.length,
+      members: new Set(),
+      readOnly: false,
+    };
+    // The server keeps no awareness state of its own: it only relays clients'.
+    note.awareness.setLocalState(null);
+    if (!stored.snapshot && stored.updates.length === 0) {
+      let update: Uint8Array | null = null;
+      doc.once('update', (u: Uint8Array) => {
+        update = u;
+      });
+      writeTemplate(doc, template);
+      if (update) await this.enqueue({ kind: 'append', sessionId, seq: ++note.seq, update });
+    }
+    return note;
+  }
+
+  /**
+   * Checks and applies one client update, then resolves once it is durable.
+   * Refuses (and leaves the note untouched) anything malformed or out of sync.
+   */
+  async applyClientUpdate(
+    note: LiveNote,
+    update: Uint8Array,
+    origin: unknown,
+    onApplied?: () => void,
+  ): Promise<Result<Record<string, never>>> {
+    if (note.readOnly)
+      return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its note is read-only.' } };
+    let meta: { from: Map<number, number>; to: Map<number, number> };
+    try {
+      // Decodes every struct: a truncated or garbled update throws here, before it touches the doc.
+      meta = Y.parseUpdateMeta(update);
+      Y.decodeUpdate(update);
+    } catch {
+      return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed note update.' } };
+    }
+    const sv = Y.decodeStateVector(Y.encodeStateVector(note.doc));
+    for (const [client, clock] of meta.from) {
+      if (clock > (sv.get(client) ?? 0)) {
+        return {
+          ok: false,
+          error: { code: ErrorCode.OutOfSync, message: 'This update builds on changes the server does not have; resync first.' },
+        };
+      }
+    }
+    try {
+      Y.applyUpdate(note.doc, update, origin);
+    } catch (error) {
+      this.options.log.error({ err: error, sessionId: note.sessionId }, 'a checked update failed to apply; reloading the note');
+      this.notes.delete(note.sessionId);
+      return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'The note update could not be applied.' } };
+    }
+    onApplied?.();
+    note.seq += 1;
+    note.sinceSnapshot += 1;
+    const durable = this.enqueue({ kind: 'append', sessionId: note.sessionId, seq: note.seq, update });
+    if (note.sinceSnapshot >= this.options.snapshotEvery) this.snapshot(note);
+    await durable;
+    return { ok: true, data: {} };
+  }
+
+  /** Removes a member; the last one out triggers a snapshot and unloads the note. */
+  async leave(sessionId: string, memberId: string): Promise<void> {
+    const pending = this.notes.get(sessionId);
+    if (!pending) return;
+    const note = await pending.catch(() => null);
+    if (!note || !note.members.delete(memberId) || note.members.size > 0) return;
+    if (note.sinceSnapshot > 0)
+      await this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, sessionId }, 'snapshot failed'));
+    if (note.members.size === 0 && this.notes.get(sessionId) === pending) {
+      this.notes.delete(sessionId);
+      note.awareness.destroy();
+      note.doc.destroy();
+    }
+  }
+
+  /** Writes the whole state as a snapshot and drops the log entries it covers. */
+  snapshot(note: LiveNote): Promise<void> {
+    note.sinceSnapshot = 0;
+    return this.enqueue({ kind: 'compact', sessionId: note.sessionId, seq: note.seq, state: Y.encodeStateAsUpdate(note.doc) });
+  }
+
+  /** Resolves once every write queued before it is durable (a join answers only after this). */
+  barrier(): Promise<void> {
+    return this.enqueue({ kind: 'barrier' });
+  }
+
+  /** Waits until everything queued so far is durable. */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) await (this.flushing ?? this.flush());
+  }
+
+  private enqueue(write: NoteWrite): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  // One writer: while a batch commits, new writes gather into the next batch.
+  private async flush(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.store.commit(batch.map((p) => p.write));
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        this.options.log.error({ err: error, writes: batch.length }, 'note batch failed to commit');
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.flushing = null;
+  }
+}

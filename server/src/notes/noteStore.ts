@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { nowIso } from '../lib/time.js';
+
+/** One durable write: an update appended to the log, or a compaction of the log into a snapshot. */
+export type NoteWrite =
+  | { kind: 'append'; sessionId: string; seq: number; update: Uint8Array }
+  | { kind: 'compact'; sessionId: string; seq: number; state: Uint8Array }
+  /** Writes nothing: resolves once everything queued before it is durable. */
+  | { kind: 'barrier' };
+
+/** A note as stored: the last snapshot (if any) and the log entries after it. */
+export interface StoredNote {
+  snapshot: { state: Uint8Array; seq: number } | null;
+  updates: { seq: number; update: Uint8Array }[];
+}
+
+const toBytes = (v: Uint8Array) => (v instanceof Buffer ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v);
+
+/** Persistence of notes: an append-only log of Yjs updates plus periodic snapshots. */
+export class NoteStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async load(sessionId: string): Promise<StoredNote> {
+    const snap = await this.db.selectFrom('notes').select(['state', 'seq']).where('session_id', '=', sessionId).executeTakeFirst();
+    const after = snap?.seq ?? 0;
+    const rows = await this.db
+      .selectFrom('note_updates')
+      .select(['seq', 'update'])
+      .where('session_id', '=', sessionId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .execute();
+    return {
+      snapshot: snap ? { state: toBytes(snap.state), seq: snap.seq } : null,
+      updates: rows.map((r) => ({ seq: r.seq, update: toBytes(r.update) })),
+    };
+  }
+
+  /**
+   * Commits a batch of writes in ONE transaction (group commit): with SQLite's
+   * synchronous=FULL, this is what makes "durable before acknowledged" cheap.
+   */
+  async commit(writes: NoteWrite[]): Promise<void> {
+    if (writes.every((w) => w.kind === 'barrier')) return;
+    const now = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      const appends = writes.filter((w): w is Extract<NoteWrite, { kind: 'append' }> => w.kind === 'append');
+      for (let i = 0; i < appends.length; i += 200) {
+        const chunk = appends.slice(i, i + 200);
+        await trx
+          .insertInto('note_updates')
+          .values(chunk.map((w) => ({ session_id: w.sessionId, seq: w.seq, update: w.update, created_at: now })))
+          .execute();
+      }
+      for (const w of writes) {
+        if (w.kind !== 'compact') continue;
+        await trx
+          .insertInto('notes')
+          .values({ session_id: w.sessionId, state: w.state, seq: w.seq, updated_at: now })
+          .onConflict((oc) => oc.column('session_id').doUpdateSet({ state: w.state, seq: w.seq, updated_at: now }))
+          .execute();
+        await trx.deleteFrom('note_updates').where('session_id', '=', w.sessionId).where('seq', '<=', w.seq).execute();
+      }
+    });
+  }
+}

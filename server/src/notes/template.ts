@@ -1,0 +1,40 @@
+import * as Y from 'yjs';
+
+/** The Y.XmlFragment Tiptap's Collaboration extension binds to. */
+export const NOTE_FIELD = 'default';
+
+/**
+ * Writes the agenda into an empty note as ProseMirror-shaped Yjs content: a
+ * level-2 heading per section followed by an empty paragraph. Done once, on
+ * the server, so two clients opening a new note never both insert it.
+ */
+export function writeTemplate(doc: Y.Doc, sections: readonly string[]): void {
+  const fragment = doc.getXmlFragment(NOTE_FIELD);
+  doc.transact(() => {
+    const nodes: Y.XmlElement[] = [];
+    for (const title of sections) {
+      const heading = new Y.XmlElement('heading');
+      heading.setAttribute('level', 2 as unknown as string);
+      heading.insert(0, [new Y.XmlText(title)]);
+      nodes.push(heading, new Y.XmlElement('paragraph'));
+    }
+    fragment.insert(0, nodes);
+  });
+}
+
+/** The note's plain text, one line per block (used by tests and, later, search). */
+export function noteText(doc: Y.Doc): string {
+  const lines: string[] = [];
+  const walk = (node: Y.XmlElement | Y.XmlText | Y.XmlFragment) => {
+    if (node instanceof Y.XmlText) {
+      lines[lines.length - 1] = (lines[lines.length - 1] ?? '') + node.toString().replace(/<[^>]+>/g, '');
+      return;
+    }
+    if (node instanceof Y.XmlElement && !['listItem', 'taskItem'].includes(node.nodeName)) lines.push('');
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlElement || child instanceof Y.XmlText) walk(child);
+    }
+  };
+  walk(doc.getXmlFragment(NOTE_FIELD));
+  return lines.filter((l) => l !== '').join('\n');
+}

@@ -1,0 +1,162 @@
+import {
+  ClientEvent,
+  closedSessionStatuses,
+  ErrorCode,
+  type NotesJoinAckSchema,
+  type Result,
+  ServerEvent,
+  type User,
+} from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import { getMentorship, getSessionRow, isMember } from '../db/mentorships.js';
+import type { LiveNote, NoteHub } from '../notes/noteHub.js';
+import type { RealtimeDomain, TandemSocket } from './io.js';
+
+const room = (sessionId: string) => `note:${sessionId}`;
+type Reply<T> = Result<T>;
+
+/** Wraps a handler: the payload is parsed with its schema, every failure becomes a rejected ack, nothing throws. */
+function handle<S extends z.ZodType, T>(
+  app: FastifyInstance,
+  socket: TandemSocket,
+  schema: S,
+  run: (payload: z.infer<S>) => Promise<Reply<T>>,
+): (raw: unknown, ack?: unknown) => void {
+  return (raw, ack) => {
+    const reply = typeof ack === 'function' ? (ack as (r: Reply<T>) => void) : () => {};
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      reply({
+        ok: false,
+        error: { code: ErrorCode.ValidationFailed, message: `${first?.path.join('.') || 'payload'}: ${first?.message ?? 'invalid'}` },
+      });
+      return;
+    }
+    run(parsed.data).then(reply, (error: unknown) => {
+      app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
+      reply({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
+    });
+  };
+}
+
+/** Checks that the user may open the session's note: its pair (read-write) or an admin (read-only). */
+async function authorise(app: FastifyInstance, user: User, sessionId: string) {
+  const row = await getSessionRow(app.db, sessionId);
+  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
+  if (!row || !mentorship) return null;
+  const member = isMember(mentorship, user);
+  if (!member && user.role !== 'admin') return null;
+  return { template: mentorship.noteTemplate, readOnly: !member || closedSessionStatuses.includes(row.status) };
+}
+
+/** The shared note pad: y-protocols sync (state vectors) and awareness over Socket.IO. */
+export function notesDomain(hub: NoteHub) {
+  return (app: FastifyInstance): RealtimeDomain =>
+    (io, socket) => {
+      const joined = new Map<string, LiveNote>();
+      /** Awareness client ids this socket introduced, per session, removed when it leaves. */
+      const awarenessIds = new Map<string, Set<number>>();
+
+      const joinedNote = (sessionId: string): LiveNote | Reply<never> =>
+        joined.get(sessionId) ?? { ok: false, error: { code: ErrorCode.NotJoined, message: 'Join the session’s note first.' } };
+
+      socket.on(
+        ClientEvent.notesJoin.name,
+        handle(
+          app,
+          socket,
+          ClientEvent.notesJoin.payload,
+          async ({ sessionId, stateVector }): Promise<Reply<z.input<typeof NotesJoinAckSchema>>> => {
+            const access = await authorise(app, socket.data.user, sessionId);
+            if (!access) return { ok: false, error: { code: ErrorCode.NotFound, message: 'This session’s note was not found.' } };
+            let clientVector: Uint8Array;
+            try {
+              Y.decodeStateVector(stateVector);
+              clientVector = stateVector;
+            } catch {
+              return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
+            }
+            const note = await hub.open(sessionId, socket.id, access);
+            if (!socket.connected) {
+              await hub.leave(sessionId, socket.id);
+              return { ok: false, error: { code: ErrorCode.Internal, message: 'disconnected' } };
+            }
+            joined.set(sessionId, note);
+            await socket.join(room(sessionId));
+            return {
+              ok: true,
+              data: {
+                update: Y.encodeStateAsUpdate(note.doc, clientVector),
+                stateVector: Y.encodeStateVector(note.doc),
+                awareness: encodeAwarenessUpdate(note.awareness, [...note.awareness.getStates().keys()]),
+                readOnly: note.readOnly,
+              },
+            };
+          },
+        ),
+      );
+
+      socket.on(
+        ClientEvent.notesUpdate.name,
+        handle(app, socket, ClientEvent.notesUpdate.payload, async ({ sessionId, update }) => {
+          const note = joinedNote(sessionId);
+          if ('ok' in note) return note;
+          // The others get it as soon as the doc has it; the sender's ack waits until it is durable.
+          return hub.applyClientUpdate(note, update, socket.id, () =>
+            socket.to(room(sessionId)).emit(ServerEvent.notesUpdate.name, { sessionId, update }),
+          );
+        }),
+      );
+
+      socket.on(
+        ClientEvent.notesAwareness.name,
+        handle(app, socket, ClientEvent.notesAwareness.payload, async ({ sessionId, update }) => {
+          const note = joinedNote(sessionId);
+          if ('ok' in note) return note;
+          try {
+            const ids = awarenessIds.get(sessionId) ?? new Set<number>();
+            awarenessIds.set(sessionId, ids);
+            const track = ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
+              if (origin === socket.id) for (const id of [...added, ...updated]) ids.add(id);
+            };
+            note.awareness.on('update', track);
+            applyAwarenessUpdate(note.awareness, update, socket.id);
+            note.awareness.off('update', track);
+          } catch {
+            return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
+          }
+          socket.to(room(sessionId)).volatile.emit(ServerEvent.notesAwareness.name, { sessionId, update });
+          return { ok: true, data: {} };
+        }),
+      );
+
+      const leave = async (sessionId: string) => {
+        const note = joined.get(sessionId);
+        if (!note) return;
+        joined.delete(sessionId);
+        const ids = [...(awarenessIds.get(sessionId) ?? [])];
+        awarenessIds.delete(sessionId);
+        if (ids.length > 0) {
+          removeAwarenessStates(note.awareness, ids, 'server');
+          io.to(room(sessionId)).emit(ServerEvent.notesAwareness.name, { sessionId, update: encodeAwarenessUpdate(note.awareness, ids) });
+        }
+        await socket.leave(room(sessionId));
+        await hub.leave(sessionId, socket.id);
+      };
+
+      socket.on(
+        ClientEvent.notesLeave.name,
+        handle(app, socket, ClientEvent.notesLeave.payload, async ({ sessionId }) => {
+          await leave(sessionId);
+          return { ok: true, data: {} };
+        }),
+      );
+      socket.on('disconnect', () => {
+        for (const sessionId of [...joined.keys()]) void leave(sessionId);
+      });
+    };
+}

@@ -1,0 +1,222 @@
+import { DEFAULT_NOTE_TEMPLATE, ServerEvent } from '@tandem/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { noteText } from '../src/notes/template.js';
+import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { connectOutcome, listen, type NoteClient, newNoteClient, newSocket, noteXml, prng, until } from './realtime.js';
+
+const clients: NoteClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await closeTestApps();
+});
+
+async function setup(options: Parameters<typeof buildTestApp>[1] = {}) {
+  const app = await buildTestApp({}, options);
+  const url = await listen(app);
+  const pair = await createMentorship(app);
+  const cookies = { mentor: await signIn(app, pair.mentor), student: await signIn(app, pair.student) };
+  const client = async (who: 'mentor' | 'student') => {
+    const c = await newNoteClient(url, cookies[who], pair.session.id);
+    clients.push(c);
+    await until(() => c.sync.allSaved, `${who} synced`);
+    return c;
+  };
+  return { app, url, pair, cookies, client };
+}
+
+/** Appends text to the last paragraph of the note (what typing at the end does). */
+function typeAtEnd(doc: Y.Doc, text: string) {
+  const fragment = doc.getXmlFragment('default');
+  doc.transact(() => {
+    let paragraph = fragment.toArray().at(-1);
+    if (!(paragraph instanceof Y.XmlElement) || paragraph.nodeName !== 'paragraph') {
+      paragraph = new Y.XmlElement('paragraph');
+      fragment.push([paragraph]);
+    }
+    const el = paragraph as Y.XmlElement;
+    let t = el.toArray()[0];
+    if (!(t instanceof Y.XmlText)) {
+      t = new Y.XmlText();
+      el.insert(0, [t]);
+    }
+    (t as Y.XmlText).insert((t as Y.XmlText).length, text);
+  });
+}
+
+describe('the shared note: sync and access', () => {
+  it('opens a new note with the agenda, once, for both people', async () => {
+    const { client } = await setup();
+    const [a, b] = await Promise.all([client('mentor'), client('student')]);
+    expect(noteText(a.doc).split('\n')).toEqual([...DEFAULT_NOTE_TEMPLATE]);
+    expect(noteXml(b.doc)).toBe(noteXml(a.doc));
+  });
+
+  it('uses the mentor’s template; the student may not change it', async () => {
+    const { app, pair, cookies, client } = await setup();
+    const url = `/api/mentorships/${pair.mentorshipId}/note-template`;
+    const sections = ['Wins of the week', 'Blockers', 'Next focus'];
+    const byStudent = await app.inject({ method: 'PUT', url, headers: { cookie: cookies.student }, payload: { sections } });
+    expect(byStudent.statusCode).toBe(403);
+    const empty = await app.inject({ method: 'PUT', url, headers: { cookie: cookies.mentor }, payload: { sections: [] } });
+    expect(empty.statusCode).toBe(400);
+    const ok = await app.inject({ method: 'PUT', url, headers: { cookie: cookies.mentor }, payload: { sections } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().mentorship.noteTemplate).toEqual(sections);
+    const outsider = await createUser(app, 'mentor');
+    const hidden = await app.inject({ method: 'PUT', url, headers: { cookie: await signIn(app, outsider) }, payload: { sections } });
+    expect(hidden.statusCode).toBe(404);
+    const a = await client('mentor');
+    expect(noteText(a.doc).split('\n')).toEqual(sections);
+  });
+
+  it('refuses a signed-out socket, a foreign Origin, an old protocol and an outsider', async () => {
+    const { app, url, pair } = await setup();
+    expect(await connectOutcome(newSocket(url))).toBe('unauthenticated');
+    const outsider = await createUser(app, 'student');
+    const cookie = await signIn(app, outsider);
+    expect(await connectOutcome(newSocket(url, { cookie, origin: 'https://evil.example' }))).toBe('bad_origin');
+    expect(await connectOutcome(newSocket(url, { cookie, protocol: 0 }))).toBe('protocol_mismatch');
+    const socket = newSocket(url, { cookie });
+    expect(await connectOutcome(socket)).toBe('connected');
+    const join = await socket.emitWithAck('notes:join', { sessionId: pair.session.id, stateVector: Y.encodeStateVector(new Y.Doc()) });
+    expect(join).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const update = await socket.emitWithAck('notes:update', { sessionId: pair.session.id, update: new Uint8Array([0, 0]) });
+    expect(update).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+    socket.disconnect();
+    expect(app.notes.size).toBe(0);
+  });
+
+  it('rejects malformed, truncated, out-of-sync and oversized updates, leaves the note unchanged and stays up', async () => {
+    const { app, pair, client } = await setup();
+    const a = await client('mentor');
+    typeAtEnd(a.doc, 'hello');
+    await until(() => a.sync.allSaved, 'hello saved');
+    const live = await app.notes.get(pair.session.id);
+    if (!live) throw new Error('note not live');
+    const before = noteXml(live.doc);
+
+    // A real update from another doc, to truncate and to send out of order.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(live.doc));
+    const updates: Uint8Array[] = [];
+    other.on('update', (u: Uint8Array) => updates.push(u));
+    typeAtEnd(other, 'first');
+    typeAtEnd(other, 'second');
+    const [first, second] = updates;
+    if (!first || !second) throw new Error('expected two updates');
+
+    const send = (update: unknown) => a.socket.emitWithAck('notes:update', { sessionId: pair.session.id, update } as never);
+    const random = prng(7);
+    const garbage = Uint8Array.from({ length: 300 }, () => Math.floor(random() * 256));
+    expect(await send(garbage)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await send(first.slice(0, first.length - 3))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await send(second)).toMatchObject({ ok: false, error: { code: 'OUT_OF_SYNC' } });
+    expect(await send(new Uint8Array(600 * 1024))).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/larger than/) },
+    });
+    expect(await send('not bytes')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await a.socket.emitWithAck('notes:update', null as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(noteXml(live.doc)).toBe(before);
+
+    // Still alive, and the well-formed update in order is accepted.
+    expect(await send(first)).toEqual({ ok: true, data: {} });
+    expect(noteText(live.doc)).toContain('hellofirst');
+  });
+
+  it('makes a read-only note of an ended session', async () => {
+    const { app, pair, client } = await setup();
+    await app.db.updateTable('sessions').set({ status: 'ended' }).where('id', '=', pair.session.id).execute();
+    const a = await client('mentor');
+    expect(a.sync.current.readOnly).toBe(true);
+    const res = await a.socket.emitWithAck('notes:update', { sessionId: pair.session.id, update: Y.encodeStateAsUpdate(new Y.Doc()) });
+    expect(res).toMatchObject({ ok: false, error: { code: 'SESSION_CLOSED' } });
+  });
+
+  it('closes a flooding socket with a named reason; other sessions do not notice', async () => {
+    const { app, url, pair, client } = await setup();
+    const calm = await client('student');
+    const other = await createMentorship(app);
+    const floodCookie = await signIn(app, other.mentor);
+    const flood = newSocket(url, { cookie: floodCookie });
+    expect(await connectOutcome(flood)).toBe('connected');
+    const reason = new Promise<string>((resolve) => flood.on(ServerEvent.serverError.name, (p) => resolve(p.reason)));
+    await flood.emitWithAck('notes:join', { sessionId: other.session.id, stateVector: Y.encodeStateVector(new Y.Doc()) });
+    for (let i = 0; i < 1000; i++) flood.emit('notes:awareness', { sessionId: other.session.id, update: new Uint8Array([0]) });
+    expect(await reason).toBe('rate_limited');
+    await until(() => !flood.connected, 'flooder disconnected');
+    typeAtEnd(calm.doc, 'still here');
+    await until(() => calm.sync.allSaved, 'calm client saved');
+    expect(noteText((await app.notes.get(pair.session.id))?.doc ?? new Y.Doc())).toContain('still here');
+  });
+
+  it('snapshots the log and unloads the note when the last person leaves', async () => {
+    const { app, pair, client } = await setup({ snapshotEvery: 5 });
+    const a = await client('mentor');
+    for (let i = 0; i < 12; i++) typeAtEnd(a.doc, `${i} `);
+    await until(() => a.sync.allSaved, 'typing saved');
+    const logBefore = await app.db.selectFrom('note_updates').select('seq').where('session_id', '=', pair.session.id).execute();
+    expect(logBefore.length).toBeLessThan(13); // compacted along the way
+    a.close();
+    clients.splice(clients.indexOf(a), 1);
+    await until(() => app.notes.size === 0, 'note unloaded');
+    const log = await app.db.selectFrom('note_updates').select('seq').where('session_id', '=', pair.session.id).execute();
+    expect(log).toEqual([]);
+    const b = await client('student');
+    expect(noteText(b.doc)).toContain('0 1 2 3 4 5 6 7 8 9 10 11');
+  });
+});
+
+describe('the shared note: convergence under random edits and disconnects', () => {
+  for (const seed of [1, 2]) {
+    it(`three clients converge after 250 random rounds (seed ${seed})`, async () => {
+      const { app, pair, cookies, client } = await setup({ snapshotEvery: 40 });
+      const random = prng(seed);
+      const people = [await client('mentor'), await client('student'), await client('student')];
+      void cookies;
+      let typed = 0;
+      for (let round = 0; round < 250; round++) {
+        const c = people[Math.floor(random() * people.length)];
+        if (!c) continue;
+        const roll = random();
+        if (roll < 0.08) {
+          if (c.socket.connected) c.socket.disconnect();
+          else c.socket.connect();
+        } else if (roll < 0.2) {
+          // Delete a range somewhere in a random paragraph's text.
+          const texts = c.doc.getXmlFragment('default').createTreeWalker((n) => n instanceof Y.XmlText);
+          const all = [...texts] as Y.XmlText[];
+          const t = all[Math.floor(random() * all.length)];
+          if (t && t.length > 0) {
+            const at = Math.floor(random() * t.length);
+            t.delete(at, Math.min(t.length - at, 1 + Math.floor(random() * 4)));
+          }
+        } else if (roll < 0.27) {
+          c.doc.getXmlFragment('default').insert(Math.floor(random() * 3), [new Y.XmlElement('paragraph')]);
+        } else {
+          const texts = [...c.doc.getXmlFragment('default').createTreeWalker((n) => n instanceof Y.XmlText)] as Y.XmlText[];
+          const t = texts[Math.floor(random() * texts.length)];
+          const word = `w${typed++} `;
+          if (t) t.insert(Math.floor(random() * (t.length + 1)), word);
+          else typeAtEnd(c.doc, word);
+        }
+        if (random() < 0.3) await new Promise((r) => setTimeout(r, Math.floor(random() * 5)));
+      }
+      for (const c of people) if (!c.socket.connected) c.socket.connect();
+      await until(() => people.every((c) => c.sync.allSaved), 'everyone saved', 20_000);
+      const live = await app.notes.get(pair.session.id);
+      if (!live) throw new Error('note not live');
+      await until(() => people.every((c) => noteXml(c.doc) === noteXml(live.doc)), 'all docs equal to the server', 20_000);
+      const expected = noteXml(live.doc);
+      expect(expected.length).toBeGreaterThan(100);
+      for (const c of people) expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(live.doc));
+
+      // What is stored is what everyone sees: a fresh client, after the note is reloaded from the database.
+      for (const c of people.splice(0)) c.close();
+      await until(() => app.notes.size === 0, 'note unloaded');
+      const fresh = await client('mentor');
+      expect(noteXml(fresh.doc)).toBe(expected);
+    });
+  }
+});

@@ -1,0 +1,90 @@
+import { PROTOCOL_VERSION } from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import { io } from 'socket.io-client';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+// The browser's own sync code, driven here by real sockets against the real server.
+import { type NoteSocket, NoteSync } from '../../client/src/lib/noteSync.js';
+
+export const TEST_ORIGIN = 'http://localhost:3000';
+
+/** Listens on a free loopback port and returns the base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A Socket.IO client as a browser would open it: WebSocket, Origin, cookie, protocol version. */
+export function newSocket(url: string, options: { cookie?: string; origin?: string; protocol?: number } = {}): NoteSocket {
+  return io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { protocol: options.protocol ?? PROTOCOL_VERSION },
+    extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), origin: options.origin ?? TEST_ORIGIN },
+  });
+}
+
+/** Resolves with the connect error's message, or 'connected'. */
+export function connectOutcome(socket: NoteSocket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (e) => resolve(e.message));
+  });
+}
+
+export interface NoteClient {
+  doc: Y.Doc;
+  awareness: Awareness;
+  socket: NoteSocket;
+  sync: NoteSync;
+  close(): void;
+}
+
+/** A note client: a Y.Doc kept in sync with the server by the client's NoteSync. */
+export async function newNoteClient(url: string, cookie: string, sessionId: string): Promise<NoteClient> {
+  const socket = newSocket(url, { cookie });
+  const doc = new Y.Doc();
+  const awareness = new Awareness(doc);
+  const sync = new NoteSync(socket, sessionId, doc, awareness);
+  const outcome = await connectOutcome(socket);
+  if (outcome !== 'connected') throw new Error(`socket refused: ${outcome}`);
+  return {
+    doc,
+    awareness,
+    socket,
+    sync,
+    close() {
+      sync.destroy();
+      socket.disconnect();
+      awareness.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Polls until the predicate holds, or fails with the description. */
+export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A small seeded PRNG (mulberry32): the same seed replays the same test. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The note as XML, for comparing documents. */
+export const noteXml = (doc: Y.Doc) => doc.getXmlFragment('default').toString();

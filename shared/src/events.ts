@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { IdSchema } from './domain.js';
+import type { ErrorCode } from './errors.js';
+import { ApiErrorSchema } from './result.js';
+
+/**
+ * The realtime protocol's version. The client sends it in the handshake
+ * (`auth.protocol`); a mismatch is refused with {@link CloseReason.ProtocolMismatch}.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Why the server refused or closed a socket. Sent as the connect error message or in `server:error`. */
+export const CloseReason = {
+  ProtocolMismatch: 'protocol_mismatch',
+  Unauthenticated: 'unauthenticated',
+  BadOrigin: 'bad_origin',
+  RateLimited: 'rate_limited',
+} as const;
+/** One of the {@link CloseReason} values. */
+export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
+
+/** Limits of the realtime channel, enforced by the server and respected by the client. */
+export const RealtimeLimits = {
+  /** Largest Yjs update accepted in one message (a big paste fits). */
+  noteUpdateBytes: 512 * 1024,
+  /** Largest awareness (caret/presence) update. */
+  awarenessBytes: 16 * 1024,
+  /** Socket.IO's own frame cap; anything larger closes the socket. */
+  maxFrameBytes: 1024 * 1024,
+  /** Token bucket per socket: sustained messages per second and burst. */
+  messagesPerSecond: 100,
+  messageBurst: 300,
+} as const;
+
+/** Binary data as either side receives it (Node: Buffer, browser: ArrayBuffer), as a Uint8Array, size-capped. */
+export const bytes = (maxBytes: number) =>
+  z
+    .custom<Uint8Array | ArrayBuffer>((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'expected binary data')
+    .transform((v) => (v instanceof Uint8Array ? v : new Uint8Array(v)))
+    .refine((v) => v.byteLength <= maxBytes, `larger than ${maxBytes} bytes`);
+
+const sessionRef = { sessionId: IdSchema };
+
+/** notes:join — sync step 1: the client's state vector. */
+export const NotesJoinSchema = z.object({ ...sessionRef, stateVector: bytes(64 * 1024) }).strict();
+/** Ack of notes:join — sync step 2: what the client lacks, the server's state vector, who is here. */
+export const NotesJoinAckSchema = z.object({
+  update: bytes(64 * 1024 * 1024),
+  stateVector: bytes(64 * 1024),
+  awareness: bytes(1024 * 1024),
+  readOnly: z.boolean(),
+});
+/** notes:update — one Yjs update, in either direction. */
+export const NotesUpdateSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.noteUpdateBytes) }).strict();
+/** notes:awareness — a y-protocols awareness update (carets, names, colours). */
+export const NotesAwarenessSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
+/** notes:leave */
+export const NotesLeaveSchema = z.object(sessionRef).strict();
+/** server:error — sent just before the server closes a socket. */
+export const ServerErrorSchema = z.object({ reason: z.string(), message: z.string() });
+
+/** The wire form of an ack: a {@link Result}. */
+export const ackSchema = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ApiErrorSchema })]);
+
+/** Every event, its payload schema and (for client events with an ack) its ack schema. */
+export const ClientEvent = {
+  notesJoin: { name: 'notes:join', payload: NotesJoinSchema, ack: ackSchema(NotesJoinAckSchema) },
+  notesUpdate: { name: 'notes:update', payload: NotesUpdateSchema, ack: ackSchema(z.object({})) },
+  notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
+  notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema },
+} as const;
+
+/** Events the server sends. */
+export const ServerEvent = {
+  notesUpdate: { name: 'notes:update', payload: NotesUpdateSchema },
+  notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
+  serverError: { name: 'server:error', payload: ServerErrorSchema },
+} as const;
+
+type Handler<E> = E extends { payload: infer P extends z.ZodType; ack: infer A extends z.ZodType }
+  ? (payload: z.input<P>, ack: (result: z.input<A>) => void) => void
+  : E extends { payload: infer P extends z.ZodType }
+    ? (payload: z.input<P>) => void
+    : never;
+type EventMap<M extends Record<string, { name: string }>> = { [K in keyof M as M[K]['name']]: Handler<M[K]> };
+
+/** Socket.IO's typing of client -> server events, derived from {@link ClientEvent}. */
+export type ClientToServerEvents = EventMap<typeof ClientEvent>;
+/** Socket.IO's typing of server -> client events, derived from {@link ServerEvent}. */
+export type ServerToClientEvents = EventMap<typeof ServerEvent>;
+
+/** The handshake's auth object. */
+export interface HandshakeAuth {
+  protocol: number;
+}
+
+/** A rejected ack's error, for code that builds one. */
+export const ackError = (code: ErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
