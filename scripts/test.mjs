@@ -36,20 +36,11 @@ function totals() {
 async function main() {
   for (const f of [...resultFiles, playwrightResults]) fs.rmSync(f, { force: true });
   const pnpm = await ensurePnpm();
-  await installDependencies(pnpm);
-
-  step('Building shared (its types feed the other packages)');
-  await run(pnpm, ['--filter', '@tandem/shared', 'build']);
-  step('Lint (Biome)');
-  await run(pnpm, ['exec', 'biome', 'check', '.']);
-  step('Typecheck (TypeScript strict, every package and the scripts)');
-  await run(pnpm, ['-r', '--reporter=append-only', 'typecheck']);
-  await run(pnpm, ['exec', 'tsc', '-p', 'scripts/tsconfig.json']);
-  step('Unit and integration tests (Vitest)');
-  await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
-
-  step('Building server and client for the end-to-end journeys');
-  await run(pnpm, ['-r', '--reporter=append-only', 'build']);
+  // `npm test -- --e2e-only [playwright args]` reruns just the journeys while working on them.
+  const e2eOnly = process.argv.includes('--e2e-only');
+  const playwrightArgs = process.argv.slice(2).filter((a) => a !== '--e2e-only');
+  if (!e2eOnly) await checksBeforeBrowsers(pnpm);
+  else await run(pnpm, ['-r', '--reporter=append-only', 'build'], { quiet: true });
   await ensureAptPackages([{ binary: CHROMIUM, packages: ['chromium'] }]);
 
   step('Starting LiveKit and the server on test ports with a fresh database');
@@ -65,11 +56,28 @@ async function main() {
   });
   try {
     step('End-to-end journeys (Playwright + Chromium)');
-    await run(pnpm, ['--filter', '@tandem/e2e', 'e2e'], { env: { ...process.env, E2E_BASE_URL: stack.url, CHROMIUM_PATH: CHROMIUM } });
+    await run(pnpm, ['--filter', '@tandem/e2e', 'e2e', ...playwrightArgs], {
+      env: { ...process.env, E2E_BASE_URL: stack.url, CHROMIUM_PATH: CHROMIUM },
+    });
   } finally {
     await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** @param {string} pnpm */
+async function checksBeforeBrowsers(pnpm) {
+  await installDependencies(pnpm);
+
+  step('Building shared, server and client (types feed the other packages; the crash test runs the built server)');
+  await run(pnpm, ['-r', '--reporter=append-only', 'build']);
+  step('Lint (Biome)');
+  await run(pnpm, ['exec', 'biome', 'check', '.']);
+  step('Typecheck (TypeScript strict, every package and the scripts)');
+  await run(pnpm, ['-r', '--reporter=append-only', 'typecheck']);
+  await run(pnpm, ['exec', 'tsc', '-p', 'scripts/tsconfig.json']);
+  step('Unit and integration tests (Vitest)');
+  await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
 }
 
 try {

@@ -151,7 +151,9 @@ describe('durability: kill -9 while two people type', () => {
     const text = noteText(doc);
     const missing = [...a.acked, ...b.acked].filter((token) => !text.includes(token));
     expect(missing).toEqual([]);
-    console.log(`crash test: ${a.acked.length + b.acked.length} acknowledged of ${a.sent + b.sent} sent before kill -9; all present after restart`);
+    console.log(
+      `crash test: ${a.acked.length + b.acked.length} acknowledged of ${a.sent + b.sent} sent before kill -9; all present after restart`,
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });

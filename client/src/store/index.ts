@@ -1,6 +1,7 @@
 import type { User } from '@tandem/shared';
 import { create, type StateCreator } from 'zustand';
 import { api } from '../lib/api';
+import { closeSocket } from '../lib/socket';
 
 /** Who is signed in. 'unknown' until the first /me answer. */
 export interface AuthSlice {
@@ -23,6 +24,7 @@ const createAuthSlice: StateCreator<AppState, [], [], AuthSlice> = (set) => ({
   },
   async signOut() {
     await api.signOut();
+    closeSocket();
     set({ user: null, authStatus: 'signedOut' });
   },
 });

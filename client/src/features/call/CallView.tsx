@@ -11,10 +11,12 @@ import { ConnectionState, Track } from 'livekit-client';
 
 export interface CallViewProps {
   otherName: string;
+  /** The side area: the note pad (and, next, the goals panel). */
+  side: React.ReactNode;
 }
 
 /** The call: both videos, controls, a visible reconnecting state, and the side area for notes and goals. */
-export function CallView({ otherName }: CallViewProps) {
+export function CallView({ otherName, side }: CallViewProps) {
   const tracks = useTracks(
     [
       { source: Track.Source.Camera, withPlaceholder: true },
@@ -50,14 +52,7 @@ export function CallView({ otherName }: CallViewProps) {
         <RoomAudioRenderer />
       </section>
       <aside className="call-side" aria-label="Session workspace">
-        <h2>This week</h2>
-        <ol className="agenda">
-          <li>Check-in: how is it going?</li>
-          <li>Project progress</li>
-          <li>New goals</li>
-          <li>Notes</li>
-        </ol>
-        <p className="muted">The shared note pad and the goals panel open here.</p>
+        {side}
       </aside>
     </div>
   );

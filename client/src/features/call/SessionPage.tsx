@@ -5,6 +5,8 @@ import { navigate, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatWhen } from '../../lib/format';
 import { useAppStore } from '../../store';
+import { NotePad } from '../notes/NotePad';
+import { useNoteSession } from '../notes/useNoteSession';
 import { CallView } from './CallView';
 import { PreJoinPanel } from './PreJoinPanel';
 
@@ -132,19 +134,29 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       title={title}
       otherName={other.displayName}
       stage={stage}
+      side={<SessionNote sessionId={sessionId} />}
       onLeft={(reason) => setStage({ stage: 'left', detail: stage.detail, reason })}
     />
   );
+}
+
+function SessionNote({ sessionId }: { sessionId: string }) {
+  const user = useAppStore((s) => s.user);
+  const note = useNoteSession(sessionId);
+  if (!note || !user) return <p className="muted">Opening the note…</p>;
+  return <NotePad note={note} user={user} />;
 }
 
 function InCall({
   title,
   otherName,
   stage,
+  side,
   onLeft,
 }: {
   title: React.ReactNode;
   otherName: string;
+  side: React.ReactNode;
   stage: Extract<Stage, { stage: 'call' }>;
   onLeft(reason: string): void;
 }) {
@@ -182,7 +194,7 @@ function InCall({
         onMediaDeviceFailure={() => setError('Your camera or microphone could not be started. Check the browser’s permissions.')}
         onDisconnected={() => onLeft('You left the call.')}
       >
-        <CallView otherName={otherName} />
+        <CallView otherName={otherName} side={side} />
       </LiveKitRoom>
     </main>
   );

@@ -1,0 +1,82 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { NoteSync, type NoteSyncStatus } from '../../lib/noteSync';
+import { describeConnectError, getSocket } from '../../lib/socket';
+
+export interface NoteSession {
+  doc: Y.Doc;
+  awareness: Awareness;
+  sync: NoteSync;
+}
+
+/**
+ * One Y.Doc per session's note, kept in this browser (IndexedDB, so offline
+ * edits survive a reload) and synced with the server while connected.
+ */
+export function useNoteSession(sessionId: string): NoteSession | null {
+  const [session, setSession] = useState<NoteSession | null>(null);
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    const local = new IndexeddbPersistence(`tandem-note:${sessionId}`, doc);
+    const sync = new NoteSync(getSocket(), sessionId, doc, awareness);
+    setSession({ doc, awareness, sync });
+    return () => {
+      sync.destroy();
+      awareness.destroy();
+      void local.destroy();
+      doc.destroy();
+      setSession(null);
+    };
+  }, [sessionId]);
+  return session;
+}
+
+const idle: NoteSyncStatus = { save: 'connecting', readOnly: false, message: null };
+
+/** The note's save status, re-rendering only when it changes. */
+export function useSyncStatus(sync: NoteSync | undefined): NoteSyncStatus {
+  const [connectError, setConnectError] = useState<string | null>(null);
+  useEffect(() => {
+    const socket = getSocket();
+    const onError = (e: Error) => setConnectError(describeConnectError(e.message) ?? 'offline');
+    const onConnect = () => setConnectError(null);
+    socket.on('connect_error', onError);
+    socket.on('connect', onConnect);
+    return () => {
+      socket.off('connect_error', onError);
+      socket.off('connect', onConnect);
+    };
+  }, []);
+  const status = useSyncExternalStore(
+    (notify) => sync?.onStatus(notify) ?? (() => {}),
+    () => sync?.current ?? idle,
+  );
+  return connectError && status.save !== 'saved'
+    ? { ...status, save: status.save === 'error' ? 'error' : 'offline', message: connectError }
+    : status;
+}
+
+/** People who have this note open, from awareness (name and colour). */
+export function usePresence(awareness: Awareness | undefined): { clientId: number; name: string; color: string }[] {
+  const [people, setPeople] = useState<{ clientId: number; name: string; color: string }[]>([]);
+  useEffect(() => {
+    if (!awareness) return;
+    const read = () => {
+      const list: { clientId: number; name: string; color: string }[] = [];
+      for (const [clientId, state] of awareness.getStates()) {
+        const user = (state as { user?: { name?: unknown; color?: unknown } }).user;
+        if (typeof user?.name === 'string')
+          list.push({ clientId, name: user.name, color: typeof user.color === 'string' ? user.color : '#888' });
+      }
+      list.sort((a, b) => a.name.localeCompare(b.name));
+      setPeople(list);
+    };
+    read();
+    awareness.on('change', read);
+    return () => awareness.off('change', read);
+  }, [awareness]);
+  return people;
+}

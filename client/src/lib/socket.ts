@@ -1,0 +1,36 @@
+import { CloseReason, PROTOCOL_VERSION } from '@tandem/shared';
+import { io } from 'socket.io-client';
+import type { NoteSocket } from './noteSync';
+
+let socket: NoteSocket | null = null;
+
+/** The app's one realtime connection (same origin, WebSocket only, session cookie). */
+export function getSocket(): NoteSocket {
+  socket ??= io({
+    transports: ['websocket'],
+    withCredentials: true,
+    auth: { protocol: PROTOCOL_VERSION },
+    reconnectionDelayMax: 5_000,
+  });
+  return socket;
+}
+
+/** Closes the connection (on sign-out). */
+export function closeSocket(): void {
+  socket?.disconnect();
+  socket = null;
+}
+
+/** A person-readable explanation of a refused connection; null when it is just unreachable. */
+export function describeConnectError(message: string): string | null {
+  switch (message) {
+    case CloseReason.Unauthenticated:
+      return 'Your sign-in has expired. Sign in again to keep editing.';
+    case CloseReason.ProtocolMismatch:
+      return 'Tandem was updated. Reload the page to continue.';
+    case CloseReason.BadOrigin:
+      return 'This page is not allowed to connect to Tandem.';
+    default:
+      return null;
+  }
+}
