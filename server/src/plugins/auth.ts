@@ -30,7 +30,8 @@ declare module 'fastify' {
   }
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** The stored form of a session token. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface AuthOptions {
   /** Secure cookies when the public origin is https. */

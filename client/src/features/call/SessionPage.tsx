@@ -134,17 +134,22 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       title={title}
       otherName={other.displayName}
       stage={stage}
-      side={<SessionNote sessionId={sessionId} />}
+      side={
+        <SessionNote
+          sessionId={sessionId}
+          role={user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin'}
+        />
+      }
       onLeft={(reason) => setStage({ stage: 'left', detail: stage.detail, reason })}
     />
   );
 }
 
-function SessionNote({ sessionId }: { sessionId: string }) {
+function SessionNote({ sessionId, role }: { sessionId: string; role: 'mentor' | 'student' | 'admin' }) {
   const user = useAppStore((s) => s.user);
   const note = useNoteSession(sessionId);
   if (!note || !user) return <p className="muted">Opening the note…</p>;
-  return <NotePad note={note} user={user} />;
+  return <NotePad note={note} user={user} role={role} />;
 }
 
 function InCall({

@@ -11,6 +11,8 @@ import { type NoteSession, usePresence, useSyncStatus } from './useNoteSession';
 export interface NotePadProps {
   note: NoteSession;
   user: { id: string; displayName: string };
+  /** This person's part in the mentorship, which picks their caret colour. */
+  role: 'mentor' | 'student' | 'admin';
 }
 
 const saveLabel = {
@@ -22,7 +24,7 @@ const saveLabel = {
 } as const;
 
 /** The session's shared note: Tiptap bound to the Y.Doc, carets and presence from awareness. */
-export function NotePad({ note, user }: NotePadProps) {
+export function NotePad({ note, user, role }: NotePadProps) {
   const status = useSyncStatus(note.sync);
   const people = usePresence(note.awareness);
   const editor = useEditor(
@@ -35,7 +37,7 @@ export function NotePad({ note, user }: NotePadProps) {
         Collaboration.configure({ document: note.doc }),
         CollaborationCaret.configure({
           provider: { awareness: note.awareness },
-          user: { name: user.displayName, color: colorFor(user.id) },
+          user: { name: user.displayName, color: colorFor(role) },
         }),
       ],
       // Large notes stay fast: no React re-render per keystroke.

@@ -23,7 +23,7 @@ const tools: Tool[] = [
   { label: 'Quote', text: '❝', active: (e) => e.isActive('blockquote'), run: (e) => e.chain().focus().toggleBlockquote().run() },
   {
     label: 'Link',
-    text: '🔗',
+    text: 'Link',
     active: (e) => e.isActive('link'),
     run: (e) => {
       const previous = (e.getAttributes('link').href as string | undefined) ?? '';

@@ -1,8 +1,7 @@
-const palette = ['#f97316', '#22c55e', '#3b82f6', '#a855f7', '#ec4899', '#14b8a6', '#eab308', '#ef4444'];
+/** Caret and presence colours: the two people of a call never share one. */
+export const roleColors = { mentor: '#f59e0b', student: '#38bdf8', admin: '#a78bfa' } as const;
 
-/** A stable colour per person, so the same caret colour follows them across sessions. */
-export function colorFor(userId: string): string {
-  let h = 0;
-  for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return palette[h % palette.length] ?? '#3b82f6';
+/** The colour of a person in a mentorship: by their part in it, so the pair always differs. */
+export function colorFor(role: keyof typeof roleColors): string {
+  return roleColors[role];
 }

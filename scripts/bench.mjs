@@ -1,0 +1,114 @@
+// @ts-check
+// `npm run bench`: prints numbers, passes or fails nothing. The server and the load
+// generator run as separate processes on loopback; N sessions of 2 typists each.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
+import { fail, root, run, step, waitForHttp } from './lib/proc.mjs';
+
+const sizes = (process.env.BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const dist = path.join(root, 'server', 'dist');
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @param {string[]} args
+ * @returns {Promise<string>}
+ */
+function capture(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: path.join(root, 'server'), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited with ${code}`))));
+  });
+}
+
+/** @param {number} n */
+async function benchOne(n) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
+  const pairsFile = path.join(dataDir, 'pairs.json');
+  fs.writeFileSync(pairsFile, await capture([path.join(dist, 'bench', 'seed.js'), dataDir, String(n)]));
+  const port = await freePort();
+  const server = spawn(process.execPath, [path.join(dist, 'server.js')], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      PUBLIC_ORIGIN: 'http://localhost:3000',
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: 'bench',
+      LIVEKIT_API_SECRET: 'bench-secret-of-at-least-32-characters!',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`, 20_000);
+    const out = await capture([
+      path.join(dist, 'bench', 'notesLoad.js'),
+      `http://127.0.0.1:${port}`,
+      pairsFile,
+      String(server.pid),
+      String(seconds),
+    ]);
+    return JSON.parse(out);
+  } finally {
+    server.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  const pnpm = await ensurePnpm();
+  await installDependencies(pnpm);
+  step('Building');
+  await run(pnpm, ['-r', '--reporter=append-only', 'build'], { quiet: true });
+  step(`Note pad: keystroke propagation, ${seconds} s per size, 2 typists per session at 5 keys/s plus caret updates`);
+  const rows = [];
+  for (const n of sizes) {
+    process.stdout.write(`  running ${n} sessions…\n`);
+    rows.push(await benchOne(n));
+  }
+  const f = (/** @type {number} */ x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  process.stdout.write(
+    `\n${['sessions', 'keys/s', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU %', 'CPU µs/key', 'RSS/session KB'].map((h) => h.padStart(16)).join('')}\n`,
+  );
+  for (const r of rows) {
+    process.stdout.write(
+      `${[
+        r.sessions,
+        f(r.keystrokesPerSecond, 0),
+        r.samples,
+        f(r.p50, 2),
+        f(r.p95, 2),
+        f(r.p99, 2),
+        f(r.max, 1),
+        f(r.serverCpuPercent),
+        f(r.serverCpuMicrosPerKeystroke, 0),
+        f(r.rssPerSessionBytes / 1024, 0),
+      ]
+        .map((v) => String(v).padStart(16))
+        .join('')}\n`,
+    );
+  }
+  process.stdout.write('\nTargets: p99 < 10 ms at 50 sessions; < 1 MB server memory per live session with a typical weekly note.\n');
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,46 @@
+// Bench fixture: N mentorships with a session each and signed-in cookies for both people.
+// Run as `node dist/bench/seed.js <dataDir> <n>`; prints JSON to stdout.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { connectDatabase, migrateToLatest } from '../db/connect.js';
+import { insertMentorship, insertSession } from '../db/mentorships.js';
+import { insertUser } from '../db/users.js';
+import { isoIn, nowIso } from '../lib/time.js';
+import { hashToken, SESSION_COOKIE } from '../plugins/auth.js';
+
+const [dataDir = 'bench-data', nRaw = '10'] = process.argv.slice(2);
+const n = Number(nRaw);
+const db = connectDatabase({ kind: 'sqlite', file: path.resolve(dataDir, 'tandem.sqlite') });
+await migrateToLatest(db);
+
+const cookieFor = async (userId: string) => {
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('auth_sessions')
+    .values({ id: hashToken(token), user_id: userId, created_at: nowIso(), expires_at: isoIn(3600_000) })
+    .execute();
+  return `${SESSION_COOKIE}=${token}`;
+};
+
+const pairs: { sessionId: string; cookies: [string, string] }[] = [];
+for (let i = 0; i < n; i++) {
+  const tag = `${i}-${randomBytes(3).toString('hex')}`;
+  // Not a real hash: these accounts only ever sign in through the cookies made here.
+  const mentor = await insertUser(db, { email: `m${tag}@bench.test`, displayName: `Mentor ${i}`, role: 'mentor', passwordHash: 'bench' });
+  const student = await insertUser(db, {
+    email: `s${tag}@bench.test`,
+    displayName: `Student ${i}`,
+    role: 'student',
+    passwordHash: 'bench',
+  });
+  const mentorshipId = await insertMentorship(db, {
+    mentorId: mentor.id,
+    studentId: student.id,
+    title: `Bench ${i}`,
+    slot: { weekday: 2, time: '18:00', timeZone: 'UTC', durationMinutes: 60 },
+  });
+  const session = await insertSession(db, { mentorshipId, scheduledAt: nowIso(), durationMinutes: 60 });
+  pairs.push({ sessionId: session.id, cookies: [await cookieFor(mentor.id), await cookieFor(student.id)] });
+}
+await db.destroy();
+process.stdout.write(JSON.stringify(pairs));
