@@ -11,6 +11,7 @@ const median = (xs: number[]) => {
 test('the mentor and the student meet on video and see each other', async ({ mentor, student }, testInfo) => {
   await mentor.signInWithForm();
   await student.signInWithForm();
+  await mentor.page.screenshot({ path: testInfo.outputPath('dashboard-mentor.png') });
 
   const mentorSession = await openNextSession(mentor.page);
   const studentSession = await openNextSession(student.page);

@@ -1,10 +1,18 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { SignInPage } from '../features/auth/SignInPage';
-import { SessionPage } from '../features/call/SessionPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { useAppStore } from '../store';
 import { Header } from './Header';
 import { matchRoute, navigate, pagePath, usePathname } from './router';
+
+// The call (LiveKit, Tiptap, Yjs) is most of the code: loaded only when a session opens.
+const SessionPage = lazy(() => import('../features/call/SessionPage').then((m) => ({ default: m.SessionPage })));
+
+const loading = (what: string) => (
+  <main className="center-page" aria-busy="true">
+    <p className="muted">{what}</p>
+  </main>
+);
 
 export function App() {
   const pathname = usePathname();
@@ -22,16 +30,16 @@ export function App() {
     }
   }, [authStatus, route.page, pathname]);
 
-  if (authStatus === 'unknown') {
-    return (
-      <main className="center-page" aria-busy="true">
-        <p className="muted">Loading Tandem…</p>
-      </main>
-    );
-  }
+  if (authStatus === 'unknown') return loading('Loading Tandem…');
   if (route.page === 'signIn') return <SignInPage />;
   if (authStatus !== 'signedIn') return null;
-  if (route.page === 'session') return <SessionPage sessionId={route.sessionId} />;
+  if (route.page === 'session') {
+    return (
+      <Suspense fallback={loading('Opening the session…')}>
+        <SessionPage sessionId={route.sessionId} />
+      </Suspense>
+    );
+  }
   return (
     <>
       <Header />

@@ -5,7 +5,9 @@ import {
   DashboardResponseSchema,
   ErrorBodySchema,
   ErrorCode,
+  MentorshipResponseSchema,
   MeResponseSchema,
+  type NoteTemplateBody,
   type Result,
   SessionDetailResponseSchema,
   SessionTokenResponseSchema,
@@ -18,7 +20,7 @@ import type { z } from 'zod';
  * failure comes back as a coded Result, never as a throw.
  */
 async function request<S extends z.ZodType>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   schema: S | null,
   body?: unknown,
@@ -59,4 +61,6 @@ export const api = {
   dashboard: () => request('GET', ApiRoute.dashboard, DashboardResponseSchema),
   session: (id: string) => request('GET', apiPath(ApiRoute.session, { id }), SessionDetailResponseSchema),
   sessionToken: (id: string) => request('POST', apiPath(ApiRoute.sessionToken, { id }), SessionTokenResponseSchema),
+  setNoteTemplate: (mentorshipId: string, body: NoteTemplateBody) =>
+    request('PUT', apiPath(ApiRoute.noteTemplate, { id: mentorshipId }), MentorshipResponseSchema, body),
 };

@@ -12,6 +12,11 @@ export function getSocket(): NoteSocket {
     auth: { protocol: PROTOCOL_VERSION },
     reconnectionDelayMax: 5_000,
   });
+  // A socket the server closed (e.g. over its message budget) does not reconnect by itself.
+  const s = socket;
+  s.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect') setTimeout(() => s.connect(), 2_000);
+  });
   return socket;
 }
 
@@ -28,6 +33,8 @@ export function describeConnectError(message: string): string | null {
       return 'Your sign-in has expired. Sign in again to keep editing.';
     case CloseReason.ProtocolMismatch:
       return 'Tandem was updated. Reload the page to continue.';
+    case CloseReason.RateLimited:
+      return 'Too many changes at once; reconnecting…';
     case CloseReason.BadOrigin:
       return 'This page is not allowed to connect to Tandem.';
     default:

@@ -4,6 +4,7 @@ import { navigate, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatSlot, formatWhen } from '../../lib/format';
 import { useAppStore } from '../../store';
+import { NoteTemplateEditor } from './NoteTemplateEditor';
 
 type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: DashboardResponse };
 
@@ -46,6 +47,11 @@ export function DashboardPage() {
                 With {other.displayName} ({otherRole}) · {formatSlot(mentorship.slot)}
               </p>
               <NextSession session={nextSession} />
+              <NoteTemplateEditor
+                mentorshipId={mentorship.id}
+                sections={mentorship.noteTemplate}
+                editable={user?.id === mentorship.mentor.id}
+              />
               <h3>Past sessions</h3>
               {pastSessions.length === 0 ? (
                 <p className="muted">No past sessions yet. They appear here once a session ends.</p>

@@ -1,3 +1,4 @@
+import { ServerErrorSchema, ServerEvent } from '@tandem/shared';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
@@ -43,11 +44,17 @@ export function useSyncStatus(sync: NoteSync | undefined): NoteSyncStatus {
     const socket = getSocket();
     const onError = (e: Error) => setConnectError(describeConnectError(e.message) ?? 'offline');
     const onConnect = () => setConnectError(null);
+    const onServerError = (payload: unknown) => {
+      const parsed = ServerErrorSchema.safeParse(payload);
+      if (parsed.success) setConnectError(describeConnectError(parsed.data.reason) ?? parsed.data.message);
+    };
     socket.on('connect_error', onError);
     socket.on('connect', onConnect);
+    socket.on(ServerEvent.serverError.name, onServerError);
     return () => {
       socket.off('connect_error', onError);
       socket.off('connect', onConnect);
+      socket.off(ServerEvent.serverError.name, onServerError);
     };
   }, []);
   const status = useSyncExternalStore(

@@ -1,0 +1,66 @@
+import { NoteTemplateSchema } from '@tandem/shared';
+import { useState } from 'react';
+import { api } from '../../lib/api';
+
+export interface NoteTemplateEditorProps {
+  mentorshipId: string;
+  sections: string[];
+  /** Only the mentor edits; the student sees the agenda. */
+  editable: boolean;
+}
+
+/** The agenda each new session's note opens with, one section per line. */
+export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }: NoteTemplateEditorProps) {
+  const [sections, setSections] = useState(initial);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function save() {
+    if (draft === null) return;
+    const parsed = NoteTemplateSchema.safeParse(draft.split('\n').filter((l) => l.trim() !== ''));
+    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? 'Check the sections.');
+    setSaving(true);
+    const res = await api.setNoteTemplate(mentorshipId, { sections: parsed.data });
+    setSaving(false);
+    if (!res.ok) return setError(res.error.message);
+    setSections(res.data.mentorship.noteTemplate);
+    setDraft(null);
+    setError(null);
+  }
+
+  if (draft === null) {
+    return (
+      <div className="template">
+        <span className="muted">Note agenda:</span> {sections.join(' · ')}{' '}
+        {editable && (
+          <button type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(sections.join('\n'))}>
+            Edit agenda
+          </button>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div className="template template-editing">
+      <label>
+        Sections of each new session’s note, one per line
+        <textarea value={draft} rows={Math.max(4, draft.split('\n').length + 1)} onChange={(e) => setDraft(e.target.value)} />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" className="btn btn-primary btn-small" disabled={saving} onClick={() => void save()}>
+          {saving ? 'Saving…' : 'Save agenda'}
+        </button>
+        <button type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(null)}>
+          Cancel
+        </button>
+      </div>
+      <p className="muted small">Applies to notes of sessions that have not been opened yet.</p>
+    </div>
+  );
+}
