@@ -10,6 +10,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import livekitPlugin from './plugins/livekit.js';
+import { goalsDomain } from './realtime/goals.js';
 import realtime from './realtime/io.js';
 import { notesDomain } from './realtime/notes.js';
 import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
@@ -56,7 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const notes = new NoteHub(new NoteStore(app.db), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
   app.decorate('notes', notes);
-  await app.register(realtime, { allowedOrigins: config.allowedOrigins, domains: [notesDomain(notes)] });
+  await app.register(realtime, { allowedOrigins: config.allowedOrigins, domains: [notesDomain(notes), goalsDomain()] });
   // Runs before the database closes (hooks run in reverse order of registration).
   app.addHook('onClose', async () => notes.drain());
 

@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 // The browser's own sync code, driven here by real sockets against the real server.
+import { GoalsSync } from '../../client/src/lib/goalsSync.js';
 import { type NoteSocket, NoteSync } from '../../client/src/lib/noteSync.js';
 
 export const TEST_ORIGIN = 'http://localhost:3000';
@@ -88,3 +89,20 @@ export function prng(seed: number): () => number {
 
 /** The note as XML, for comparing documents. */
 export const noteXml = (doc: Y.Doc) => doc.getXmlFragment('default').toString();
+
+/** A goals panel: the client's GoalsSync over its own socket. */
+export async function newGoalsClient(url: string, cookie: string, sessionId: string) {
+  const socket = newSocket(url, { cookie });
+  const outcome = await connectOutcome(socket);
+  if (outcome !== 'connected') throw new Error(`socket refused: ${outcome}`);
+  const sync = new GoalsSync(socket, sessionId);
+  await until(() => sync.current.status !== 'loading', 'goals loaded');
+  return {
+    socket,
+    sync,
+    close() {
+      sync.destroy();
+      socket.disconnect();
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdSchema } from './domain.js';
 import type { ErrorCode } from './errors.js';
+import { GoalCommandPayloadSchema, GoalsChangedSchema, GoalsSubscribeAckSchema, GoalsSubscribeSchema } from './goals.js';
 import { ApiErrorSchema } from './result.js';
 
 /**
@@ -69,6 +70,8 @@ export const ClientEvent = {
   notesUpdate: { name: 'notes:update', payload: NotesUpdateSchema, ack: ackSchema(z.object({})) },
   notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
   notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema },
+  goalsSubscribe: { name: 'goals:subscribe', payload: GoalsSubscribeSchema, ack: ackSchema(GoalsSubscribeAckSchema) },
+  goalsCommand: { name: 'goals:command', payload: GoalCommandPayloadSchema, ack: ackSchema(GoalsChangedSchema) },
 } as const;
 
 /** Events the server sends. */
@@ -76,6 +79,7 @@ export const ServerEvent = {
   notesUpdate: { name: 'notes:update', payload: NotesUpdateSchema },
   notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
   serverError: { name: 'server:error', payload: ServerErrorSchema },
+  goalsChanged: { name: 'goals:changed', payload: GoalsChangedSchema },
 } as const;
 
 type Handler<E> = E extends { payload: infer P extends z.ZodType; ack: infer A extends z.ZodType }

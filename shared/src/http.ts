@@ -11,6 +11,7 @@ export const ApiRoute = {
   session: '/api/sessions/:id',
   sessionToken: '/api/sessions/:id/token',
   noteTemplate: '/api/mentorships/:id/note-template',
+  goals: '/api/mentorships/:id/goals',
 } as const;
 
 /** Fills a route's `:name` parameters, URL-encoded. Throws on a missing parameter. */

@@ -79,6 +79,47 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('mentorships').addColumn('note_template', 'text').execute();
     },
   },
+  '0003_goals': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('mentorships')
+        .addColumn('goals_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('goals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('owner', 'text', (c) => c.notNull().check(sqlIn('owner', ['student', 'mentor'])))
+        .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['open', 'in_progress', 'done', 'dropped'])))
+        .addColumn('due_date', 'text')
+        .addColumn('order_key', 'text', (c) => c.notNull())
+        .addColumn('is_focus', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_in_session_id', 'text', (c) => c.references('sessions.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('goals_mentorship').on('goals').columns(['mentorship_id', 'order_key']).execute();
+      await db.schema
+        .createTable('goal_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('goal_id', 'text', (c) => c.notNull().references('goals.id'))
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('session_id', 'text', (c) => c.references('sessions.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('before_json', 'text')
+        .addColumn('after_json', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        // One command, one version: versions of a mentorship's goals only grow, one step at a time.
+        .addUniqueConstraint('goal_events_version', ['mentorship_id', 'version'])
+        .execute();
+      await db.schema.createIndex('goal_events_session').on('goal_events').column('session_id').execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -31,6 +31,8 @@ export interface MentorshipsTable {
   status: 'active' | 'paused' | 'ended';
   /** JSON array of section titles for a new session's note; null = the default agenda. */
   note_template: string | null;
+  /** Grows by one with every goal command of this mentorship. */
+  goals_version: Generated<number>;
   created_at: string;
 }
 
@@ -61,7 +63,38 @@ export interface NotesTable {
   updated_at: string;
 }
 
+export interface GoalsTable {
+  id: string;
+  mentorship_id: string;
+  title: string;
+  detail: string;
+  owner: 'student' | 'mentor';
+  status: 'open' | 'in_progress' | 'done' | 'dropped';
+  due_date: string | null;
+  order_key: string;
+  is_focus: number;
+  deleted: number;
+  created_in_session_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GoalEventsTable {
+  id: string;
+  goal_id: string;
+  mentorship_id: string;
+  session_id: string | null;
+  user_id: string;
+  kind: 'created' | 'updated' | 'moved' | 'focused' | 'deleted' | 'restored';
+  before_json: string | null;
+  after_json: string | null;
+  version: number;
+  created_at: string;
+}
+
 export interface Database {
+  goals: GoalsTable;
+  goal_events: GoalEventsTable;
   note_updates: NoteUpdatesTable;
   notes: NotesTable;
   users: UsersTable;

@@ -11,47 +11,11 @@ import type { FastifyInstance } from 'fastify';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { z } from 'zod';
-import { getMentorship, getSessionRow, isMember } from '../db/mentorships.js';
 import type { LiveNote, NoteHub } from '../notes/noteHub.js';
-import type { RealtimeDomain, TandemSocket } from './io.js';
+import { handle, sessionAccess } from './handle.js';
+import type { RealtimeDomain } from './io.js';
 
 const room = (sessionId: string) => `note:${sessionId}`;
-type Reply<T> = Result<T>;
-
-/** Wraps a handler: the payload is parsed with its schema, every failure becomes a rejected ack, nothing throws. */
-function handle<S extends z.ZodType, T>(
-  app: FastifyInstance,
-  socket: TandemSocket,
-  schema: S,
-  run: (payload: z.infer<S>) => Promise<Reply<T>>,
-): (raw: unknown, ack?: unknown) => void {
-  return (raw, ack) => {
-    const reply = typeof ack === 'function' ? (ack as (r: Reply<T>) => void) : () => {};
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      reply({
-        ok: false,
-        error: { code: ErrorCode.ValidationFailed, message: `${first?.path.join('.') || 'payload'}: ${first?.message ?? 'invalid'}` },
-      });
-      return;
-    }
-    run(parsed.data).then(reply, (error: unknown) => {
-      app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
-      reply({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
-    });
-  };
-}
-
-/** Checks that the user may open the session's note: its pair (read-write) or an admin (read-only). */
-async function authorise(app: FastifyInstance, user: User, sessionId: string) {
-  const row = await getSessionRow(app.db, sessionId);
-  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
-  if (!row || !mentorship) return null;
-  const member = isMember(mentorship, user);
-  if (!member && user.role !== 'admin') return null;
-  return { template: mentorship.noteTemplate, readOnly: !member || closedSessionStatuses.includes(row.status) };
-}
 
 /** The shared note pad: y-protocols sync (state vectors) and awareness over Socket.IO. */
 export function notesDomain(hub: NoteHub) {
@@ -61,7 +25,7 @@ export function notesDomain(hub: NoteHub) {
       /** Awareness client ids this socket introduced, per session, removed when it leaves. */
       const awarenessIds = new Map<string, Set<number>>();
 
-      const joinedNote = (sessionId: string): LiveNote | Reply<never> =>
+      const joinedNote = (sessionId: string): LiveNote | Result<never> =>
         joined.get(sessionId) ?? { ok: false, error: { code: ErrorCode.NotJoined, message: 'Join the session’s note first.' } };
 
       socket.on(
@@ -70,8 +34,8 @@ export function notesDomain(hub: NoteHub) {
           app,
           socket,
           ClientEvent.notesJoin.payload,
-          async ({ sessionId, stateVector }): Promise<Reply<z.input<typeof NotesJoinAckSchema>>> => {
-            const access = await authorise(app, socket.data.user, sessionId);
+          async ({ sessionId, stateVector }): Promise<Result<z.input<typeof NotesJoinAckSchema>>> => {
+            const access = await sessionAccess(app, socket.data.user, sessionId);
             if (!access) return { ok: false, error: { code: ErrorCode.NotFound, message: 'This session’s note was not found.' } };
             let clientVector: Uint8Array;
             try {
@@ -80,7 +44,7 @@ export function notesDomain(hub: NoteHub) {
             } catch {
               return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
             }
-            const note = await hub.open(sessionId, socket.id, access);
+            const note = await hub.open(sessionId, socket.id, { template: access.mentorship.noteTemplate, readOnly: access.readOnly });
             if (!socket.connected) {
               await hub.leave(sessionId, socket.id);
               return { ok: false, error: { code: ErrorCode.Internal, message: 'disconnected' } };

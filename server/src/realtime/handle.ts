@@ -1,0 +1,57 @@
+import { closedSessionStatuses, ErrorCode, type Mentorship, type Result, type User } from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { getMentorship, getSessionRow, isMember } from '../db/mentorships.js';
+import type { TandemSocket } from './io.js';
+
+/** Wraps a handler: the payload is parsed with its schema, every failure becomes a rejected ack, nothing throws. */
+export function handle<S extends z.ZodType, T>(
+  app: FastifyInstance,
+  socket: TandemSocket,
+  schema: S,
+  run: (payload: z.infer<S>) => Promise<Result<T>>,
+): (raw: unknown, ack?: unknown) => void {
+  return (raw, ack) => {
+    const reply = typeof ack === 'function' ? (ack as (r: Result<T>) => void) : () => {};
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      reply({
+        ok: false,
+        error: { code: ErrorCode.ValidationFailed, message: `${first?.path.join('.') || 'payload'}: ${first?.message ?? 'invalid'}` },
+      });
+      return;
+    }
+    run(parsed.data).then(reply, (error: unknown) => {
+      app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
+      reply({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
+    });
+  };
+}
+
+/** Checks that the user may open the session's note: its pair (read-write) or an admin (read-only). */
+async function authorise(app: FastifyInstance, user: User, sessionId: string) {
+  const row = await getSessionRow(app.db, sessionId);
+  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
+  if (!row || !mentorship) return null;
+  const member = isMember(mentorship, user);
+  if (!member && user.role !== 'admin') return null;
+  return { template: mentorship.noteTemplate, readOnly: !member || closedSessionStatuses.includes(row.status) };
+}
+
+/**
+ * What a user may do with a session's realtime data: its pair reads and writes
+ * until it ends, an admin only reads, anyone else gets null (and a NOT_FOUND).
+ */
+export async function sessionAccess(
+  app: FastifyInstance,
+  user: User,
+  sessionId: string,
+): Promise<{ mentorship: Mentorship; member: boolean; readOnly: boolean } | null> {
+  const row = await getSessionRow(app.db, sessionId);
+  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
+  if (!row || !mentorship) return null;
+  const member = isMember(mentorship, user);
+  if (!member && user.role !== 'admin') return null;
+  return { mentorship, member, readOnly: !member || closedSessionStatuses.includes(row.status) };
+}
