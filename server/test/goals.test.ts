@@ -152,9 +152,7 @@ describe('goals: commands, validation and authorisation', () => {
     if (!made.ok) throw new Error('create failed');
     // Replay an old broadcast: nothing changes.
     const stale: GoalsChanged = { ...made.data, goals: [{ ...(made.data.goals[0] as GoalsChanged['goals'][number]), title: 'Stale' }] };
-    (student.socket as unknown as { emitReserved?: unknown; listeners(e: string): ((p: unknown) => void)[] })
-      .listeners('goals:changed')
-      .forEach((l) => l(stale));
+    for (const listener of student.socket.listeners('goals:changed')) listener(stale);
     expect(student.sync.current.goals[0]?.title).toBe('One');
     // Skip ahead: the client fetches the whole state instead of guessing.
     student.socket.disconnect();

@@ -5,6 +5,7 @@ import {
   DashboardResponseSchema,
   ErrorBodySchema,
   ErrorCode,
+  GoalsStateSchema,
   MentorshipResponseSchema,
   MeResponseSchema,
   type NoteTemplateBody,
@@ -61,6 +62,7 @@ export const api = {
   dashboard: () => request('GET', ApiRoute.dashboard, DashboardResponseSchema),
   session: (id: string) => request('GET', apiPath(ApiRoute.session, { id }), SessionDetailResponseSchema),
   sessionToken: (id: string) => request('POST', apiPath(ApiRoute.sessionToken, { id }), SessionTokenResponseSchema),
+  goals: (mentorshipId: string) => request('GET', apiPath(ApiRoute.goals, { id: mentorshipId }), GoalsStateSchema),
   setNoteTemplate: (mentorshipId: string, body: NoteTemplateBody) =>
     request('PUT', apiPath(ApiRoute.noteTemplate, { id: mentorshipId }), MentorshipResponseSchema, body),
 };

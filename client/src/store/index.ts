@@ -1,6 +1,7 @@
 import type { User } from '@tandem/shared';
 import { create, type StateCreator } from 'zustand';
 import { api } from '../lib/api';
+import type { GoalsView } from '../lib/goalsSync';
 import { closeSocket } from '../lib/socket';
 
 /** Who is signed in. 'unknown' until the first /me answer. */
@@ -29,9 +30,23 @@ const createAuthSlice: StateCreator<AppState, [], [], AuthSlice> = (set) => ({
   },
 });
 
-/** The one store, made of slices (notes and goals join it later). */
-export type AppState = AuthSlice;
+/** The open goals panel. Only the goals adapter (GoalsSync) writes it. */
+export interface GoalsSlice {
+  goals: GoalsView | null;
+  setGoalsView(view: GoalsView | null): void;
+}
+
+const createGoalsSlice: StateCreator<AppState, [], [], GoalsSlice> = (set) => ({
+  goals: null,
+  setGoalsView(view) {
+    set({ goals: view });
+  },
+});
+
+/** The one store, made of slices. */
+export type AppState = AuthSlice & GoalsSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAuthSlice(...a),
+  ...createGoalsSlice(...a),
 }));

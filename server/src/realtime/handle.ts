@@ -29,16 +29,6 @@ export function handle<S extends z.ZodType, T>(
   };
 }
 
-/** Checks that the user may open the session's note: its pair (read-write) or an admin (read-only). */
-async function authorise(app: FastifyInstance, user: User, sessionId: string) {
-  const row = await getSessionRow(app.db, sessionId);
-  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
-  if (!row || !mentorship) return null;
-  const member = isMember(mentorship, user);
-  if (!member && user.role !== 'admin') return null;
-  return { template: mentorship.noteTemplate, readOnly: !member || closedSessionStatuses.includes(row.status) };
-}
-
 /**
  * What a user may do with a session's realtime data: its pair reads and writes
  * until it ends, an admin only reads, anyone else gets null (and a NOT_FOUND).

@@ -5,10 +5,12 @@ import { navigate, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatWhen } from '../../lib/format';
 import { useAppStore } from '../../store';
+import { GoalsPanel } from '../goals/GoalsPanel';
 import { NotePad } from '../notes/NotePad';
 import { useNoteSession } from '../notes/useNoteSession';
 import { CallView } from './CallView';
 import { PreJoinPanel } from './PreJoinPanel';
+import { SideArea } from './SideArea';
 
 type Stage =
   | { stage: 'loading' }
@@ -135,9 +137,14 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       otherName={other.displayName}
       stage={stage}
       side={
-        <SessionNote
-          sessionId={sessionId}
-          role={user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin'}
+        <SideArea
+          notes={
+            <SessionNote
+              sessionId={sessionId}
+              role={user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin'}
+            />
+          }
+          goals={<GoalsPanel sessionId={sessionId} />}
         />
       }
       onLeft={(reason) => setStage({ stage: 'left', detail: stage.detail, reason })}

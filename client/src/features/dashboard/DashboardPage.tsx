@@ -4,6 +4,7 @@ import { navigate, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatSlot, formatWhen } from '../../lib/format';
 import { useAppStore } from '../../store';
+import { MentorshipGoals } from './MentorshipGoals';
 import { NoteTemplateEditor } from './NoteTemplateEditor';
 
 type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: DashboardResponse };
@@ -47,6 +48,7 @@ export function DashboardPage() {
                 With {other.displayName} ({otherRole}) · {formatSlot(mentorship.slot)}
               </p>
               <NextSession session={nextSession} />
+              <MentorshipGoals mentorshipId={mentorship.id} />
               <NoteTemplateEditor
                 mentorshipId={mentorship.id}
                 sections={mentorship.noteTemplate}

@@ -56,7 +56,6 @@ export function NotePad({ note, user, role }: NotePadProps) {
   return (
     <section className="notepad" aria-label="Notes">
       <div className="notepad-head">
-        <h2>Notes</h2>
         <ul className="presence" aria-label="Who is here">
           {unique.map((p) => (
             <li key={p.name} title={p.name}>
