@@ -37,7 +37,9 @@ test('the mentor adds a goal, the student moves it forward, both see it live and
   await mentor.page.getByRole('tab', { name: 'All goals' }).click();
 
   // Delete with undo.
-  await goalRow(mentor.page, second).getByRole('button', { name: `Delete ${second}` }).click();
+  await goalRow(mentor.page, second)
+    .getByRole('button', { name: `Delete ${second}` })
+    .click();
   await expect(goalRow(student.page, second)).toHaveCount(0);
   await mentor.page.getByRole('button', { name: 'Undo' }).click();
   await expect(goalRow(student.page, second)).toBeVisible();
