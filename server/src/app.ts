@@ -17,12 +17,16 @@ import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import mentorshipRoutes from './routes/mentorships/index.js';
 import sessionRoutes from './routes/sessions/index.js';
+import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
+import lifecycle from './sessions/lifecycle.js';
 
 export const VERSION = '0.1.0';
 
 declare module 'fastify' {
   interface FastifyInstance {
     notes: NoteHub;
+    /** The origin browsers use, for links in exports. */
+    publicOrigin: string;
   }
 }
 
@@ -41,6 +45,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: false,
   });
 
+  app.decorate('publicOrigin', config.publicOrigin);
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { database: config.database });
   await app.register(authPlugin, {
@@ -60,6 +65,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(realtime, { allowedOrigins: config.allowedOrigins, domains: [notesDomain(notes), goalsDomain()] });
   // Runs before the database closes (hooks run in reverse order of registration).
   app.addHook('onClose', async () => notes.drain());
+  await app.register(sessionLifecycleRoutes);
+  await app.register(lifecycle, {
+    graceMs: config.sessions.graceSeconds * 1000,
+    reconcileEveryMs: config.sessions.reconcileSeconds * 1000,
+  });
 
   const serveClient = Boolean(config.clientDir && fs.existsSync(path.join(config.clientDir, 'index.html')));
   if (serveClient && config.clientDir) {

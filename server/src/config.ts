@@ -22,6 +22,12 @@ export interface Config {
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   seedDemo: boolean;
+  sessions: {
+    /** An empty room's session ends after this many seconds. */
+    graceSeconds: number;
+    /** How often the reconciler looks for sessions to end (0 = off). */
+    reconcileSeconds: number;
+  };
   /** Directory of the built client to serve, when it exists. */
   clientDir: string | undefined;
 }
@@ -84,6 +90,8 @@ const EnvSchema = z.object({
   LIVEKIT_ICE_SERVERS: iceServers.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.default(false),
+  SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   CLIENT_DIR: z.string().optional(),
 });
 
@@ -126,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
+    sessions: { graceSeconds: e.SESSION_END_GRACE_SECONDS, reconcileSeconds: e.SESSION_RECONCILE_SECONDS },
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
   };
 }

@@ -19,6 +19,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LIVEKIT_API_KEY: TEST_LIVEKIT.key,
     LIVEKIT_API_SECRET: TEST_LIVEKIT.secret,
     LOG_LEVEL: 'silent',
+    SESSION_RECONCILE_SECONDS: '0',
     ...env,
   });
 }

@@ -170,7 +170,7 @@ describe('the shared note: sync and access', () => {
 
 describe('the shared note: convergence under random edits and disconnects', () => {
   for (const seed of [1, 2]) {
-    it(`three clients converge after 250 random rounds (seed ${seed})`, async () => {
+    it(`three clients converge after 250 random rounds (seed ${seed})`, { timeout: 40_000 }, async () => {
       const { app, pair, cookies, client } = await setup({ snapshotEvery: 40 });
       const random = prng(seed);
       const people = [await client('mentor'), await client('student'), await client('student')];
@@ -204,7 +204,15 @@ describe('the shared note: convergence under random edits and disconnects', () =
         if (random() < 0.3) await new Promise((r) => setTimeout(r, Math.floor(random() * 5)));
       }
       for (const c of people) if (!c.socket.connected) c.socket.connect();
-      await until(() => people.every((c) => c.sync.allSaved), 'everyone saved', 20_000);
+      await until(() => people.every((c) => c.sync.allSaved), 'everyone saved', 20_000).catch((error: unknown) => {
+        const states = people.map((c) => ({
+          connected: c.socket.connected,
+          ...c.sync.current,
+          debug: c.sync.debug(),
+          events: c.events.slice(-6),
+        }));
+        throw new Error(`${String(error)}: ${JSON.stringify(states)}`);
+      });
       const live = await app.notes.get(pair.session.id);
       if (!live) throw new Error('note not live');
       await until(() => people.every((c) => noteXml(c.doc) === noteXml(live.doc)), 'all docs equal to the server', 20_000);

@@ -18,10 +18,16 @@ export async function listen(app: FastifyInstance): Promise<string> {
 }
 
 /** A Socket.IO client as a browser would open it: WebSocket, Origin, cookie, protocol version. */
-export function newSocket(url: string, options: { cookie?: string; origin?: string; protocol?: number } = {}): NoteSocket {
+export function newSocket(
+  url: string,
+  options: { cookie?: string; origin?: string; protocol?: number; reconnect?: boolean } = {},
+): NoteSocket {
   return io(url, {
     transports: ['websocket'],
-    reconnection: false,
+    // Like the app: a dropped transport reconnects by itself (a manual disconnect() does not).
+    reconnection: options.reconnect ?? false,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
     forceNew: true,
     auth: { protocol: options.protocol ?? PROTOCOL_VERSION },
     extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), origin: options.origin ?? TEST_ORIGIN },
@@ -37,6 +43,8 @@ export function connectOutcome(socket: NoteSocket): Promise<string> {
 }
 
 export interface NoteClient {
+  /** Disconnect reasons and connect errors seen, for diagnosing a test that does not settle. */
+  events: string[];
   doc: Y.Doc;
   awareness: Awareness;
   socket: NoteSocket;
@@ -46,13 +54,18 @@ export interface NoteClient {
 
 /** A note client: a Y.Doc kept in sync with the server by the client's NoteSync. */
 export async function newNoteClient(url: string, cookie: string, sessionId: string): Promise<NoteClient> {
-  const socket = newSocket(url, { cookie });
+  const socket = newSocket(url, { cookie, reconnect: true });
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
   const sync = new NoteSync(socket, sessionId, doc, awareness);
   const outcome = await connectOutcome(socket);
   if (outcome !== 'connected') throw new Error(`socket refused: ${outcome}`);
+  const events: string[] = [];
+  socket.on('disconnect', (reason) => events.push(`disconnect:${reason}`));
+  socket.on('connect_error', (e) => events.push(`connect_error:${e.message}`));
+  socket.on('server:error', (p) => events.push(`server_error:${p.reason}`));
   return {
+    events,
     doc,
     awareness,
     socket,

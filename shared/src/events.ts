@@ -57,6 +57,8 @@ export const NotesUpdateSchema = z.object({ ...sessionRef, update: bytes(Realtim
 export const NotesAwarenessSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
 /** notes:leave */
 export const NotesLeaveSchema = z.object(sessionRef).strict();
+/** session:ended — the session is over and its record saved; clients go to the record. */
+export const SessionEndedSchema = z.object({ sessionId: IdSchema });
 /** server:error — sent just before the server closes a socket. */
 export const ServerErrorSchema = z.object({ reason: z.string(), message: z.string() });
 
@@ -80,6 +82,7 @@ export const ServerEvent = {
   notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
   serverError: { name: 'server:error', payload: ServerErrorSchema },
   goalsChanged: { name: 'goals:changed', payload: GoalsChangedSchema },
+  sessionEnded: { name: 'session:ended', payload: SessionEndedSchema },
 } as const;
 
 type Handler<E> = E extends { payload: infer P extends z.ZodType; ack: infer A extends z.ZodType }

@@ -12,6 +12,15 @@ export const ApiRoute = {
   sessionToken: '/api/sessions/:id/token',
   noteTemplate: '/api/mentorships/:id/note-template',
   goals: '/api/mentorships/:id/goals',
+  endSession: '/api/sessions/:id/end',
+  cancelSession: '/api/sessions/:id/cancel',
+  sessionRecord: '/api/sessions/:id/record',
+  sessionExport: '/api/sessions/:id/export.md',
+  history: '/api/mentorships/:id/history',
+  search: '/api/mentorships/:id/search',
+  mentorshipExport: '/api/mentorships/:id/export.md',
+  calendar: '/api/mentorships/:id/calendar.ics',
+  livekitWebhook: '/api/livekit/webhook',
 } as const;
 
 /** Fills a route's `:name` parameters, URL-encoded. Throws on a missing parameter. */

@@ -5,4 +5,5 @@ export * from './events.js';
 export * from './goals.js';
 export * from './http.js';
 export * from './ordering.js';
+export * from './records.js';
 export * from './result.js';

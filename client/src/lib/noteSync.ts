@@ -74,6 +74,11 @@ export class NoteSync {
     return this.synced && this.ackedSeq >= this.localSeq;
   }
 
+  /** Counters for diagnosing a sync that does not settle. */
+  debug(): { localSeq: number; ackedSeq: number; synced: boolean } {
+    return { localSeq: this.localSeq, ackedSeq: this.ackedSeq, synced: this.synced };
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

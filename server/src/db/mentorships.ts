@@ -129,6 +129,9 @@ export async function insertSession(
     room_name: `tandem-${randomBytes(9).toString('base64url')}`,
     started_at: null,
     ended_at: null,
+    empty_since: null,
+    ended_reason: null,
+    summary: null,
     created_at: nowIso(),
   };
   await db.insertInto('sessions').values(row).execute();

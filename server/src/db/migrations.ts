@@ -120,6 +120,57 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('goal_events_session').on('goal_events').column('session_id').execute();
     },
   },
+  '0004_session_records': {
+    async up(db: Kysely<unknown>) {
+      const binary = binaryType(db);
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema.alterTable('sessions').addColumn('empty_since', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('ended_reason', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('summary', 'text').execute();
+      // The saved record: written once, in the transaction that ends the session, never changed.
+      await db.schema
+        .createTable('session_records')
+        .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id'))
+        .addColumn('note_state', sql.raw(binary), (c) => c.notNull())
+        .addColumn('note_json', 'text', (c) => c.notNull())
+        .addColumn('note_html', 'text', (c) => c.notNull())
+        .addColumn('note_markdown', 'text', (c) => c.notNull())
+        .addColumn('note_text', 'text', (c) => c.notNull())
+        .addColumn('goals_json', 'text', (c) => c.notNull())
+        .addColumn('goal_events_json', 'text', (c) => c.notNull())
+        .addColumn('transcript_json', 'text', (c) => c.notNull())
+        .addColumn('attendance_json', 'text', (c) => c.notNull())
+        .addColumn('duration_seconds', 'integer', (c) => c.notNull())
+        .addColumn('finalised_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('attendance')
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('joined_at', 'text', (c) => c.notNull())
+        .addColumn('left_at', 'text')
+        .addColumn('participant_sid', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('attendance_pk', ['session_id', 'participant_sid'])
+        .execute();
+      // LiveKit webhook ids already handled: delivery is at-least-once.
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      if (postgres) {
+        await sql`CREATE TABLE session_search (session_id text NOT NULL REFERENCES sessions(id), mentorship_id text NOT NULL, kind text NOT NULL, body text NOT NULL, tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)`.execute(
+          db,
+        );
+        await sql`CREATE INDEX session_search_tsv ON session_search USING gin (tsv)`.execute(db);
+      } else {
+        await sql`CREATE VIRTUAL TABLE session_search USING fts5(session_id UNINDEXED, mentorship_id UNINDEXED, kind UNINDEXED, body, tokenize = 'porter unicode61')`.execute(
+          db,
+        );
+      }
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -46,6 +46,11 @@ export interface SessionsTable {
   room_name: string;
   started_at: string | null;
   ended_at: string | null;
+  /** When the LiveKit room became empty; the session ends after a grace period. */
+  empty_since: string | null;
+  ended_reason: string | null;
+  /** The first line of the note, written at the end. */
+  summary: string | null;
   created_at: string;
 }
 
@@ -92,7 +97,47 @@ export interface GoalEventsTable {
   created_at: string;
 }
 
+export interface SessionRecordsTable {
+  session_id: string;
+  note_state: Uint8Array;
+  note_json: string;
+  note_html: string;
+  note_markdown: string;
+  note_text: string;
+  goals_json: string;
+  goal_events_json: string;
+  transcript_json: string;
+  attendance_json: string;
+  duration_seconds: number;
+  finalised_at: string;
+}
+
+export interface AttendanceTable {
+  session_id: string;
+  user_id: string;
+  participant_sid: string;
+  joined_at: string;
+  left_at: string | null;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  event: string;
+  received_at: string;
+}
+
+export interface SessionSearchTable {
+  session_id: string;
+  mentorship_id: string;
+  kind: 'note' | 'transcript';
+  body: string;
+}
+
 export interface Database {
+  session_records: SessionRecordsTable;
+  attendance: AttendanceTable;
+  webhook_events: WebhookEventsTable;
+  session_search: SessionSearchTable;
   goals: GoalsTable;
   goal_events: GoalEventsTable;
   note_updates: NoteUpdatesTable;

@@ -165,6 +165,28 @@ export class NoteHub {
     return this.enqueue({ kind: 'compact', sessionId: note.sessionId, seq: note.seq, state: Y.encodeStateAsUpdate(note.doc) });
   }
 
+  /**
+   * Freezes a session's note (no more edits are accepted) and returns its final
+   * state once everything acknowledged is durable. Works whether or not the note is open.
+   */
+  async freeze(sessionId: string): Promise<Uint8Array> {
+    const pending = this.notes.get(sessionId);
+    const live = pending ? await pending.catch(() => null) : null;
+    if (live) {
+      live.readOnly = true;
+      await this.barrier();
+      return Y.encodeStateAsUpdate(live.doc);
+    }
+    await this.barrier();
+    const stored = await this.store.load(sessionId);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    const state = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return state;
+  }
+
   /** Resolves once every write queued before it is durable (a join answers only after this). */
   barrier(): Promise<void> {
     return this.enqueue({ kind: 'barrier' });

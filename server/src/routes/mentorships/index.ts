@@ -1,9 +1,20 @@
-import { ApiRoute, type GoalsState, MentorshipParamsSchema, type MentorshipResponseSchema, NoteTemplateBodySchema } from '@tandem/shared';
-import type { FastifyPluginAsync } from 'fastify';
+import {
+  ApiRoute,
+  type GoalsState,
+  type HistoryResponse,
+  MentorshipParamsSchema,
+  type MentorshipResponseSchema,
+  NoteTemplateBodySchema,
+  SearchQuerySchema,
+  type SearchResponse,
+} from '@tandem/shared';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { loadGoals } from '../../db/goals.js';
 import { getMentorship, isMember, setNoteTemplate } from '../../db/mentorships.js';
+import { loadHistory, loadRecord, searchMentorship } from '../../db/records.js';
 import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 
 const mentorshipRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
@@ -17,6 +28,53 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
     if (!mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This mentorship');
     const state = await loadGoals(app.db, id);
     return { ...state, goals: state.goals.filter((g) => !g.deleted) };
+  });
+
+  const visibleMentorship = async (request: FastifyRequest) => {
+    const user = request.user;
+    if (!user) throw unauthenticated();
+    const { id } = MentorshipParamsSchema.parse(request.params);
+    const mentorship = await getMentorship(app.db, id);
+    if (!mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This mentorship');
+    return mentorship;
+  };
+
+  app.get(ApiRoute.history, async (request): Promise<HistoryResponse> => loadHistory(app.db, await visibleMentorship(request)));
+
+  app.get(ApiRoute.search, async (request): Promise<SearchResponse> => {
+    const mentorship = await visibleMentorship(request);
+    const { q } = SearchQuerySchema.parse(request.query);
+    return { query: q, results: await searchMentorship(app.db, mentorship.id, q) };
+  });
+
+  app.get(ApiRoute.mentorshipExport, async (request, reply) => {
+    const mentorship = await visibleMentorship(request);
+    const history = await loadHistory(app.db, mentorship);
+    const records = [];
+    for (const entry of [...history.sessions].reverse()) {
+      const r = await loadRecord(app.db, entry.session.id, mentorship);
+      if (r) records.push(recordToMarkdown(r));
+    }
+    const body = [`# ${mentorship.title}`, '', `${records.length} saved session(s), oldest first.`, '', ...records].join('\n');
+    return reply
+      .type('text/markdown; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="tandem-mentorship.md"')
+      .send(body);
+  });
+
+  app.get(ApiRoute.calendar, async (request, reply) => {
+    const mentorship = await visibleMentorship(request);
+    const first = await app.db
+      .selectFrom('sessions')
+      .select('scheduled_at')
+      .where('mentorship_id', '=', mentorship.id)
+      .orderBy('week')
+      .executeTakeFirst();
+    const start = first ? new Date(first.scheduled_at) : new Date();
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="tandem-sessions.ics"')
+      .send(mentorshipIcs(mentorship, start, app.publicOrigin));
   });
 
   // The mentor shapes the agenda each new session's note opens with.

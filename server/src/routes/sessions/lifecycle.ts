@@ -1,0 +1,81 @@
+import {
+  ApiRoute,
+  CancelSessionBodySchema,
+  closedSessionStatuses,
+  type EndSessionResponseSchema,
+  ErrorCode,
+  SessionParamsSchema,
+  type SessionRecord,
+} from '@tandem/shared';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { getMentorship, getSessionRow, isMember, toSession } from '../../db/mentorships.js';
+import { loadRecord } from '../../db/records.js';
+import { AppError, forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { recordToMarkdown } from '../../sessions/exports.js';
+import { endSession } from '../../sessions/finalise.js';
+
+/** The session and its mentorship, for its pair or an admin; 404 for anyone else. */
+async function visible(app: FastifyInstance, request: FastifyRequest) {
+  const user = request.user;
+  if (!user) throw unauthenticated();
+  const { id } = SessionParamsSchema.parse(request.params);
+  const row = await getSessionRow(app.db, id);
+  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
+  if (!row || !mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This session');
+  return { user, row, mentorship };
+}
+
+/** Ending, cancelling, and the saved record of a session. */
+const sessionLifecycleRoutes: FastifyPluginAsync = async (app) => {
+  app.addHook('preHandler', app.auth.requireUser);
+
+  app.post(ApiRoute.endSession, async (request): Promise<z.input<typeof EndSessionResponseSchema>> => {
+    const { user, row, mentorship } = await visible(app, request);
+    if (mentorship.mentor.id !== user.id) throw forbidden('Only the mentor ends the session.');
+    const result = await endSession(app, row.id, 'mentor');
+    return { session: result.session, nextSession: result.nextSession };
+  });
+
+  app.post(ApiRoute.cancelSession, async (request) => {
+    const { user, row, mentorship } = await visible(app, request);
+    if (mentorship.mentor.id !== user.id) throw forbidden('Only the mentor can cancel a session.');
+    const { status } = CancelSessionBodySchema.parse(request.body);
+    if (closedSessionStatuses.includes(row.status)) throw new AppError(409, ErrorCode.SessionClosed, 'This session is already over.');
+    const joined = await app.db.selectFrom('attendance').select('user_id').where('session_id', '=', row.id).executeTakeFirst();
+    if (joined || row.status === 'live')
+      throw new AppError(409, ErrorCode.ValidationFailed, 'Someone joined this session: end it instead.');
+    await app.db
+      .updateTable('sessions')
+      .set({ status, ended_at: new Date().toISOString(), ended_reason: status })
+      .where('id', '=', row.id)
+      .where('status', '=', 'scheduled')
+      .execute();
+    await app.livekit.closeRoom(row.room_name).catch(() => undefined);
+    return { session: toSession(await app.db.selectFrom('sessions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()) };
+  });
+
+  const record = async (request: FastifyRequest): Promise<SessionRecord> => {
+    const { row, mentorship } = await visible(app, request);
+    const saved = await loadRecord(app.db, row.id, mentorship);
+    if (!saved)
+      throw new AppError(
+        404,
+        ErrorCode.NotFound,
+        row.status === 'ended' ? 'This record is not saved yet.' : 'This session has not ended yet.',
+      );
+    return saved;
+  };
+
+  app.get(ApiRoute.sessionRecord, record);
+
+  app.get(ApiRoute.sessionExport, async (request, reply) => {
+    const r = await record(request);
+    return reply
+      .type('text/markdown; charset=utf-8')
+      .header('content-disposition', `attachment; filename="tandem-week-${r.session.week}.md"`)
+      .send(recordToMarkdown(r));
+  });
+};
+
+export default sessionLifecycleRoutes;

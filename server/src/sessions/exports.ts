@@ -1,0 +1,97 @@
+import type { GoalEvent, Mentorship, SessionRecord } from '@tandem/shared';
+import { localDate } from '../lib/schedule.js';
+
+const statusWord = { open: 'open', in_progress: 'in progress', done: 'done', dropped: 'dropped' } as const;
+
+const minutes = (s: number) => `${Math.round(s / 60)} min`;
+
+function eventLine(e: GoalEvent, titleOf: (id: string) => string): string {
+  const title = `“${titleOf(e.goalId)}”`;
+  if (e.kind === 'updated') {
+    const changes = Object.keys(e.after ?? {}).map((k) => `${k}: ${String(e.before?.[k] ?? '—')} → ${String(e.after?.[k] ?? '—')}`);
+    return `${e.userName} changed ${title} (${changes.join(', ')})`;
+  }
+  const verb = { created: 'added', moved: 'reordered', focused: 'made the focus:', deleted: 'deleted', restored: 'restored' }[e.kind];
+  return `${e.userName} ${verb} ${title}`;
+}
+
+/** One session's record as Markdown: notes, goals, what was decided, transcript, attendance. */
+export function recordToMarkdown(r: SessionRecord): string {
+  const date = new Date(r.session.scheduledAt).toISOString().slice(0, 10);
+  const titleOf = (id: string) =>
+    r.goals.find((g) => g.id === id)?.title ?? (r.goalEvents.find((e) => e.goalId === id)?.after?.title as string | undefined) ?? 'a goal';
+  const lines = [
+    `# ${r.mentorship.title} — week ${r.session.week} (${date})`,
+    '',
+    `${r.mentorship.mentor.displayName} (mentor) and ${r.mentorship.student.displayName} (student) · ${minutes(r.durationSeconds)}`,
+    '',
+    '## Attendance',
+    '',
+    ...(r.attendance.length ? r.attendance.map((a) => `- ${a.displayName}: ${minutes(a.seconds)}`) : ['- Nobody joined the call.']),
+    '',
+    '## Notes',
+    '',
+    // The note's own headings sit one level below "Notes".
+    r.noteMarkdown.trim() ? r.noteMarkdown.trim().replace(/^(#{1,5}) /gm, '#$1 ') : '_No notes._',
+    '',
+    '## Goals at the end of the session',
+    '',
+    ...(r.goals.length
+      ? r.goals.map(
+          (g) =>
+            `- [${g.status === 'done' ? 'x' : ' '}] ${g.title} (${statusWord[g.status]}, ${g.owner}${g.dueDate ? `, due ${g.dueDate}` : ''})${g.isFocus ? ' ← focus' : ''}`,
+        )
+      : ['_No goals._']),
+    '',
+    '## Decided in this session',
+    '',
+    ...(r.goalEvents.length
+      ? r.goalEvents.filter((e) => e.kind !== 'moved').map((e) => `- ${eventLine(e, titleOf)}`)
+      : ['_Nothing changed._']),
+    '',
+    '## Transcript',
+    '',
+    ...(r.transcript.length
+      ? r.transcript.map(
+          (t) =>
+            `- [${new Date(t.startMs).toISOString().slice(11, 19)}] **${t.speakerName}**${t.kind === 'chat' ? ' (chat)' : ''}: ${t.text}`,
+        )
+      : ['_No transcript._']),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const icsText = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+const icsDay = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/** The weekly series as iCalendar, in the slot's own time zone so it follows DST like the sessions do. */
+export function mentorshipIcs(m: Mentorship, firstSession: Date, origin: string, now = new Date()): string {
+  const d = localDate(firstSession, m.slot.timeZone);
+  const [hh, mm] = m.slot.time.split(':');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const start = `${d.year}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}T${hh}${mm}00`;
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Tandem//Mentorship sessions//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    'BEGIN:VEVENT',
+    `UID:mentorship-${m.id}@tandem`,
+    `DTSTAMP:${stamp}`,
+    `DTSTART;TZID=${m.slot.timeZone}:${start}`,
+    `DURATION:PT${m.slot.durationMinutes}M`,
+    `RRULE:FREQ=WEEKLY;BYDAY=${icsDay[m.slot.weekday - 1]}`,
+    `SUMMARY:${icsText(`Mentorship: ${m.title}`)}`,
+    `DESCRIPTION:${icsText(`${m.mentor.displayName} and ${m.student.displayName}. Join from ${origin}`)}`,
+    `URL:${origin}/`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ];
+  return lines.join('\r\n');
+}

@@ -1,0 +1,147 @@
+import { type Attendance, closedSessionStatuses, ServerEvent, type Session, type TranscriptSegment, type WeeklySlot } from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import * as Y from 'yjs';
+import { loadGoals, loadSessionEvents } from '../db/goals.js';
+import { getMentorship, insertSession, toSession } from '../db/mentorships.js';
+import { nextSessionTime } from '../lib/schedule.js';
+import { nowIso } from '../lib/time.js';
+import { noteToHtml, noteToJSON, noteToMarkdown, noteToText } from '../notes/render.js';
+
+export type EndReason = 'mentor' | 'empty_room' | 'reconciler';
+
+/** Attendance per person from the join/leave rows (a person may join several times). */
+async function attendanceOf(app: FastifyInstance, sessionId: string, endedAt: string): Promise<Attendance[]> {
+  const rows = await app.db
+    .selectFrom('attendance as a')
+    .innerJoin('users as u', 'u.id', 'a.user_id')
+    .select(['a.user_id', 'u.display_name', 'a.joined_at', 'a.left_at'])
+    .where('a.session_id', '=', sessionId)
+    .orderBy('a.joined_at')
+    .execute();
+  const byUser = new Map<string, Attendance>();
+  for (const r of rows) {
+    const left = r.left_at ?? endedAt;
+    const seconds = Math.max(0, Math.round((Date.parse(left) - Date.parse(r.joined_at)) / 1000));
+    const a = byUser.get(r.user_id);
+    if (a) {
+      a.seconds += seconds;
+      a.lastLeftAt = left > (a.lastLeftAt ?? '') ? left : a.lastLeftAt;
+    } else {
+      byUser.set(r.user_id, { userId: r.user_id, displayName: r.display_name, firstJoinedAt: r.joined_at, lastLeftAt: left, seconds });
+    }
+  }
+  return [...byUser.values()];
+}
+
+/** The first line of what was written (not the agenda headings), as the session's summary. */
+function summaryOf(json: ReturnType<typeof noteToJSON>): string {
+  const firstParagraph = (json.content ?? [])
+    .filter((n) => n.type !== 'heading')
+    .map((n) => noteToText({ type: 'doc', content: [n] }).split('\n')[0] ?? '')
+    .find((l) => l.trim() !== '');
+  const line = firstParagraph?.trim() ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+/**
+ * Ends a session and saves its record, once. The note is frozen first (so no
+ * acknowledged keystroke is missed and none arrives after), then ONE transaction
+ * writes the status, the record (note in five forms, goals, events, transcript,
+ * attendance, duration), the search index and the next week's session. Ending
+ * twice, or concurrently, ends it once: the transaction re-checks the status.
+ */
+export async function endSession(
+  app: FastifyInstance,
+  sessionId: string,
+  reason: EndReason,
+): Promise<{ ended: boolean; session: Session; nextSession: Session | null }> {
+  const row = await app.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
+  const mentorship = await getMentorship(app.db, row.mentorship_id);
+  if (!mentorship) throw new Error(`session ${sessionId} has no mentorship`);
+  const openNext = async () => {
+    const next = await app.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('mentorship_id', '=', row.mentorship_id)
+      .where('status', 'in', ['scheduled', 'live'])
+      .orderBy('week')
+      .executeTakeFirst();
+    return next ? toSession(next) : null;
+  };
+  if (closedSessionStatuses.includes(row.status)) return { ended: false, session: toSession(row), nextSession: await openNext() };
+
+  const state = await app.notes.freeze(sessionId);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const json = noteToJSON(doc);
+  doc.destroy();
+  const endedAt = nowIso();
+  const goals = (await loadGoals(app.db, row.mentorship_id)).goals.filter((g) => !g.deleted);
+  const goalEvents = await loadSessionEvents(app.db, sessionId);
+  const transcript: TranscriptSegment[] = [];
+  const attendance = await attendanceOf(app, sessionId, endedAt);
+  const startedAt = row.started_at ?? attendance[0]?.firstJoinedAt ?? null;
+  const durationSeconds = startedAt ? Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000)) : 0;
+  const text = noteToText(json);
+
+  const ended = await app.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('sessions')
+      .set({ status: 'ended', ended_at: endedAt, ended_reason: reason, summary: summaryOf(json), empty_since: null, started_at: startedAt })
+      .where('id', '=', sessionId)
+      .where('status', 'in', ['scheduled', 'live'])
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false; // someone else ended it first
+    await trx
+      .insertInto('session_records')
+      .values({
+        session_id: sessionId,
+        note_state: state,
+        note_json: JSON.stringify(json),
+        note_html: noteToHtml(json),
+        note_markdown: noteToMarkdown(json),
+        note_text: text,
+        goals_json: JSON.stringify(goals),
+        goal_events_json: JSON.stringify(goalEvents),
+        transcript_json: JSON.stringify(transcript),
+        attendance_json: JSON.stringify(attendance),
+        duration_seconds: durationSeconds,
+        finalised_at: endedAt,
+      })
+      .execute();
+    await trx
+      .updateTable('attendance')
+      .set({ left_at: endedAt })
+      .where('session_id', '=', sessionId)
+      .where('left_at', 'is', null)
+      .execute();
+    if (text)
+      await trx
+        .insertInto('session_search')
+        .values({ session_id: sessionId, mentorship_id: row.mentorship_id, kind: 'note', body: text })
+        .execute();
+    const open = await trx
+      .selectFrom('sessions')
+      .select('id')
+      .where('mentorship_id', '=', row.mentorship_id)
+      .where('status', 'in', ['scheduled', 'live'])
+      .executeTakeFirst();
+    if (!open && mentorship.status === 'active') {
+      const slot: WeeklySlot = mentorship.slot;
+      const at = nextSessionTime(slot, new Date(row.scheduled_at), new Date(endedAt));
+      await insertSession(trx, { mentorshipId: row.mentorship_id, scheduledAt: at.toISOString(), durationMinutes: slot.durationMinutes });
+    }
+    return true;
+  });
+
+  const final = toSession(await app.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow());
+  if (ended) {
+    app.log.info({ sessionId, reason, durationSeconds }, 'session ended and saved');
+    // Everyone leaves the call: a token's expiry is not re-checked on reconnect, so the room itself goes.
+    await app.livekit
+      .closeRoom(row.room_name)
+      .catch((err: unknown) => app.log.warn({ err, sessionId }, 'could not close the LiveKit room'));
+    app.io.to(`note:${sessionId}`).to(`goals:${row.mentorship_id}`).emit(ServerEvent.sessionEnded.name, { sessionId });
+  }
+  return { ended, session: final, nextSession: await openNext() };
+}
