@@ -165,7 +165,7 @@ const migrations: Record<string, Migration> = {
         );
         await sql`CREATE INDEX session_search_tsv ON session_search USING gin (tsv)`.execute(db);
       } else {
-        await sql`CREATE VIRTUAL TABLE session_search USING fts5(session_id UNINDEXED, mentorship_id UNINDEXED, kind UNINDEXED, body, tokenize = 'porter unicode61')`.execute(
+        await sql`CREATE VIRTUAL TABLE session_search USING fts5(session_id UNINDEXED, mentorship_id UNINDEXED, kind UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')`.execute(
           db,
         );
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ClientEvent,
   closedSessionStatuses,
@@ -21,6 +22,8 @@ const room = (sessionId: string) => `note:${sessionId}`;
 export function notesDomain(hub: NoteHub) {
   return (app: FastifyInstance): RealtimeDomain =>
     (io, socket) => {
+      // Unique per connection: a recovered Socket.IO connection keeps its socket id, this does not.
+      const connectionId = randomUUID();
       const joined = new Map<string, LiveNote>();
       /** Awareness client ids this socket introduced, per session, removed when it leaves. */
       const awarenessIds = new Map<string, Set<number>>();
@@ -44,9 +47,9 @@ export function notesDomain(hub: NoteHub) {
             } catch {
               return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
             }
-            const note = await hub.open(sessionId, socket.id, { template: access.mentorship.noteTemplate, readOnly: access.readOnly });
+            const note = await hub.open(sessionId, connectionId, { template: access.mentorship.noteTemplate, readOnly: access.readOnly });
             if (!socket.connected) {
-              await hub.leave(sessionId, socket.id);
+              await hub.leave(sessionId, connectionId);
               return { ok: false, error: { code: ErrorCode.Internal, message: 'disconnected' } };
             }
             joined.set(sessionId, note);
@@ -70,7 +73,7 @@ export function notesDomain(hub: NoteHub) {
           const note = joinedNote(sessionId);
           if ('ok' in note) return note;
           // The others get it as soon as the doc has it; the sender's ack waits until it is durable.
-          return hub.applyClientUpdate(note, update, socket.id, () =>
+          return hub.applyClientUpdate(note, update, connectionId, () =>
             socket.to(room(sessionId)).emit(ServerEvent.notesUpdate.name, { sessionId, update }),
           );
         }),
@@ -85,10 +88,10 @@ export function notesDomain(hub: NoteHub) {
             const ids = awarenessIds.get(sessionId) ?? new Set<number>();
             awarenessIds.set(sessionId, ids);
             const track = ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
-              if (origin === socket.id) for (const id of [...added, ...updated]) ids.add(id);
+              if (origin === connectionId) for (const id of [...added, ...updated]) ids.add(id);
             };
             note.awareness.on('update', track);
-            applyAwarenessUpdate(note.awareness, update, socket.id);
+            applyAwarenessUpdate(note.awareness, update, connectionId);
             note.awareness.off('update', track);
           } catch {
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
@@ -109,7 +112,7 @@ export function notesDomain(hub: NoteHub) {
           io.to(room(sessionId)).emit(ServerEvent.notesAwareness.name, { sessionId, update: encodeAwarenessUpdate(note.awareness, ids) });
         }
         await socket.leave(room(sessionId));
-        await hub.leave(sessionId, socket.id);
+        await hub.leave(sessionId, connectionId);
       };
 
       socket.on(

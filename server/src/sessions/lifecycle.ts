@@ -54,14 +54,35 @@ export async function applyWebhook(app: FastifyInstance, event: WebhookEvent): P
       if (!sid || !userId) return 'ignored';
       const user = await app.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
       if (!user) return 'ignored';
-      await app.db
-        .insertInto('attendance')
-        .values({ session_id: session.id, user_id: userId, participant_sid: sid, joined_at: at, left_at: null })
-        .onConflict((oc) => oc.columns(['session_id', 'participant_sid']).doNothing())
-        .execute();
+      const existing = await app.db
+        .selectFrom('attendance')
+        .select('joined_at')
+        .where('session_id', '=', session.id)
+        .where('participant_sid', '=', sid)
+        .executeTakeFirst();
+      if (!existing) {
+        await app.db
+          .insertInto('attendance')
+          .values({ session_id: session.id, user_id: userId, participant_sid: sid, joined_at: at, left_at: null })
+          .execute();
+      } else if (at < existing.joined_at) {
+        // The join arrived after its leave: the leave made the row, the join gives it its real start.
+        await app.db
+          .updateTable('attendance')
+          .set({ joined_at: at })
+          .where('session_id', '=', session.id)
+          .where('participant_sid', '=', sid)
+          .execute();
+      }
+      // Only a join newer than the room going empty makes it occupied again.
+      const reoccupied = !session.empty_since || at > session.empty_since;
       await app.db
         .updateTable('sessions')
-        .set({ status: 'live', started_at: session.started_at ?? at, empty_since: null })
+        .set({
+          status: 'live',
+          started_at: session.started_at && session.started_at < at ? session.started_at : at,
+          ...(reoccupied ? { empty_since: null } : {}),
+        })
         .where('id', '=', session.id)
         .execute();
       break;
