@@ -57,7 +57,15 @@ async function main() {
   try {
     step('End-to-end journeys (Playwright + Chromium)');
     await run(pnpm, ['--filter', '@tandem/e2e', 'e2e', ...playwrightArgs], {
-      env: { ...process.env, E2E_BASE_URL: stack.url, CHROMIUM_PATH: CHROMIUM },
+      env: {
+        ...process.env,
+        E2E_BASE_URL: stack.url,
+        CHROMIUM_PATH: CHROMIUM,
+        // The journeys check rooms on the same LiveKit the server uses.
+        E2E_LIVEKIT_URL: stack.livekit.LIVEKIT_URL ?? process.env.LIVEKIT_URL ?? '',
+        E2E_LIVEKIT_API_KEY: stack.livekit.LIVEKIT_API_KEY ?? process.env.LIVEKIT_API_KEY ?? '',
+        E2E_LIVEKIT_API_SECRET: stack.livekit.LIVEKIT_API_SECRET ?? process.env.LIVEKIT_API_SECRET ?? '',
+      },
     });
   } finally {
     await stack.stop();

@@ -18,7 +18,13 @@ export async function startStack({ port, dataDir, livekitPort, seedDemo, logLeve
     livekitEnv = {};
   } else {
     const bin = await ensureLivekitServer();
-    const lk = await startLivekit({ bin, dir: path.join(dataDir, 'livekit'), port: livekitPort });
+    // LiveKit tells the server who joins and leaves (attendance, ending an empty session).
+    const lk = await startLivekit({
+      bin,
+      dir: path.join(dataDir, 'livekit'),
+      port: livekitPort,
+      webhookUrl: `http://127.0.0.1:${port}/api/livekit/webhook`,
+    });
     stopLivekit = lk.stop;
     // A loopback-only LiveKit: public STUN servers are unreachable and only slow ICE down.
     livekitEnv = { LIVEKIT_URL: lk.url, LIVEKIT_API_KEY: lk.apiKey, LIVEKIT_API_SECRET: lk.apiSecret, LIVEKIT_ICE_SERVERS: 'none' };
@@ -56,6 +62,8 @@ export async function startStack({ port, dataDir, livekitPort, seedDemo, logLeve
   let stopping = false;
   return {
     url: `http://localhost:${port}`,
+    /** How the server reaches LiveKit (for tests that check rooms). */
+    livekit: livekitEnv,
     /** Resolves with the server's exit code when it stops by itself. */
     serverExit,
     async stop() {

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { SignInPage } from '../features/auth/SignInPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { MentorshipPage } from '../features/review/MentorshipPage';
 import { useAppStore } from '../store';
 import { Header } from './Header';
 import { matchRoute, navigate, pagePath, usePathname } from './router';
@@ -45,6 +46,8 @@ export function App() {
       <Header />
       {route.page === 'dashboard' ? (
         <DashboardPage />
+      ) : route.page === 'mentorship' ? (
+        <MentorshipPage mentorshipId={route.mentorshipId} />
       ) : (
         <main className="page">
           <h1>Page not found</h1>

@@ -8,5 +8,6 @@ describe('matchRoute', () => {
     expect(matchRoute(pagePath.session('abc-123'))).toEqual({ page: 'session', sessionId: 'abc-123' });
     expect(matchRoute('/sessions/abc/extra')).toEqual({ page: 'notFound' });
     expect(matchRoute('/nope')).toEqual({ page: 'notFound' });
+    expect(matchRoute(pagePath.mentorship('m 1'))).toEqual({ page: 'mentorship', mentorshipId: 'm 1' });
   });
 });

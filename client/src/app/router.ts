@@ -25,7 +25,12 @@ export function usePathname(): string {
   );
 }
 
-export type Route = { page: 'signIn' } | { page: 'dashboard' } | { page: 'session'; sessionId: string } | { page: 'notFound' };
+export type Route =
+  | { page: 'signIn' }
+  | { page: 'dashboard' }
+  | { page: 'session'; sessionId: string }
+  | { page: 'mentorship'; mentorshipId: string }
+  | { page: 'notFound' };
 
 /** Maps a pathname to a page. */
 export function matchRoute(pathname: string): Route {
@@ -33,6 +38,8 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'dashboard' };
   const session = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
   if (session?.[1]) return { page: 'session', sessionId: decodeURIComponent(session[1]) };
+  const mentorship = /^\/mentorships\/([^/]+)\/?$/.exec(pathname);
+  if (mentorship?.[1]) return { page: 'mentorship', mentorshipId: decodeURIComponent(mentorship[1]) };
   return { page: 'notFound' };
 }
 
@@ -41,4 +48,14 @@ export const pagePath = {
   signIn: '/sign-in',
   dashboard: '/',
   session: (id: string) => `/sessions/${encodeURIComponent(id)}`,
+  mentorship: (id: string) => `/mentorships/${encodeURIComponent(id)}`,
 };
+
+/** Click handler for in-app links: navigate without a reload (modified clicks keep browser behaviour). */
+export function linkTo(to: string) {
+  return (e: { preventDefault(): void; metaKey?: boolean; ctrlKey?: boolean; shiftKey?: boolean; button?: number }) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || (e.button ?? 0) !== 0) return;
+    e.preventDefault();
+    navigate(to);
+  };
+}

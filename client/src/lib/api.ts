@@ -3,14 +3,18 @@ import {
   ApiRoute,
   apiPath,
   DashboardResponseSchema,
+  EndSessionResponseSchema,
   ErrorBodySchema,
   ErrorCode,
   GoalsStateSchema,
+  HistoryResponseSchema,
   MentorshipResponseSchema,
   MeResponseSchema,
   type NoteTemplateBody,
   type Result,
+  SearchResponseSchema,
   SessionDetailResponseSchema,
+  SessionRecordSchema,
   SessionTokenResponseSchema,
   type SignInBody,
 } from '@tandem/shared';
@@ -63,6 +67,13 @@ export const api = {
   session: (id: string) => request('GET', apiPath(ApiRoute.session, { id }), SessionDetailResponseSchema),
   sessionToken: (id: string) => request('POST', apiPath(ApiRoute.sessionToken, { id }), SessionTokenResponseSchema),
   goals: (mentorshipId: string) => request('GET', apiPath(ApiRoute.goals, { id: mentorshipId }), GoalsStateSchema),
+  endSession: (id: string) => request('POST', apiPath(ApiRoute.endSession, { id }), EndSessionResponseSchema),
+  cancelSession: (id: string, status: 'cancelled' | 'no_show') =>
+    request('POST', apiPath(ApiRoute.cancelSession, { id }), SessionDetailResponseSchema.pick({ session: true }), { status }),
+  record: (id: string) => request('GET', apiPath(ApiRoute.sessionRecord, { id }), SessionRecordSchema),
+  history: (mentorshipId: string) => request('GET', apiPath(ApiRoute.history, { id: mentorshipId }), HistoryResponseSchema),
+  search: (mentorshipId: string, q: string) =>
+    request('GET', `${apiPath(ApiRoute.search, { id: mentorshipId })}?${new URLSearchParams({ q })}`, SearchResponseSchema),
   setNoteTemplate: (mentorshipId: string, body: NoteTemplateBody) =>
     request('PUT', apiPath(ApiRoute.noteTemplate, { id: mentorshipId }), MentorshipResponseSchema, body),
 };

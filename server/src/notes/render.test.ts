@@ -42,6 +42,7 @@ describe('note rendering', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('<a href="https://example.org/a b" rel="noopener noreferrer nofollow">docs</a>');
     expect(html).not.toContain('javascript:');
+    expect(noteToHtml(noteToJSON(sampleDoc()), 1)).toContain('<h3>Check-in</h3>');
     expect(html).toContain('<li data-checked="true"><input type="checkbox" disabled checked> <div><p>Write tests</p></div></li>');
   });
 

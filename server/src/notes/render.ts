@@ -63,10 +63,11 @@ const blockTags: Record<string, string> = {
 /**
  * Sanitised HTML by construction: only known nodes and marks become tags,
  * every text and attribute is escaped, links keep safe schemes only. Anything
- * unknown is reduced to its text.
+ * unknown is reduced to its text. `headingOffset` nests the note's headings
+ * under a page's own (the record shows them below its "Notes" heading).
  */
-export function noteToHtml(node: PMNode): string {
-  const children = () => (node.content ?? []).map(noteToHtml).join('');
+export function noteToHtml(node: PMNode, headingOffset = 0): string {
+  const children = () => (node.content ?? []).map((c) => noteToHtml(c, headingOffset)).join('');
   switch (node.type) {
     case 'doc':
       return children();
@@ -86,7 +87,7 @@ export function noteToHtml(node: PMNode): string {
       return html;
     }
     case 'heading': {
-      const level = Math.min(6, Math.max(1, Number(node.attrs?.level) || 2));
+      const level = Math.min(6, Math.max(1, Number(node.attrs?.level) || 2) + headingOffset);
       return `<h${level}>${children()}</h${level}>`;
     }
     case 'hardBreak':

@@ -98,7 +98,8 @@ export async function endSession(
         session_id: sessionId,
         note_state: state,
         note_json: JSON.stringify(json),
-        note_html: noteToHtml(json),
+        // The record page puts the note under its own h2: the note's headings start at h3.
+        note_html: noteToHtml(json, 1),
         note_markdown: noteToMarkdown(json),
         note_text: text,
         goals_json: JSON.stringify(goals),

@@ -1,14 +1,25 @@
 import { LiveKitRoom, type LocalUserChoices } from '@livekit/components-react';
-import { ErrorCode, type SessionDetailResponse, type SessionTokenResponse } from '@tandem/shared';
-import { useEffect, useMemo, useState } from 'react';
+import {
+  closedSessionStatuses,
+  ErrorCode,
+  ServerEvent,
+  type SessionDetailResponse,
+  SessionEndedSchema,
+  type SessionRecord,
+  type SessionTokenResponse,
+} from '@tandem/shared';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { navigate, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatWhen } from '../../lib/format';
+import { getSocket } from '../../lib/socket';
 import { useAppStore } from '../../store';
 import { GoalsPanel } from '../goals/GoalsPanel';
 import { NotePad } from '../notes/NotePad';
 import { useNoteSession } from '../notes/useNoteSession';
+import { RecordView } from '../review/RecordView';
 import { CallView } from './CallView';
+import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
 import { SideArea } from './SideArea';
 
@@ -17,7 +28,9 @@ type Stage =
   | { stage: 'unavailable'; message: string }
   | { stage: 'prejoin'; detail: SessionDetailResponse }
   | { stage: 'call'; detail: SessionDetailResponse; token: SessionTokenResponse; choices: LocalUserChoices }
-  | { stage: 'left'; detail: SessionDetailResponse; reason: string };
+  | { stage: 'left'; detail: SessionDetailResponse; reason: string }
+  | { stage: 'record'; record: SessionRecord }
+  | { stage: 'saving' };
 
 /** Marks the join click so the time to the first remote frame can be measured. */
 export const JOIN_MARK = 'tandem:join-click';
@@ -28,12 +41,11 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    void api.session(sessionId).then((res) => {
-      if (!live) return;
-      if (res.ok) setStage({ stage: 'prejoin', detail: res.data });
-      else
+  /** Shows what the session is now: the pre-join screen, or its saved record once it has ended. */
+  const load = useCallback(
+    async (whenOpen: (detail: SessionDetailResponse) => Stage) => {
+      const res = await api.session(sessionId);
+      if (!res.ok) {
         setStage({
           stage: 'unavailable',
           message:
@@ -41,11 +53,48 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
               ? 'You can’t join this session: it doesn’t exist, or it belongs to a mentorship you are not part of.'
               : res.error.message,
         });
-    });
-    return () => {
-      live = false;
+        return;
+      }
+      const { session } = res.data;
+      if (!closedSessionStatuses.includes(session.status)) return setStage(whenOpen(res.data));
+      if (session.status !== 'ended')
+        return setStage({
+          stage: 'unavailable',
+          message: `This session was ${session.status === 'cancelled' ? 'cancelled' : 'marked as a no-show'}.`,
+        });
+      const record = await api.record(sessionId);
+      setStage(record.ok ? { stage: 'record', record: record.data } : { stage: 'unavailable', message: record.error.message });
+    },
+    [sessionId],
+  );
+
+  useEffect(() => {
+    void load((detail) => ({ stage: 'prejoin', detail }));
+  }, [load]);
+
+  // When the mentor ends the session, both people land on its saved record.
+  useEffect(() => {
+    const socket = getSocket();
+    const onEnded = (payload: unknown) => {
+      const parsed = SessionEndedSchema.safeParse(payload);
+      if (parsed.success && parsed.data.sessionId === sessionId) {
+        setStage({ stage: 'saving' });
+        void load((detail) => ({ stage: 'prejoin', detail }));
+      }
     };
-  }, [sessionId]);
+    socket.on(ServerEvent.sessionEnded.name, onEnded);
+    return () => {
+      socket.off(ServerEvent.sessionEnded.name, onEnded);
+    };
+  }, [sessionId, load]);
+
+  const endSession = async (): Promise<string | null> => {
+    const res = await api.endSession(sessionId);
+    if (!res.ok) return res.error.message;
+    setStage({ stage: 'saving' });
+    await load((detail) => ({ stage: 'prejoin', detail }));
+    return null;
+  };
 
   async function join(detail: SessionDetailResponse, choices: LocalUserChoices) {
     performance.mark(JOIN_MARK);
@@ -78,6 +127,25 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       <main className="center-page" aria-busy="true">
         <p className="muted">Loading the session…</p>
       </main>
+    );
+  }
+  if (stage.stage === 'saving') {
+    return (
+      <main className="center-page" aria-busy="true">
+        <p className="muted" role="status">
+          The session has ended. Opening its saved record…
+        </p>
+      </main>
+    );
+  }
+  if (stage.stage === 'record') {
+    return (
+      <>
+        <div className="page no-print">{back}</div>
+        <main className="page record-page">
+          <RecordView record={stage.record} />
+        </main>
+      </>
     );
   }
   if (stage.stage === 'unavailable') {
@@ -147,7 +215,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           goals={<GoalsPanel sessionId={sessionId} />}
         />
       }
-      onLeft={(reason) => setStage({ stage: 'left', detail: stage.detail, reason })}
+      endControl={user?.id === mentorship.mentor.id ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
+      onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}
     />
   );
 }
@@ -164,8 +233,10 @@ function InCall({
   otherName,
   stage,
   side,
+  endControl,
   onLeft,
 }: {
+  endControl: React.ReactNode;
   title: React.ReactNode;
   otherName: string;
   side: React.ReactNode;
@@ -186,7 +257,10 @@ function InCall({
   const [error, setError] = useState<string | null>(null);
   return (
     <main className="page page-call">
-      {title}
+      <div className="call-head">
+        {title}
+        {endControl}
+      </div>
       {error && (
         <p className="error" role="alert">
           {error}

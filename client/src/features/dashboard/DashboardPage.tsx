@@ -1,6 +1,6 @@
 import type { DashboardResponse, Session } from '@tandem/shared';
 import { useCallback, useEffect, useState } from 'react';
-import { navigate, pagePath } from '../../app/router';
+import { linkTo, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatSlot, formatWhen } from '../../lib/format';
 import { useAppStore } from '../../store';
@@ -47,7 +47,7 @@ export function DashboardPage() {
               <p className="muted">
                 With {other.displayName} ({otherRole}) · {formatSlot(mentorship.slot)}
               </p>
-              <NextSession session={nextSession} />
+              <NextSession session={nextSession} isMentor={user?.id === mentorship.mentor.id} onChanged={reload} />
               <MentorshipGoals mentorshipId={mentorship.id} />
               <NoteTemplateEditor
                 mentorshipId={mentorship.id}
@@ -59,13 +59,21 @@ export function DashboardPage() {
                 <p className="muted">No past sessions yet. They appear here once a session ends.</p>
               ) : (
                 <ul className="past-sessions">
-                  {pastSessions.map((s) => (
+                  {pastSessions.slice(0, 5).map((s) => (
                     <li key={s.id}>
-                      Week {s.week} · {formatWhen(s.scheduledAt)} · {s.status.replace('_', '-')}
+                      <a href={pagePath.session(s.id)} onClick={linkTo(pagePath.session(s.id))}>
+                        Week {s.week} · {formatWhen(s.scheduledAt)}
+                      </a>{' '}
+                      {s.status !== 'ended' && <span className="muted">({s.status === 'cancelled' ? 'cancelled' : 'no-show'})</span>}
                     </li>
                   ))}
                 </ul>
               )}
+              <p>
+                <a href={pagePath.mentorship(mentorship.id)} onClick={linkTo(pagePath.mentorship(mentorship.id))}>
+                  All sessions, search and export →
+                </a>
+              </p>
             </section>
           );
         })}
@@ -73,8 +81,16 @@ export function DashboardPage() {
   );
 }
 
-function NextSession({ session }: { session: Session | null }) {
+function NextSession({ session, isMentor, onChanged }: { session: Session | null; isMentor: boolean; onChanged(): void }) {
+  const [error, setError] = useState<string | null>(null);
   if (!session) return <p className="muted">No upcoming session.</p>;
+  const mark = async (status: 'cancelled' | 'no_show') => {
+    const res = await api.cancelSession(session.id, status);
+    if (res.ok) onChanged();
+    else setError(res.error.message);
+  };
+  // Only a session nobody has joined yet can be called off.
+  const canCallOff = isMentor && session.status === 'scheduled';
   const href = pagePath.session(session.id);
   return (
     <div className="next-session">
@@ -84,16 +100,26 @@ function NextSession({ session }: { session: Session | null }) {
           Week {session.week} · {formatWhen(session.scheduledAt)}
         </div>
       </div>
-      <a
-        className="btn btn-primary"
-        href={href}
-        onClick={(e) => {
-          e.preventDefault();
-          navigate(href);
-        }}
-      >
-        Join
-      </a>
+      <div className="row">
+        {canCallOff && (
+          <>
+            <button type="button" className="btn btn-quiet btn-small" onClick={() => void mark('cancelled')}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-quiet btn-small" onClick={() => void mark('no_show')}>
+              No-show
+            </button>
+          </>
+        )}
+        <a className="btn btn-primary" href={href} onClick={linkTo(href)}>
+          Join
+        </a>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
