@@ -86,8 +86,11 @@ describe('sign-in, sessions and cookies', () => {
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 429, 429]);
-    const last = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'a@b.test', password: 'guess' } });
+    const last = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'A@b.test', password: 'guess' } });
     expect(last.json().error.code).toBe('RATE_LIMITED');
+    // Another account from the same address is not locked out by these attempts.
+    const other = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'c@d.test', password: 'guess' } });
+    expect(other.statusCode).toBe(401);
   });
 
   it('answers 401 when signed out, and sign-out ends the session', async () => {

@@ -10,7 +10,7 @@ interface Tool {
 const tools: Tool[] = [
   {
     label: 'Heading',
-    text: 'H',
+    text: 'H2',
     active: (e) => e.isActive('heading', { level: 2 }),
     run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run(),
   },

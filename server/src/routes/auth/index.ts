@@ -21,6 +21,14 @@ const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
         rateLimit: {
           max: opts.signInMax,
           timeWindow: opts.signInWindowMs,
+          // Per address AND account: guessing one person's password is slowed down without
+          // locking out everyone behind the same address (a school, an office, a test run).
+          hook: 'preHandler',
+          keyGenerator: (req) => {
+            const body = req.body as { email?: unknown } | undefined;
+            const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
+            return `${req.ip}|${email}`;
+          },
           errorResponseBuilder: (_req, ctx) => ({
             statusCode: 429,
             message: `Too many sign-in attempts. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`,
