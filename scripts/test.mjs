@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, ensureAptPackages } from './lib/chromium.mjs';
+import { CHROMIUM, ensureAptPackages, SPEECH_PACKAGES } from './lib/chromium.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { fail, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
@@ -84,6 +84,8 @@ async function checksBeforeBrowsers(pnpm) {
   step('Typecheck (TypeScript strict, every package and the scripts)');
   await run(pnpm, ['-r', '--reporter=append-only', 'typecheck']);
   await run(pnpm, ['exec', 'tsc', '-p', 'scripts/tsconfig.json']);
+  // The offline speech engine and the speech it is tested on (espeak-ng, sox) come from Debian.
+  await ensureAptPackages(SPEECH_PACKAGES);
   step('Unit and integration tests (Vitest)');
   await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
 }

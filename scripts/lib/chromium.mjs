@@ -5,6 +5,13 @@ import { run, step } from './proc.mjs';
 /** Debian's Chromium: browsers cannot be downloaded here, so Playwright drives this one. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The offline transcription engine with its English model, and the tools tests make speech with. */
+export const SPEECH_PACKAGES = [
+  { binary: '/usr/bin/pocketsphinx_continuous', packages: ['pocketsphinx', 'pocketsphinx-en-us'] },
+  { binary: '/usr/bin/espeak-ng', packages: ['espeak-ng'] },
+  { binary: '/usr/bin/sox', packages: ['sox'] },
+];
+
 /**
  * Installs Debian packages that are missing, with apt, when running as root.
  * @param {{ binary: string, packages: string[] }[]} wanted
