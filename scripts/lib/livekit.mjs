@@ -53,6 +53,12 @@ export async function ensureLivekitServer() {
  */
 export async function startLivekit({ bin, dir, port, webhookUrl }) {
   fs.mkdirSync(dir, { recursive: true });
+  // Something already answering there (a LiveKit left running) would be mistaken for ours.
+  const taken = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`port ${port} is already in use; stop what runs there (an earlier livekit-server?) or choose another port`);
   const apiKey = 'tandem';
   const apiSecret = randomBytes(24).toString('base64url');
   const yaml = [

@@ -10,6 +10,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import livekitPlugin from './plugins/livekit.js';
+import { captionsDomain } from './realtime/captions.js';
 import { goalsDomain } from './realtime/goals.js';
 import realtime from './realtime/io.js';
 import { notesDomain } from './realtime/notes.js';
@@ -19,12 +20,15 @@ import mentorshipRoutes from './routes/mentorships/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
 import lifecycle from './sessions/lifecycle.js';
+import { PocketsphinxEngine } from './transcript/pocketsphinx.js';
+import { TranscriptionService } from './transcript/service.js';
 
 export const VERSION = '0.1.0';
 
 declare module 'fastify' {
   interface FastifyInstance {
     notes: NoteHub;
+    transcription: TranscriptionService;
     /** The origin browsers use, for links in exports. */
     publicOrigin: string;
   }
@@ -62,7 +66,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const notes = new NoteHub(new NoteStore(app.db), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
   app.decorate('notes', notes);
-  await app.register(realtime, { allowedOrigins: config.allowedOrigins, domains: [notesDomain(notes), goalsDomain()] });
+  // The offline engine when installed; without one, consent is recorded but nothing is transcribed.
+  const transcription = new TranscriptionService(app, PocketsphinxEngine.available() ? new PocketsphinxEngine() : null);
+  app.decorate('transcription', transcription);
+  await app.register(realtime, {
+    allowedOrigins: config.allowedOrigins,
+    domains: [notesDomain(notes), goalsDomain(), captionsDomain(transcription)],
+  });
+  app.addHook('preClose', async () => transcription.stopAll());
   // Runs before the database closes (hooks run in reverse order of registration).
   app.addHook('onClose', async () => notes.drain());
   await app.register(sessionLifecycleRoutes);

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { ServerEvent, type TranscriptSegment } from '@tandem/shared';
 import { AccessToken } from 'livekit-server-sdk';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
 import { PocketsphinxEngine } from '../src/transcript/pocketsphinx.js';
 import { type SpokenSegment, Transcriber } from '../src/transcript/transcriber.js';
-import { until } from './realtime.js';
+import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { connectOutcome, listen, newSocket, until } from './realtime.js';
 import { speak } from './speech.js';
 
 let livekit: Awaited<ReturnType<typeof startLivekit>>;
@@ -21,7 +23,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await livekit?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-});
+  await closeTestApps();
+}, 60_000);
 
 async function token(identity: string, room: string) {
   const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name: identity });
@@ -84,4 +87,94 @@ describe('the transcriber in a real LiveKit room with the offline engine', () =>
       expect(s.endMs).toBeLessThanOrEqual(elapsed);
     }
   }, 90_000);
+});
+
+describe('consent, captions, chat and the saved transcript', () => {
+  it('transcribes only once both agreed, shows captions to the other person, and saves transcript and chat with the record', async () => {
+    const app = await buildTestApp({ LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret });
+    const url = await listen(app);
+    const pair = await createMentorship(app);
+    const room = (await app.db.selectFrom('sessions').select('room_name').where('id', '=', pair.session.id).executeTakeFirstOrThrow())
+      .room_name;
+    const mentorCookie = await signIn(app, pair.mentor);
+    const open = async (cookie: string) => {
+      const socket = newSocket(url, { cookie });
+      expect(await connectOutcome(socket)).toBe('connected');
+      const ack = await socket.emitWithAck('captions:open', { sessionId: pair.session.id });
+      if (!ack.ok) throw new Error(ack.error.message);
+      return { socket, ack: ack.data };
+    };
+    const mentor = await open(mentorCookie);
+    const student = await open(await signIn(app, pair.student));
+    const captions: { segment: TranscriptSegment; final: boolean }[] = [];
+    mentor.socket.on(ServerEvent.captionsSegment.name, (p) => captions.push(p as { segment: TranscriptSegment; final: boolean }));
+    expect(mentor.ack).toMatchObject({ mentorConsent: false, studentConsent: false, running: false, segments: [] });
+
+    // The student speaks before anyone agreed: nothing is transcribed.
+    const sam = await speaker(pair.student.id, room);
+    await sam.say(speak('Nobody agreed yet so this stays private.'));
+    expect(await mentor.socket.emitWithAck('captions:consent', { sessionId: pair.session.id, consent: true })).toMatchObject({
+      ok: true,
+      data: { mentorConsent: true, running: false },
+    });
+    await sam.say(speak('Only one of us agreed so far.'));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(captions.filter((c) => c.segment.kind === 'speech')).toEqual([]);
+
+    // An outsider can neither open nor consent.
+    const outsider = newSocket(url, { cookie: await signIn(app, await createUser(app, 'mentor')) });
+    expect(await connectOutcome(outsider)).toBe('connected');
+    expect(await outsider.emitWithAck('captions:consent', { sessionId: pair.session.id, consent: true })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    outsider.disconnect();
+
+    const both = await student.socket.emitWithAck('captions:consent', { sessionId: pair.session.id, consent: true });
+    expect(both).toMatchObject({ ok: true, data: { mentorConsent: true, studentConsent: true, running: true } });
+    await sam.say(speak('Today I want to learn testing. My goal is to finish the project.'));
+    await until(() => captions.some((c) => c.final && c.segment.kind === 'speech'), 'a caption on the mentor side', 30_000);
+    const spoken = captions.filter((c) => c.segment.kind === 'speech');
+    expect(spoken.every((c) => c.segment.speakerName === pair.student.displayName)).toBe(true);
+
+    // Chat shares the timeline and is stored.
+    expect(await student.socket.emitWithAck('chat:send', { sessionId: pair.session.id, text: '   ' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    const chat = await student.socket.emitWithAck('chat:send', { sessionId: pair.session.id, text: 'Here is the link to my portfolio' });
+    expect(chat).toMatchObject({ ok: true, data: { kind: 'chat', speakerName: pair.student.displayName } });
+    const reopened = await open(mentorCookie);
+    expect(reopened.ack.segments.map((s) => s.kind)).toContain('chat');
+
+    // Either person can stop it at any time.
+    expect(await student.socket.emitWithAck('captions:consent', { sessionId: pair.session.id, consent: false })).toMatchObject({
+      ok: true,
+      data: { running: false },
+    });
+    const before = captions.filter((c) => c.segment.kind === 'speech').length;
+    await sam.say(speak('After stopping nothing more is written down.'));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(captions.filter((c) => c.segment.kind === 'speech')).toHaveLength(before);
+    await sam.leave();
+
+    const ended = await app.inject({ method: 'POST', url: `/api/sessions/${pair.session.id}/end`, headers: { cookie: mentorCookie } });
+    expect(ended.statusCode).toBe(200);
+    const record = (
+      await app.inject({ method: 'GET', url: `/api/sessions/${pair.session.id}/record`, headers: { cookie: mentorCookie } })
+    ).json();
+    expect(record.transcript.some((t: TranscriptSegment) => t.kind === 'speech' && t.speakerId === pair.student.id)).toBe(true);
+    expect(record.transcript.some((t: TranscriptSegment) => t.kind === 'chat' && t.text === 'Here is the link to my portfolio')).toBe(true);
+    const md = await app.inject({ method: 'GET', url: `/api/sessions/${pair.session.id}/export.md`, headers: { cookie: mentorCookie } });
+    expect(md.body).toContain('Here is the link to my portfolio');
+    const search = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/mentorships/${pair.mentorshipId}/search?q=portfolio`,
+        headers: { cookie: mentorCookie },
+      })
+    ).json();
+    expect(search.results).toEqual([expect.objectContaining({ kind: 'transcript' })]);
+    for (const s of [mentor.socket, student.socket, reopened.socket]) s.disconnect();
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdSchema } from './domain.js';
 import type { ErrorCode } from './errors.js';
 import { GoalCommandPayloadSchema, GoalsChangedSchema, GoalsSubscribeAckSchema, GoalsSubscribeSchema } from './goals.js';
+import { TranscriptSegmentSchema } from './records.js';
 import { ApiErrorSchema } from './result.js';
 
 /**
@@ -57,6 +58,25 @@ export const NotesUpdateSchema = z.object({ ...sessionRef, update: bytes(Realtim
 export const NotesAwarenessSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
 /** notes:leave */
 export const NotesLeaveSchema = z.object(sessionRef).strict();
+/** Who agreed to transcription, and whether it runs. Nothing is transcribed unless both agreed. */
+export const CaptionsStateSchema = z.object({
+  sessionId: IdSchema,
+  mentorConsent: z.boolean(),
+  studentConsent: z.boolean(),
+  running: z.boolean(),
+});
+/** The transcription state of a session. */
+export type CaptionsState = z.infer<typeof CaptionsStateSchema>;
+/** captions:open — the transcript panel opens: its state and the timeline so far. */
+export const CaptionsOpenSchema = z.object({ sessionId: IdSchema }).strict();
+export const CaptionsOpenAckSchema = CaptionsStateSchema.extend({ segments: z.array(TranscriptSegmentSchema) });
+/** captions:consent — give or withdraw one's own consent; either person can stop it at any time. */
+export const CaptionsConsentSchema = z.object({ sessionId: IdSchema, consent: z.boolean() }).strict();
+/** captions:segment — a caption (partial) or a stored segment (final), or a chat message. */
+export const CaptionsSegmentSchema = z.object({ sessionId: IdSchema, segment: TranscriptSegmentSchema, final: z.boolean() });
+/** chat:send — an in-call message; it joins the transcript's timeline and survives a reload. */
+export const ChatSendSchema = z.object({ sessionId: IdSchema, text: z.string().trim().min(1, 'write a message').max(2000) }).strict();
+
 /** session:ended — the session is over and its record saved; clients go to the record. */
 export const SessionEndedSchema = z.object({ sessionId: IdSchema });
 /** server:error — sent just before the server closes a socket. */
@@ -74,6 +94,9 @@ export const ClientEvent = {
   notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema },
   goalsSubscribe: { name: 'goals:subscribe', payload: GoalsSubscribeSchema, ack: ackSchema(GoalsSubscribeAckSchema) },
   goalsCommand: { name: 'goals:command', payload: GoalCommandPayloadSchema, ack: ackSchema(GoalsChangedSchema) },
+  captionsOpen: { name: 'captions:open', payload: CaptionsOpenSchema, ack: ackSchema(CaptionsOpenAckSchema) },
+  captionsConsent: { name: 'captions:consent', payload: CaptionsConsentSchema, ack: ackSchema(CaptionsStateSchema) },
+  chatSend: { name: 'chat:send', payload: ChatSendSchema, ack: ackSchema(TranscriptSegmentSchema) },
 } as const;
 
 /** Events the server sends. */
@@ -83,6 +106,8 @@ export const ServerEvent = {
   serverError: { name: 'server:error', payload: ServerErrorSchema },
   goalsChanged: { name: 'goals:changed', payload: GoalsChangedSchema },
   sessionEnded: { name: 'session:ended', payload: SessionEndedSchema },
+  captionsState: { name: 'captions:state', payload: CaptionsStateSchema },
+  captionsSegment: { name: 'captions:segment', payload: CaptionsSegmentSchema },
 } as const;
 
 type Handler<E> = E extends { payload: infer P extends z.ZodType; ack: infer A extends z.ZodType }

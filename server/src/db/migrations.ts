@@ -171,6 +171,32 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0005_transcripts': {
+    async up(db: Kysely<unknown>) {
+      // Final speech segments and chat messages on one timeline, stored as they come.
+      await db.schema
+        .createTable('transcript_segments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('speaker_id', 'text', (c) => c.notNull())
+        .addColumn('speaker_name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sqlIn('kind', ['speech', 'chat'])))
+        .addColumn('start_ms', 'integer', (c) => c.notNull())
+        .addColumn('end_ms', 'integer', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('transcript_segments_session').on('transcript_segments').columns(['session_id', 'start_ms']).execute();
+      await db.schema
+        .createTable('transcription_consent')
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('consented', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('transcription_consent_pk', ['session_id', 'user_id'])
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

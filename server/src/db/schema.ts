@@ -133,7 +133,28 @@ export interface SessionSearchTable {
   body: string;
 }
 
+export interface TranscriptSegmentsTable {
+  id: string;
+  session_id: string;
+  speaker_id: string;
+  speaker_name: string;
+  kind: 'speech' | 'chat';
+  start_ms: number;
+  end_ms: number;
+  text: string;
+  created_at: string;
+}
+
+export interface TranscriptionConsentTable {
+  session_id: string;
+  user_id: string;
+  consented: number;
+  updated_at: string;
+}
+
 export interface Database {
+  transcript_segments: TranscriptSegmentsTable;
+  transcription_consent: TranscriptionConsentTable;
   session_records: SessionRecordsTable;
   attendance: AttendanceTable;
   webhook_events: WebhookEventsTable;

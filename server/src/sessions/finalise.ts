@@ -70,6 +70,8 @@ export async function endSession(
   };
   if (closedSessionStatuses.includes(row.status)) return { ended: false, session: toSession(row), nextSession: await openNext() };
 
+  // The last words are flushed into the transcript before it is read.
+  await app.transcription.stop(sessionId);
   const state = await app.notes.freeze(sessionId);
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
@@ -78,7 +80,7 @@ export async function endSession(
   const endedAt = nowIso();
   const goals = (await loadGoals(app.db, row.mentorship_id)).goals.filter((g) => !g.deleted);
   const goalEvents = await loadSessionEvents(app.db, sessionId);
-  const transcript: TranscriptSegment[] = [];
+  const transcript: TranscriptSegment[] = await app.transcription.segments(sessionId);
   const attendance = await attendanceOf(app, sessionId, endedAt);
   const startedAt = row.started_at ?? attendance[0]?.firstJoinedAt ?? null;
   const durationSeconds = startedAt ? Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000)) : 0;
@@ -121,6 +123,14 @@ export async function endSession(
         .insertInto('session_search')
         .values({ session_id: sessionId, mentorship_id: row.mentorship_id, kind: 'note', body: text })
         .execute();
+    // What was said and written in the chat is searchable with the notes.
+    const spoken = transcript.map((t) => `${t.speakerName}: ${t.text}`).join('\n');
+    if (spoken) {
+      await trx
+        .insertInto('session_search')
+        .values({ session_id: sessionId, mentorship_id: row.mentorship_id, kind: 'transcript', body: spoken })
+        .execute();
+    }
     const open = await trx
       .selectFrom('sessions')
       .select('id')

@@ -1,0 +1,66 @@
+import {
+  type CaptionsOpenAckSchema,
+  type CaptionsState,
+  ClientEvent,
+  ErrorCode,
+  type Result,
+  type TranscriptSegment,
+} from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { captionsRoom, type TranscriptionService } from '../transcript/service.js';
+import { handle, sessionAccess } from './handle.js';
+import type { RealtimeDomain } from './io.js';
+
+/** Live captions, consent and in-call chat. */
+export function captionsDomain(service: TranscriptionService) {
+  return (app: FastifyInstance): RealtimeDomain =>
+    (_io, socket) => {
+      const notFound = { ok: false as const, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
+      socket.on(
+        ClientEvent.captionsOpen.name,
+        handle(
+          app,
+          socket,
+          ClientEvent.captionsOpen.payload,
+          async ({ sessionId }): Promise<Result<z.input<typeof CaptionsOpenAckSchema>>> => {
+            const a = await sessionAccess(app, socket.data.user, sessionId);
+            if (!a) return notFound;
+            await socket.join(captionsRoom(sessionId));
+            return { ok: true, data: { ...(await service.state(sessionId)), segments: await service.segments(sessionId) } };
+          },
+        ),
+      );
+
+      socket.on(
+        ClientEvent.captionsConsent.name,
+        handle(app, socket, ClientEvent.captionsConsent.payload, async ({ sessionId, consent }): Promise<Result<CaptionsState>> => {
+          const a = await sessionAccess(app, socket.data.user, sessionId);
+          if (!a) return notFound;
+          if (!a.member)
+            return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student give consent.' } };
+          // Withdrawing is always allowed; agreeing only while the session is open.
+          if (a.readOnly && consent) return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended.' } };
+          return { ok: true, data: await service.setConsent(sessionId, socket.data.user.id, consent) };
+        }),
+      );
+
+      socket.on(
+        ClientEvent.chatSend.name,
+        handle(app, socket, ClientEvent.chatSend.payload, async ({ sessionId, text }): Promise<Result<TranscriptSegment>> => {
+          const a = await sessionAccess(app, socket.data.user, sessionId);
+          if (!a) return notFound;
+          if (!a.member) return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student write here.' } };
+          if (a.readOnly)
+            return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its chat is read-only.' } };
+          const at = await service.now(sessionId);
+          const segment = await service.record(
+            sessionId,
+            { speakerId: socket.data.user.id, speakerName: socket.data.user.displayName, kind: 'chat', startMs: at, endMs: at, text },
+            true,
+          );
+          return { ok: true, data: segment };
+        }),
+      );
+    };
+}

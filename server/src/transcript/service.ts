@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { type CaptionsState, ServerEvent, type TranscriptSegment } from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import { getMentorship } from '../db/mentorships.js';
+import { nowIso } from '../lib/time.js';
+import type { SpeechEngine } from './engine.js';
+import { Transcriber } from './transcriber.js';
+
+export const captionsRoom = (sessionId: string) => `captions:${sessionId}`;
+
+const toSegment = (r: {
+  id: string;
+  speaker_id: string;
+  speaker_name: string;
+  kind: 'speech' | 'chat';
+  start_ms: number;
+  end_ms: number;
+  text: string;
+}): TranscriptSegment => ({
+  id: r.id,
+  speakerId: r.speaker_id,
+  speakerName: r.speaker_name,
+  kind: r.kind,
+  startMs: r.start_ms,
+  endMs: r.end_ms,
+  text: r.text,
+});
+
+/**
+ * Consent, the transcriber's lifecycle and the transcript's storage for every
+ * session. The transcriber runs only while both people agree and the session
+ * is open; final segments are stored as they come, partial ones only broadcast.
+ */
+export class TranscriptionService {
+  private readonly running = new Map<string, Promise<Transcriber | null>>();
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly engine: SpeechEngine | null,
+  ) {}
+
+  /** The session's timeline starts when the call started (or was scheduled). */
+  private async timeline(sessionId: string) {
+    const s = await this.app.db
+      .selectFrom('sessions')
+      .select(['started_at', 'scheduled_at', 'room_name', 'mentorship_id', 'status'])
+      .where('id', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    const start = Date.parse(s.started_at ?? s.scheduled_at);
+    return { ...s, start: Math.min(start, Date.now()) };
+  }
+
+  async state(sessionId: string): Promise<CaptionsState> {
+    const t = await this.timeline(sessionId);
+    const m = await getMentorship(this.app.db, t.mentorship_id);
+    const rows = await this.app.db
+      .selectFrom('transcription_consent')
+      .select(['user_id', 'consented'])
+      .where('session_id', '=', sessionId)
+      .execute();
+    const agreed = (id: string | undefined) => rows.some((r) => r.user_id === id && r.consented === 1);
+    return { sessionId, mentorConsent: agreed(m?.mentor.id), studentConsent: agreed(m?.student.id), running: this.running.has(sessionId) };
+  }
+
+  async segments(sessionId: string): Promise<TranscriptSegment[]> {
+    const rows = await this.app.db
+      .selectFrom('transcript_segments')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('start_ms')
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toSegment);
+  }
+
+  /** Records one person's consent and starts or stops the transcriber accordingly. */
+  async setConsent(sessionId: string, userId: string, consent: boolean): Promise<CaptionsState> {
+    const now = nowIso();
+    await this.app.db
+      .insertInto('transcription_consent')
+      .values({ session_id: sessionId, user_id: userId, consented: consent ? 1 : 0, updated_at: now })
+      .onConflict((oc) => oc.columns(['session_id', 'user_id']).doUpdateSet({ consented: consent ? 1 : 0, updated_at: now }))
+      .execute();
+    const state = await this.state(sessionId);
+    if (state.mentorConsent && state.studentConsent) await this.start(sessionId);
+    else await this.stop(sessionId);
+    return this.broadcastState(sessionId);
+  }
+
+  private async broadcastState(sessionId: string): Promise<CaptionsState> {
+    const state = await this.state(sessionId);
+    this.app.io.to(captionsRoom(sessionId)).emit(ServerEvent.captionsState.name, state);
+    return state;
+  }
+
+  private async start(sessionId: string): Promise<void> {
+    if (this.running.has(sessionId) || !this.engine) return;
+    const engine = this.engine;
+    const launch = (async () => {
+      const t = await this.timeline(sessionId);
+      const m = await getMentorship(this.app.db, t.mentorship_id);
+      if (!m) return null;
+      const transcriber = new Transcriber({
+        livekit: { url: this.app.livekit.config.url, apiKey: this.app.livekit.config.apiKey, apiSecret: this.app.livekit.config.apiSecret },
+        engine,
+        sessionId,
+        roomName: t.room_name,
+        sessionStart: t.start,
+        speakers: new Map([
+          [m.mentor.id, m.mentor.displayName],
+          [m.student.id, m.student.displayName],
+        ]),
+        onSegment: (s) =>
+          void this.record(
+            sessionId,
+            { speakerId: s.speakerId, speakerName: s.speakerName, kind: 'speech', startMs: s.startMs, endMs: s.endMs, text: s.text },
+            s.final,
+          ),
+        log: this.app.log,
+      });
+      await transcriber.start();
+      return transcriber;
+    })().catch((err: unknown) => {
+      this.app.log.error({ err, sessionId }, 'transcriber could not start');
+      this.running.delete(sessionId);
+      void this.broadcastState(sessionId);
+      return null;
+    });
+    this.running.set(sessionId, launch);
+    await launch;
+  }
+
+  /** Stops transcribing a session, flushing the last words into the transcript. */
+  async stop(sessionId: string): Promise<void> {
+    const running = this.running.get(sessionId);
+    if (!running) return;
+    this.running.delete(sessionId);
+    const transcriber = await running;
+    await transcriber?.stop();
+  }
+
+  /** Stores a final segment (durable before anyone sees it as final) and broadcasts it. */
+  async record(sessionId: string, segment: Omit<TranscriptSegment, 'id'>, final: boolean): Promise<TranscriptSegment> {
+    const full: TranscriptSegment = { id: randomUUID(), ...segment };
+    if (final) {
+      await this.app.db
+        .insertInto('transcript_segments')
+        .values({
+          id: full.id,
+          session_id: sessionId,
+          speaker_id: full.speakerId,
+          speaker_name: full.speakerName,
+          kind: full.kind,
+          start_ms: full.startMs,
+          end_ms: full.endMs,
+          text: full.text,
+          created_at: nowIso(),
+        })
+        .execute();
+    }
+    this.app.io.to(captionsRoom(sessionId)).emit(ServerEvent.captionsSegment.name, { sessionId, segment: full, final });
+    return full;
+  }
+
+  /** Milliseconds since the session's timeline started (for chat messages). */
+  async now(sessionId: string): Promise<number> {
+    return Math.max(0, Date.now() - (await this.timeline(sessionId)).start);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+  }
+}
