@@ -13,10 +13,12 @@ export interface CallViewProps {
   otherName: string;
   /** The side area: the note pad (and, next, the goals panel). */
   side: React.ReactNode;
+  /** Drawn over the video (live captions). */
+  overlay?: React.ReactNode;
 }
 
 /** The call: both videos, controls, a visible reconnecting state, and the side area for notes and goals. */
-export function CallView({ otherName, side }: CallViewProps) {
+export function CallView({ otherName, side, overlay }: CallViewProps) {
   const tracks = useTracks(
     [
       { source: Track.Source.Camera, withPlaceholder: true },
@@ -49,6 +51,7 @@ export function CallView({ otherName, side }: CallViewProps) {
           <ParticipantTile />
         </GridLayout>
         <ControlBar variation="verbose" controls={{ microphone: true, camera: true, screenShare: true, leave: true, chat: false }} />
+        {overlay}
         <RoomAudioRenderer />
       </section>
       <aside className="call-side" aria-label="Session workspace">

@@ -18,6 +18,8 @@ import { GoalsPanel } from '../goals/GoalsPanel';
 import { NotePad } from '../notes/NotePad';
 import { useNoteSession } from '../notes/useNoteSession';
 import { RecordView } from '../review/RecordView';
+import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel';
+import { useCaptions } from '../transcript/useCaptions';
 import { CallView } from './CallView';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
@@ -204,7 +206,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       title={title}
       otherName={other.displayName}
       stage={stage}
-      side={
+      sessionId={sessionId}
+      role={user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin'}
+      side={(transcript) => (
         <SideArea
           notes={
             <SessionNote
@@ -213,8 +217,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             />
           }
           goals={<GoalsPanel sessionId={sessionId} />}
+          transcript={transcript}
         />
-      }
+      )}
       endControl={user?.id === mentorship.mentor.id ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
       onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}
     />
@@ -235,11 +240,16 @@ function InCall({
   side,
   endControl,
   onLeft,
+  sessionId,
+  role,
 }: {
   endControl: React.ReactNode;
   title: React.ReactNode;
   otherName: string;
-  side: React.ReactNode;
+  /** The side area, given the transcript panel (which shares its state with the captions over the video). */
+  side: (transcript: React.ReactNode) => React.ReactNode;
+  sessionId: string;
+  role: 'mentor' | 'student' | 'admin';
   stage: Extract<Stage, { stage: 'call' }>;
   onLeft(reason: string): void;
 }) {
@@ -255,11 +265,24 @@ function InCall({
   );
   const connectOptions = useMemo(() => (token.iceServers ? { rtcConfig: { iceServers: token.iceServers } } : {}), [token.iceServers]);
   const [error, setError] = useState<string | null>(null);
+  const captions = useCaptions(sessionId);
+  const [showCaptions, setShowCaptions] = useState(true);
+  const running = Boolean(captions.view.state?.running);
   return (
     <main className="page page-call">
       <div className="call-head">
         {title}
-        {endControl}
+        <div className="row">
+          {running && (
+            <span className="badge badge-rec" role="status">
+              ● Transcribing
+            </span>
+          )}
+          <button type="button" className="btn btn-quiet btn-small" aria-pressed={showCaptions} onClick={() => setShowCaptions((v) => !v)}>
+            Captions {showCaptions ? 'on' : 'off'}
+          </button>
+          {endControl}
+        </div>
       </div>
       {error && (
         <p className="error" role="alert">
@@ -280,7 +303,11 @@ function InCall({
         onMediaDeviceFailure={() => setError('Your camera or microphone could not be started. Check the browser’s permissions.')}
         onDisconnected={() => onLeft('You left the call.')}
       >
-        <CallView otherName={otherName} side={side} />
+        <CallView
+          otherName={otherName}
+          side={side(<TranscriptPanel view={captions.view} sync={captions.sync} role={role} otherName={otherName} />)}
+          overlay={showCaptions ? <CaptionsOverlay view={captions.view} /> : null}
+        />
       </LiveKitRoom>
     </main>
   );

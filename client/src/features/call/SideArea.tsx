@@ -1,11 +1,12 @@
 import { type ReactNode, useState } from 'react';
 
 /** The call's side area: the note pad and the goals panel, one tab each; both stay live while hidden. */
-export function SideArea({ notes, goals }: { notes: ReactNode; goals: ReactNode }) {
-  const [tab, setTab] = useState<'notes' | 'goals'>('notes');
+export function SideArea({ notes, goals, transcript }: { notes: ReactNode; goals: ReactNode; transcript: ReactNode }) {
+  const [tab, setTab] = useState<'notes' | 'goals' | 'transcript'>('notes');
   const tabs = [
     { id: 'notes', label: 'Notes', content: notes },
     { id: 'goals', label: 'Goals', content: goals },
+    { id: 'transcript', label: 'Transcript', content: transcript },
   ] as const;
   return (
     <div className="side">
@@ -22,7 +23,8 @@ export function SideArea({ notes, goals }: { notes: ReactNode; goals: ReactNode 
             onClick={() => setTab(t.id)}
             onKeyDown={(e) => {
               if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                const next = tab === 'notes' ? 'goals' : 'notes';
+                const i = tabs.findIndex((x) => x.id === tab);
+                const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]?.id ?? 'notes';
                 setTab(next);
                 document.getElementById(`tab-${next}`)?.focus();
               }

@@ -4,6 +4,7 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
+import { activeEditor } from './activeEditor';
 import { colorFor } from './colors';
 import { NoteToolbar } from './NoteToolbar';
 import { type NoteSession, usePresence, useSyncStatus } from './useNoteSession';
@@ -51,6 +52,13 @@ export function NotePad({ note, user, role }: NotePadProps) {
   useEffect(() => {
     editor?.setEditable(!status.readOnly);
   }, [editor, status.readOnly]);
+
+  useEffect(() => {
+    activeEditor.current = editor;
+    return () => {
+      if (activeEditor.current === editor) activeEditor.current = null;
+    };
+  }, [editor]);
 
   const unique = [...new Map(people.map((p) => [p.name, p])).values()];
   return (
