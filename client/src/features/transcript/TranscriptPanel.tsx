@@ -15,6 +15,8 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
   const [text, setText] = useState('');
   const [chatError, setChatError] = useState<string | null>(null);
   const [quoted, setQuoted] = useState<string | null>(null);
+  /** The box follows a click at once; the server's answer (which may take a moment to start the transcriber) confirms it. */
+  const [pending, setPending] = useState<boolean | null>(null);
   const state = view.state;
   const mine = role === 'mentor' ? state?.mentorConsent : role === 'student' ? state?.studentConsent : false;
   const theirs = role === 'mentor' ? state?.studentConsent : state?.mentorConsent;
