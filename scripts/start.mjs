@@ -1,6 +1,7 @@
 // @ts-check
 // `npm start`: dependencies, build, LiveKit, server, demo data; Ctrl-C stops it all.
 import path from 'node:path';
+import { ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { fail, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
@@ -11,6 +12,10 @@ try {
   await installDependencies(pnpm);
   step('Building shared, server and client');
   await run(pnpm, ['-r', '--reporter=append-only', 'build']);
+  // The offline transcription engine (captions are optional: without it the app still runs).
+  await ensureAptPackages(SPEECH_PACKAGES.slice(0, 1)).catch((error) =>
+    process.stdout.write(`  ! live captions unavailable: ${error instanceof Error ? error.message : String(error)}\n`),
+  );
   step('Starting LiveKit and the Tandem server');
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startStack({

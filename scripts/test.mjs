@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, ensureAptPackages, SPEECH_PACKAGES } from './lib/chromium.mjs';
+import { CHROMIUM, ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { fail, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';

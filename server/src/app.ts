@@ -20,6 +20,7 @@ import mentorshipRoutes from './routes/mentorships/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
 import lifecycle from './sessions/lifecycle.js';
+import { DeepgramEngine } from './transcript/deepgram.js';
 import { PocketsphinxEngine } from './transcript/pocketsphinx.js';
 import { TranscriptionService } from './transcript/service.js';
 
@@ -66,8 +67,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const notes = new NoteHub(new NoteStore(app.db), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
   app.decorate('notes', notes);
-  // The offline engine when installed; without one, consent is recorded but nothing is transcribed.
-  const transcription = new TranscriptionService(app, PocketsphinxEngine.available() ? new PocketsphinxEngine() : null);
+  // The cloud engine when its key is set, else the offline one when installed; without either,
+  // consent is still recorded but nothing is transcribed (and the log says so).
+  const engine = config.deepgram
+    ? new DeepgramEngine(config.deepgram.apiKey, config.deepgram.url)
+    : PocketsphinxEngine.available()
+      ? new PocketsphinxEngine()
+      : null;
+  if (!engine) app.log.warn('no speech engine: install pocketsphinx (npm start does) or set DEEPGRAM_API_KEY');
+  const transcription = new TranscriptionService(app, engine);
   app.decorate('transcription', transcription);
   await app.register(realtime, {
     allowedOrigins: config.allowedOrigins,

@@ -22,6 +22,8 @@ export interface Config {
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   seedDemo: boolean;
+  /** The cloud speech engine, when its key is set; otherwise the offline one. */
+  deepgram: { apiKey: string; url: string } | undefined;
   sessions: {
     /** An empty room's session ends after this many seconds. */
     graceSeconds: number;
@@ -90,6 +92,8 @@ const EnvSchema = z.object({
   LIVEKIT_ICE_SERVERS: iceServers.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: bool.default(false),
+  DEEPGRAM_API_KEY: z.string().min(1).optional(),
+  DEEPGRAM_URL: wsUrl.default('wss://api.deepgram.com'),
   SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   CLIENT_DIR: z.string().optional(),
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
+    deepgram: e.DEEPGRAM_API_KEY ? { apiKey: e.DEEPGRAM_API_KEY, url: e.DEEPGRAM_URL } : undefined,
     sessions: { graceSeconds: e.SESSION_END_GRACE_SECONDS, reconcileSeconds: e.SESSION_RECONCILE_SECONDS },
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
   };
