@@ -1,28 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
-import { buildTestApp, closeTestApps, createMentorship } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, createMentorship } from './helpers.js';
+import { useTestLivekit } from './livekit.js';
 
-let livekit: Awaited<ReturnType<typeof startLivekit>>;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-lk-'));
-
-beforeAll(async () => {
-  livekit = await startLivekit({ bin: await ensureLivekitServer(), dir, port: 7995 });
-}, 120_000);
-afterAll(async () => {
-  await livekit?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-  await closeTestApps();
-}, 60_000);
+const lk = useTestLivekit(7995);
 
 describe('the reconciler, against a real LiveKit', () => {
   it('ends a live session whose room is gone although no webhook said so', async () => {
     const app = await buildTestApp({
-      LIVEKIT_URL: livekit.url,
-      LIVEKIT_API_KEY: livekit.apiKey,
-      LIVEKIT_API_SECRET: livekit.apiSecret,
+      LIVEKIT_URL: lk.current.url,
+      LIVEKIT_API_KEY: lk.current.apiKey,
+      LIVEKIT_API_SECRET: lk.current.apiSecret,
       SESSION_END_GRACE_SECONDS: '60',
     });
     const pair = await createMentorship(app);

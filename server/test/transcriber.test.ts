@@ -1,33 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { ServerEvent, type TranscriptSegment } from '@tandem/shared';
 import { AccessToken } from 'livekit-server-sdk';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
+import { describe, expect, it } from 'vitest';
 import { PocketsphinxEngine } from '../src/transcript/pocketsphinx.js';
 import { type SpokenSegment, Transcriber } from '../src/transcript/transcriber.js';
-import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, createMentorship, createUser, signIn } from './helpers.js';
+import { useTestLivekit } from './livekit.js';
 import { connectOutcome, listen, newSocket, until } from './realtime.js';
 import { speak } from './speech.js';
 
-let livekit: Awaited<ReturnType<typeof startLivekit>>;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-lk-'));
-
-beforeAll(async () => {
-  // A real livekit-server on loopback, on ports of its own.
-  livekit = await startLivekit({ bin: await ensureLivekitServer(), dir, port: 7990 });
-}, 120_000);
-afterAll(async () => {
-  await livekit?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-  await closeTestApps();
-}, 60_000);
+const lk = useTestLivekit(7990);
 
 async function token(identity: string, room: string) {
-  const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name: identity });
+  const at = new AccessToken(lk.current.apiKey, lk.current.apiSecret, { identity, name: identity });
   at.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true });
   return at.toJwt();
 }
@@ -35,7 +21,7 @@ async function token(identity: string, room: string) {
 /** A participant that says something into the room through a microphone track. */
 async function speaker(identity: string, roomName: string) {
   const room = new Room();
-  await room.connect(livekit.url, await token(identity, roomName), { autoSubscribe: false, dynacast: false });
+  await room.connect(lk.current.url, await token(identity, roomName), { autoSubscribe: false, dynacast: false });
   const source = new AudioSource(16_000, 1);
   const track = LocalAudioTrack.createAudioTrack('microphone', source);
   const options = new TrackPublishOptions();
@@ -57,7 +43,7 @@ describe('the transcriber in a real LiveKit room with the offline engine', () =>
     const sessionStart = Date.now();
     const segments: SpokenSegment[] = [];
     const transcriber = new Transcriber({
-      livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+      livekit: { url: lk.current.url, apiKey: lk.current.apiKey, apiSecret: lk.current.apiSecret },
       engine: new PocketsphinxEngine(),
       sessionId: 'sess-1',
       roomName,
@@ -91,7 +77,11 @@ describe('the transcriber in a real LiveKit room with the offline engine', () =>
 
 describe('consent, captions, chat and the saved transcript', () => {
   it('transcribes only once both agreed, shows captions to the other person, and saves transcript and chat with the record', async () => {
-    const app = await buildTestApp({ LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret });
+    const app = await buildTestApp({
+      LIVEKIT_URL: lk.current.url,
+      LIVEKIT_API_KEY: lk.current.apiKey,
+      LIVEKIT_API_SECRET: lk.current.apiSecret,
+    });
     const url = await listen(app);
     const pair = await createMentorship(app);
     const room = (await app.db.selectFrom('sessions').select('room_name').where('id', '=', pair.session.id).executeTakeFirstOrThrow())

@@ -41,6 +41,11 @@ export async function applyWebhook(app: FastifyInstance, event: WebhookEvent): P
   const at = eventTime(event);
   const sid = event.participant?.sid;
   const userId = event.participant?.identity;
+  // Joins and leaves count only for people we know (not the hidden transcriber).
+  const isPersonEvent = event.event === 'participant_joined' || event.event === 'participant_left';
+  if (isPersonEvent && (!sid || !userId || !(await app.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()))) {
+    return 'ignored';
+  }
 
   switch (event.event) {
     case 'room_started':
@@ -52,8 +57,6 @@ export async function applyWebhook(app: FastifyInstance, event: WebhookEvent): P
       break;
     case 'participant_joined': {
       if (!sid || !userId) return 'ignored';
-      const user = await app.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-      if (!user) return 'ignored';
       const existing = await app.db
         .selectFrom('attendance')
         .select('joined_at')
@@ -89,8 +92,6 @@ export async function applyWebhook(app: FastifyInstance, event: WebhookEvent): P
     }
     case 'participant_left': {
       if (!sid || !userId) return 'ignored';
-      const user = await app.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-      if (!user) return 'ignored';
       // A leave that overtook its join still counts: the row is made closed.
       await app.db
         .insertInto('attendance')

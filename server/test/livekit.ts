@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
+import { closeTestApps } from './helpers.js';
+
+type Running = Awaited<ReturnType<typeof startLivekit>>;
+
+/**
+ * A real livekit-server on loopback for the tests of one file, on ports of its own
+ * (files run in parallel). Stopped, with the file's apps, after its tests.
+ */
+export function useTestLivekit(port: number): { readonly current: Running } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-lk-'));
+  const holder = { current: undefined as unknown as Running };
+  beforeAll(async () => {
+    holder.current = await startLivekit({ bin: await ensureLivekitServer(), dir, port });
+  }, 120_000);
+  afterAll(async () => {
+    await holder.current?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    await closeTestApps();
+  }, 60_000);
+  return holder;
+}
