@@ -18,9 +18,10 @@ export function useTestLivekit(port: number): { readonly current: Running } {
     holder.current = await startLivekit({ bin: await ensureLivekitServer(), dir, port });
   }, 120_000);
   afterAll(async () => {
+    // Apps first: their transcribers leave the rooms while LiveKit still answers.
+    await closeTestApps();
     await holder.current?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
-    await closeTestApps();
   }, 60_000);
   return holder;
 }

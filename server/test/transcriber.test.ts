@@ -3,6 +3,7 @@ import { ServerEvent, type TranscriptSegment } from '@tandem/shared';
 import { AccessToken } from 'livekit-server-sdk';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { insertSession } from '../src/db/mentorships.js';
 import { PocketsphinxEngine } from '../src/transcript/pocketsphinx.js';
 import { type SpokenSegment, Transcriber } from '../src/transcript/transcriber.js';
 import { buildTestApp, createMentorship, createUser, signIn } from './helpers.js';
@@ -167,4 +168,56 @@ describe('consent, captions, chat and the saved transcript', () => {
     expect(search.results).toEqual([expect.objectContaining({ kind: 'transcript' })]);
     for (const s of [mentor.socket, student.socket, reopened.socket]) s.disconnect();
   }, 120_000);
+});
+
+describe('consent for all of a mentorship’s sessions', () => {
+  it('starts the next session’s captions by itself, and withdrawing once withdraws for good', async () => {
+    const app = await buildTestApp({
+      LIVEKIT_URL: lk.current.url,
+      LIVEKIT_API_KEY: lk.current.apiKey,
+      LIVEKIT_API_SECRET: lk.current.apiSecret,
+    });
+    const url = await listen(app);
+    const pair = await createMentorship(app);
+    const cookies = [await signIn(app, pair.mentor), await signIn(app, pair.student)];
+    const sockets = [];
+    for (const cookie of cookies) {
+      const socket = newSocket(url, { cookie });
+      expect(await connectOutcome(socket)).toBe('connected');
+      sockets.push(socket);
+    }
+    const [mentor, student] = sockets;
+    if (!mentor || !student) throw new Error('sockets');
+    for (const s of sockets) {
+      expect(await s.emitWithAck('captions:open', { sessionId: pair.session.id })).toMatchObject({ ok: true });
+      expect(await s.emitWithAck('captions:consent', { sessionId: pair.session.id, consent: true, scope: 'mentorship' })).toMatchObject({
+        ok: true,
+      });
+    }
+    await app.transcription.stop(pair.session.id);
+
+    const next = await insertSession(app.db, {
+      mentorshipId: pair.mentorshipId,
+      scheduledAt: new Date().toISOString(),
+      durationMinutes: 60,
+    });
+    const opened = await mentor.emitWithAck('captions:open', { sessionId: next.id });
+    expect(opened).toMatchObject({
+      ok: true,
+      data: { mentorConsent: true, studentConsent: true, mentorRemembers: true, studentRemembers: true, running: true },
+    });
+
+    const withdrawn = await student.emitWithAck('captions:consent', { sessionId: next.id, consent: false });
+    expect(withdrawn).toMatchObject({ ok: true, data: { studentConsent: false, studentRemembers: false, running: false } });
+    const third = await insertSession(app.db, {
+      mentorshipId: pair.mentorshipId,
+      scheduledAt: new Date().toISOString(),
+      durationMinutes: 60,
+    });
+    expect(await mentor.emitWithAck('captions:open', { sessionId: third.id })).toMatchObject({
+      ok: true,
+      data: { studentConsent: false, running: false },
+    });
+    for (const s of sockets) s.disconnect();
+  }, 60_000);
 });

@@ -63,6 +63,9 @@ export const CaptionsStateSchema = z.object({
   sessionId: IdSchema,
   mentorConsent: z.boolean(),
   studentConsent: z.boolean(),
+  /** Agreed for all of the mentorship's sessions (so the next ones start with captions). */
+  mentorRemembers: z.boolean(),
+  studentRemembers: z.boolean(),
   running: z.boolean(),
 });
 /** The transcription state of a session. */
@@ -71,7 +74,9 @@ export type CaptionsState = z.infer<typeof CaptionsStateSchema>;
 export const CaptionsOpenSchema = z.object({ sessionId: IdSchema }).strict();
 export const CaptionsOpenAckSchema = CaptionsStateSchema.extend({ segments: z.array(TranscriptSegmentSchema) });
 /** captions:consent — give or withdraw one's own consent; either person can stop it at any time. */
-export const CaptionsConsentSchema = z.object({ sessionId: IdSchema, consent: z.boolean() }).strict();
+export const CaptionsConsentSchema = z
+  .object({ sessionId: IdSchema, consent: z.boolean(), scope: z.enum(['session', 'mentorship']).default('session') })
+  .strict();
 /** captions:segment — a caption (partial) or a stored segment (final), or a chat message. */
 export const CaptionsSegmentSchema = z.object({ sessionId: IdSchema, segment: TranscriptSegmentSchema, final: z.boolean() });
 /** chat:send — an in-call message; it joins the transcript's timeline and survives a reload. */

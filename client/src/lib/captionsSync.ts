@@ -90,7 +90,7 @@ export class CaptionsSync {
     this.set({ segments, live });
   };
 
-  /** Gives or withdraws this person's consent. */
+  /** Gives or withdraws this person's consent, for this session or for all of the mentorship's sessions. */
   async consent(consent: boolean): Promise<void> {
     const raw = await this.socket
       .timeout(10_000)

@@ -197,6 +197,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_mentorship_consent': {
+    async up(db: Kysely<unknown>) {
+      // Consent given once for all of a mentorship's sessions; a session's own answer wins over it.
+      await db.schema
+        .createTable('transcription_consent_mentorship')
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('consented', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('transcription_consent_mentorship_pk', ['mentorship_id', 'user_id'])
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

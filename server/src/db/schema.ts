@@ -152,7 +152,15 @@ export interface TranscriptionConsentTable {
   updated_at: string;
 }
 
+export interface TranscriptionConsentMentorshipTable {
+  mentorship_id: string;
+  user_id: string;
+  consented: number;
+  updated_at: string;
+}
+
 export interface Database {
+  transcription_consent_mentorship: TranscriptionConsentMentorshipTable;
   transcript_segments: TranscriptSegmentsTable;
   transcription_consent: TranscriptionConsentTable;
   session_records: SessionRecordsTable;

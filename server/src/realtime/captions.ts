@@ -27,6 +27,8 @@ export function captionsDomain(service: TranscriptionService) {
             const a = await sessionAccess(app, socket.data.user, sessionId);
             if (!a) return notFound;
             await socket.join(captionsRoom(sessionId));
+            // Both agreed for all sessions already: this one's captions start as it opens.
+            if (!a.readOnly) await service.resume(sessionId);
             return { ok: true, data: { ...(await service.state(sessionId)), segments: await service.segments(sessionId) } };
           },
         ),
@@ -34,14 +36,14 @@ export function captionsDomain(service: TranscriptionService) {
 
       socket.on(
         ClientEvent.captionsConsent.name,
-        handle(app, socket, ClientEvent.captionsConsent.payload, async ({ sessionId, consent }): Promise<Result<CaptionsState>> => {
+        handle(app, socket, ClientEvent.captionsConsent.payload, async ({ sessionId, consent, scope }): Promise<Result<CaptionsState>> => {
           const a = await sessionAccess(app, socket.data.user, sessionId);
           if (!a) return notFound;
           if (!a.member)
             return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student give consent.' } };
           // Withdrawing is always allowed; agreeing only while the session is open.
           if (a.readOnly && consent) return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended.' } };
-          return { ok: true, data: await service.setConsent(sessionId, socket.data.user.id, consent) };
+          return { ok: true, data: await service.setConsent(sessionId, socket.data.user.id, consent, scope) };
         }),
       );
 

@@ -58,8 +58,25 @@ export class TranscriptionService {
       .select(['user_id', 'consented'])
       .where('session_id', '=', sessionId)
       .execute();
-    const agreed = (id: string | undefined) => rows.some((r) => r.user_id === id && r.consented === 1);
-    return { sessionId, mentorConsent: agreed(m?.mentor.id), studentConsent: agreed(m?.student.id), running: this.running.has(sessionId) };
+    const remembered = await this.app.db
+      .selectFrom('transcription_consent_mentorship')
+      .select(['user_id', 'consented'])
+      .where('mentorship_id', '=', t.mentorship_id)
+      .execute();
+    const remembers = (id: string | undefined) => remembered.some((r) => r.user_id === id && r.consented === 1);
+    // This session's own answer, else the one given for the whole mentorship.
+    const agreed = (id: string | undefined) => {
+      const own = rows.find((r) => r.user_id === id);
+      return own ? own.consented === 1 : remembers(id);
+    };
+    return {
+      sessionId,
+      mentorConsent: agreed(m?.mentor.id),
+      studentConsent: agreed(m?.student.id),
+      mentorRemembers: remembers(m?.mentor.id),
+      studentRemembers: remembers(m?.student.id),
+      running: this.running.has(sessionId),
+    };
   }
 
   async segments(sessionId: string): Promise<TranscriptSegment[]> {
@@ -73,9 +90,31 @@ export class TranscriptionService {
     return rows.map(toSegment);
   }
 
-  /** Records one person's consent and starts or stops the transcriber accordingly. */
-  async setConsent(sessionId: string, userId: string, consent: boolean): Promise<CaptionsState> {
+  /** Records one person's consent (for this session, or for every session of the mentorship) and starts or stops the transcriber. */
+  async setConsent(
+    sessionId: string,
+    userId: string,
+    consent: boolean,
+    scope: 'session' | 'mentorship' = 'session',
+  ): Promise<CaptionsState> {
     const now = nowIso();
+    if (scope === 'mentorship' || !consent) {
+      // Withdrawing is never only for today if it was given for all sessions.
+      const { mentorship_id } = await this.timeline(sessionId);
+      const remembered = await this.app.db
+        .selectFrom('transcription_consent_mentorship')
+        .select('consented')
+        .where('mentorship_id', '=', mentorship_id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (scope === 'mentorship' || remembered?.consented === 1) {
+        await this.app.db
+          .insertInto('transcription_consent_mentorship')
+          .values({ mentorship_id, user_id: userId, consented: consent ? 1 : 0, updated_at: now })
+          .onConflict((oc) => oc.columns(['mentorship_id', 'user_id']).doUpdateSet({ consented: consent ? 1 : 0, updated_at: now }))
+          .execute();
+      }
+    }
     await this.app.db
       .insertInto('transcription_consent')
       .values({ session_id: sessionId, user_id: userId, consented: consent ? 1 : 0, updated_at: now })
@@ -85,6 +124,15 @@ export class TranscriptionService {
     if (state.mentorConsent && state.studentConsent) await this.start(sessionId);
     else await this.stop(sessionId);
     return this.broadcastState(sessionId);
+  }
+
+  /** Starts transcribing when both agreed already (for all sessions), as the panel opens. */
+  async resume(sessionId: string): Promise<void> {
+    const state = await this.state(sessionId);
+    if (state.mentorConsent && state.studentConsent && !state.running) {
+      await this.start(sessionId);
+      await this.broadcastState(sessionId);
+    }
   }
 
   private async broadcastState(sessionId: string): Promise<CaptionsState> {

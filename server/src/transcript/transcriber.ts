@@ -95,7 +95,8 @@ export class Transcriber {
   /** Leaves the room and flushes every speaker's last words. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.room?.disconnect().catch(() => undefined);
+    // A LiveKit that is gone would never answer the disconnect: do not wait for it forever.
+    await Promise.race([this.room?.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await Promise.all([...this.streams.keys()].map((k) => this.closeStream(k)));
   }
 }

@@ -20,6 +20,7 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
   const state = view.state;
   const mine = role === 'mentor' ? state?.mentorConsent : role === 'student' ? state?.studentConsent : false;
   const theirs = role === 'mentor' ? state?.studentConsent : state?.mentorConsent;
+  const remembers = role === 'mentor' ? state?.mentorRemembers : role === 'student' ? state?.studentRemembers : false;
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
