@@ -6,12 +6,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
+import { startTestPostgres } from './lib/postgres.mjs';
 import { fail, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
 const started = Date.now();
 /** Vitest and Playwright write JSON results here; the totals are printed at the end. */
-const resultFiles = ['shared', 'server', 'client'].map((p) => path.join(root, p, 'test-results', 'vitest.json'));
+const resultFiles = [
+  ...['shared', 'server', 'client'].map((p) => path.join(root, p, 'test-results', 'vitest.json')),
+  path.join(root, 'server', 'test-results', 'vitest-postgres.json'),
+];
+/** Server tests that touch the database, run a second time on PostgreSQL. */
+const POSTGRES_TESTS = [
+  'test/auth.test.ts',
+  'test/sessions.test.ts',
+  'test/demo.test.ts',
+  'test/static.test.ts',
+  'test/notes.test.ts',
+  'test/goals.test.ts',
+  'test/sessions-end.test.ts',
+];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 
 /** @returns {{ passed: number, failed: number, skipped: number }} */
@@ -88,6 +102,21 @@ async function checksBeforeBrowsers(pnpm) {
   await ensureAptPackages(SPEECH_PACKAGES);
   step('Unit and integration tests (Vitest)');
   await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
+
+  // The same database tests again on PostgreSQL (one query layer, one set of migrations for both).
+  const postgres = await startTestPostgres(Number(process.env.TEST_PG_PORT ?? 5433));
+  try {
+    step('Database integration tests on PostgreSQL');
+    await run(
+      pnpm,
+      ['--filter', '@tandem/server', 'exec', 'vitest', 'run', ...POSTGRES_TESTS, '--outputFile.json=test-results/vitest-postgres.json'],
+      {
+        env: { ...process.env, TEST_DATABASE_URL: postgres.url },
+      },
+    );
+  } finally {
+    await postgres.stop();
+  }
 }
 
 try {

@@ -3,7 +3,7 @@ import { type GoalCommand, type GoalsChanged, keyBetween, ServerEvent } from '@t
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGoals } from '../src/db/goals.js';
-import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, createUser, onPostgres, signIn } from './helpers.js';
 import { connectOutcome, listen, newGoalsClient, newSocket, prng, until } from './realtime.js';
 
 const closers: (() => void)[] = [];
@@ -129,9 +129,16 @@ describe('goals: commands, validation and authorisation', () => {
     const { app, pair, panel } = await setup();
     const mentor = await panel('mentor');
     // The event insert fails inside the transaction, after the goal row was written.
-    await sql`CREATE TRIGGER fail_event BEFORE INSERT ON goal_events WHEN NEW.after_json LIKE '%FAIL-ME%' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`.execute(
-      app.db,
-    );
+    if (onPostgres) {
+      await sql`CREATE FUNCTION fail_event() RETURNS trigger AS $$ BEGIN IF NEW.after_json LIKE '%FAIL-ME%' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`.execute(
+        app.db,
+      );
+      await sql`CREATE TRIGGER fail_event BEFORE INSERT ON goal_events FOR EACH ROW EXECUTE FUNCTION fail_event()`.execute(app.db);
+    } else {
+      await sql`CREATE TRIGGER fail_event BEFORE INSERT ON goal_events WHEN NEW.after_json LIKE '%FAIL-ME%' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`.execute(
+        app.db,
+      );
+    }
     const running = mentor.sync.run(create('FAIL-ME please'));
     expect(mentor.sync.current.goals.map((g) => g.title)).toEqual(['FAIL-ME please']); // optimistic
     const result = await running;

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { type BuildOptions, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { insertMentorship, insertSession } from '../src/db/mentorships.js';
@@ -26,9 +28,29 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 const apps: FastifyInstance[] = [];
 
+/**
+ * With TEST_DATABASE_URL (a PostgreSQL server the test command starts), each app gets a
+ * database of its own there; without it, a fresh SQLite file. The same tests run on both.
+ */
+async function freshDatabaseEnv(): Promise<Record<string, string>> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) return {};
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { DATABASE_URL: url.toString() };
+}
+
+/** True when the tests run on PostgreSQL. */
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
 /** Builds an app on its own database; closed by {@link closeTestApps}. */
 export async function buildTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig(env), { logger: false, ...options });
+  const app = await buildApp(testConfig({ ...(await freshDatabaseEnv()), ...env }), { logger: false, ...options });
   apps.push(app);
   return app;
 }

@@ -81,6 +81,7 @@ const migrations: Record<string, Migration> = {
   },
   '0003_goals': {
     async up(db: Kysely<unknown>) {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
       await db.schema
         .alterTable('mentorships')
         .addColumn('goals_version', 'integer', (c) => c.notNull().defaultTo(0))
@@ -94,7 +95,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('owner', 'text', (c) => c.notNull().check(sqlIn('owner', ['student', 'mentor'])))
         .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['open', 'in_progress', 'done', 'dropped'])))
         .addColumn('due_date', 'text')
-        .addColumn('order_key', 'text', (c) => c.notNull())
+        // Byte order, as the fractional keys assume (PostgreSQL would otherwise sort by locale).
+        .addColumn('order_key', 'text', (c) => (postgres ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull()))
         .addColumn('is_focus', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_in_session_id', 'text', (c) => c.references('sessions.id'))

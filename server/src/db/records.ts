@@ -69,12 +69,16 @@ export async function searchMentorship(db: Kysely<Database>, mentorshipId: strin
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   let rows: { session_id: string; kind: 'note' | 'transcript'; snippet: string }[];
   if (isPostgres) {
+    // Prefix search on each term, like the SQLite path: "accessib" finds "accessibility".
+    const terms = q.match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (terms.length === 0) return [];
+    const tsq = terms.map((t) => `${t.toLowerCase()}:*`).join(' & ');
     const result = await sql<{ session_id: string; kind: 'note' | 'transcript'; snippet: string }>`
       SELECT session_id, kind,
-        ts_headline('simple', body, plainto_tsquery('simple', ${q}), 'StartSel=[[[, StopSel=]]], MaxFragments=2') AS snippet
+        ts_headline('simple', body, to_tsquery('simple', ${tsq}), 'StartSel=[[[, StopSel=]]], MaxFragments=2') AS snippet
       FROM session_search
-      WHERE mentorship_id = ${mentorshipId} AND tsv @@ plainto_tsquery('simple', ${q})
-      ORDER BY ts_rank(tsv, plainto_tsquery('simple', ${q})) DESC LIMIT 50`.execute(db);
+      WHERE mentorship_id = ${mentorshipId} AND tsv @@ to_tsquery('simple', ${tsq})
+      ORDER BY ts_rank(tsv, to_tsquery('simple', ${tsq})) DESC LIMIT 50`.execute(db);
     rows = result.rows;
   } else {
     const match = ftsQuery(q);

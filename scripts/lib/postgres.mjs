@@ -1,0 +1,54 @@
+// @ts-check
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureAptPackages } from './apt.mjs';
+import { run, step } from './proc.mjs';
+
+/** The installed PostgreSQL's binaries (Debian puts them under a versioned folder). */
+function pgBin() {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  return versions[0] ? path.join(root, versions[0], 'bin') : null;
+}
+
+/**
+ * A throw-away PostgreSQL cluster on loopback for the test run: installed with apt
+ * when missing, initialised in a temp folder (as the postgres user: initdb refuses root),
+ * stopped and deleted afterwards.
+ * @param {number} port
+ */
+export async function startTestPostgres(port) {
+  if (!pgBin()) await ensureAptPackages([{ binary: '/usr/bin/psql', packages: ['postgresql'] }]);
+  const bin = pgBin();
+  if (!bin) throw new Error('PostgreSQL binaries not found after installing the postgresql package');
+  step(`Starting a throw-away PostgreSQL on 127.0.0.1:${port}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-pg-'));
+  fs.chmodSync(dir, 0o777);
+  const data = path.join(dir, 'data');
+  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  /** @param {string[]} args */
+  const pg = (args) =>
+    run(asPostgres[0] ?? args[0] ?? '', asPostgres.length ? [...asPostgres.slice(1), ...args] : args.slice(1), { quiet: true });
+  await pg([path.join(bin, 'initdb'), '-D', data, '-U', 'tandem', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  await pg([
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    '-w',
+    'start',
+    '-l',
+    path.join(dir, 'log'),
+  ]);
+  return {
+    url: `postgres://tandem@127.0.0.1:${port}/postgres`,
+    async stop() {
+      const args = [path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'];
+      spawnSync(asPostgres[0] ?? args[0] ?? '', asPostgres.length ? [...asPostgres.slice(1), ...args] : args.slice(1), { stdio: 'ignore' });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
