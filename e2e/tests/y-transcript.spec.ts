@@ -73,6 +73,13 @@ test('captions need both consents; chat and transcript survive a reload and land
     await expect(mentor.page.getByRole('region', { name: 'Captions' })).toContainText(`${account.displayName}:`);
     await mentor.page.screenshot({ path: testInfo.outputPath('captions-mentor.png') });
 
+    // A segment clicked in the transcript is quoted into the note, with its speaker and time.
+    await speechLines(mentor.page).first().getByRole('button').click();
+    await expect(mentor.page.getByRole('status').filter({ hasText: 'Quoted into the note.' })).toBeVisible();
+    await mentor.page.getByRole('tab', { name: 'Notes' }).click();
+    await expect(mentor.page.locator('.note-editor blockquote').last()).toContainText(`${account.displayName} (0:`);
+    await openTranscript(mentor.page);
+
     // Chat joins the timeline and survives a reload.
     await student.getByLabel('Chat message').fill('Here is my portfolio link');
     await student.getByLabel('Chat message').press('Enter');
