@@ -108,6 +108,15 @@ try {
         .join('')}\n`,
     );
   }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (first && last && last.sessions > first.sessions) {
+    // The slope between the smallest and the largest run: what one more live session costs, without the fixed overhead.
+    const slope = (last.rssLoaded - first.rssLoaded) / (last.sessions - first.sessions);
+    process.stdout.write(
+      `\nMemory per additional live session (slope ${first.sessions} -> ${last.sessions} sessions): ${f(slope / 1024, 0)} KB\n`,
+    );
+  }
   process.stdout.write('\nTargets: p99 < 10 ms at 50 sessions; < 1 MB server memory per live session with a typical weekly note.\n');
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));

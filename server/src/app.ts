@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js';
 import { NoteHub } from './notes/noteHub.js';
 import { NoteStore } from './notes/noteStore.js';
+import { SqliteNoteWriter } from './notes/sqliteWriter.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
@@ -65,7 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionRoutes);
   await app.register(mentorshipRoutes);
 
-  const notes = new NoteHub(new NoteStore(app.db), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
+  const writer = config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file) : undefined;
+  const notes = new NoteHub(new NoteStore(app.db, writer), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
   app.decorate('notes', notes);
   // The cloud engine when its key is set, else the offline one when installed; without either,
   // consent is still recorded but nothing is transcribed (and the log says so).
@@ -83,7 +85,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.addHook('preClose', async () => transcription.stopAll());
   // Runs before the database closes (hooks run in reverse order of registration).
-  app.addHook('onClose', async () => notes.drain());
+  app.addHook('onClose', async () => {
+    await notes.drain();
+    await writer?.close();
+  });
   await app.register(sessionLifecycleRoutes);
   await app.register(lifecycle, {
     graceMs: config.sessions.graceSeconds * 1000,

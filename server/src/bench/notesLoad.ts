@@ -164,6 +164,7 @@ process.stdout.write(
     serverCpuPercent: ((cpuEnd - cpuStart) / ticksPerSecond / elapsed) * 100,
     serverCpuMicrosPerKeystroke: (((cpuEnd - cpuStart) / ticksPerSecond) * 1e6) / Math.max(1, sentUpdates),
     rssPerSessionBytes: (rssLoaded - rssBefore) / pairs.length,
+    rssLoaded,
     rssEnd,
   }),
 );

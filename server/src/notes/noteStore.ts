@@ -19,7 +19,11 @@ const toBytes = (v: Uint8Array) => (v instanceof Buffer ? new Uint8Array(v.buffe
 
 /** Persistence of notes: an append-only log of Yjs updates plus periodic snapshots. */
 export class NoteStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** SQLite: commits go to a writer thread (see SqliteNoteWriter); PostgreSQL commits are async already. */
+    private readonly writer?: { commit(writes: NoteWrite[], now: string): Promise<void> },
+  ) {}
 
   async load(sessionId: string): Promise<StoredNote> {
     const snap = await this.db.selectFrom('notes').select(['state', 'seq']).where('session_id', '=', sessionId).executeTakeFirst();
@@ -44,6 +48,7 @@ export class NoteStore {
   async commit(writes: NoteWrite[]): Promise<void> {
     if (writes.every((w) => w.kind === 'barrier')) return;
     const now = nowIso();
+    if (this.writer) return this.writer.commit(writes, now);
     await this.db.transaction().execute(async (trx) => {
       const appends = writes.filter((w): w is Extract<NoteWrite, { kind: 'append' }> => w.kind === 'append');
       for (let i = 0; i < appends.length; i += 200) {
