@@ -77,7 +77,9 @@ test('captions need both consents; chat and transcript survive a reload and land
     await speechLines(mentor.page).first().getByRole('button').click();
     await expect(mentor.page.getByRole('status').filter({ hasText: 'Quoted into the note.' })).toBeVisible();
     await mentor.page.getByRole('tab', { name: 'Notes' }).click();
-    await expect(mentor.page.locator('.note-editor blockquote').last()).toContainText(`${account.displayName} (0:`);
+    await expect(mentor.page.locator('.note-editor blockquote').last()).toContainText(
+      new RegExp(`${account.displayName} \\(\\d+:\\d{2}\\): \\S`),
+    );
     await openTranscript(mentor.page);
 
     // Chat joins the timeline and survives a reload.
