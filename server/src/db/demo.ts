@@ -1,21 +1,15 @@
 import { type DemoKey, demoAccounts } from '@tandem/shared';
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../lib/password.js';
+import { localDate } from '../lib/schedule.js';
 import { insertMentorship, insertSession } from './mentorships.js';
 import type { Database } from './schema.js';
 import { findUserByEmail, insertUser } from './users.js';
 
+/** A weekly slot at this very moment, so the demo pair has a session happening now. */
 function localSlot(now: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
-  return { weekday: weekday || 1, time: `${get('hour')}:${get('minute')}`, timeZone, durationMinutes: 60 };
+  const { weekday, time } = localDate(now, timeZone);
+  return { weekday, time, timeZone, durationMinutes: 60 };
 }
 
 /**

@@ -30,14 +30,17 @@ export function zonedTimeToInstant(date: { year: number; month: number; day: num
   return new Date(offsetAt(second, timeZone) === offsetAt(first, timeZone) ? second : Math.max(first, second));
 }
 
-/** The calendar date and ISO weekday (1 = Monday) of an instant in a zone. */
-export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number; weekday: number } {
+/** The calendar date, ISO weekday (1 = Monday) and wall-clock time "HH:MM" of an instant in a zone. */
+export function localDate(instant: Date, timeZone: string): { year: number; month: number; day: number; weekday: number; time: string } {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     year: 'numeric',
     month: 'numeric',
     day: 'numeric',
     weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return {
@@ -45,6 +48,7 @@ export function localDate(instant: Date, timeZone: string): { year: number; mont
     month: Number(get('month')),
     day: Number(get('day')),
     weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1,
+    time: `${get('hour')}:${get('minute')}`,
   };
 }
 

@@ -51,34 +51,24 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
         )}
       </div>
       <div className="prejoin-controls" data-lk-theme="default">
-        <div className="lk-button-group">
-          <button type="button" className="lk-button" aria-pressed={audioEnabled} onClick={() => saveAudioInputEnabled(!audioEnabled)}>
-            {audioEnabled ? 'Microphone on' : 'Microphone off'}
-          </button>
-          <div className="lk-button-group-menu">
-            <MediaDeviceMenu
-              aria-label="Choose microphone"
-              kind="audioinput"
-              initialSelection={audioDeviceId}
-              tracks={{ audioinput: audioTrack }}
-              onActiveDeviceChange={(_k, id) => saveAudioInputDeviceId(id)}
-            />
-          </div>
-        </div>
-        <div className="lk-button-group">
-          <button type="button" className="lk-button" aria-pressed={videoEnabled} onClick={() => saveVideoInputEnabled(!videoEnabled)}>
-            {videoEnabled ? 'Camera on' : 'Camera off'}
-          </button>
-          <div className="lk-button-group-menu">
-            <MediaDeviceMenu
-              aria-label="Choose camera"
-              kind="videoinput"
-              initialSelection={videoDeviceId}
-              tracks={{ videoinput: videoTrack }}
-              onActiveDeviceChange={(_k, id) => saveVideoInputDeviceId(id)}
-            />
-          </div>
-        </div>
+        <DeviceToggle
+          label="Microphone"
+          kind="audioinput"
+          enabled={audioEnabled}
+          deviceId={audioDeviceId}
+          track={audioTrack}
+          onToggle={saveAudioInputEnabled}
+          onDevice={saveAudioInputDeviceId}
+        />
+        <DeviceToggle
+          label="Camera"
+          kind="videoinput"
+          enabled={videoEnabled}
+          deviceId={videoDeviceId}
+          track={videoTrack}
+          onToggle={saveVideoInputEnabled}
+          onDevice={saveVideoInputDeviceId}
+        />
       </div>
       <p className="muted">
         You join as <strong>{displayName}</strong>.
@@ -91,6 +81,34 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
       <button type="button" className="btn btn-primary btn-large" disabled={joining} onClick={() => onJoin(userChoices)}>
         {joining ? 'Joining…' : 'Join session'}
       </button>
+    </div>
+  );
+}
+
+/** An on/off button for a device, with the menu to pick which one. */
+function DeviceToggle(props: {
+  label: 'Microphone' | 'Camera';
+  kind: 'audioinput' | 'videoinput';
+  enabled: boolean;
+  deviceId: string;
+  track: LocalAudioTrack | LocalVideoTrack | undefined;
+  onToggle(enabled: boolean): void;
+  onDevice(deviceId: string): void;
+}) {
+  return (
+    <div className="lk-button-group">
+      <button type="button" className="lk-button" aria-pressed={props.enabled} onClick={() => props.onToggle(!props.enabled)}>
+        {props.label} {props.enabled ? 'on' : 'off'}
+      </button>
+      <div className="lk-button-group-menu">
+        <MediaDeviceMenu
+          aria-label={`Choose ${props.label.toLowerCase()}`}
+          kind={props.kind}
+          initialSelection={props.deviceId}
+          tracks={{ [props.kind]: props.track }}
+          onActiveDeviceChange={(_k, id) => props.onDevice(id)}
+        />
+      </div>
     </div>
   );
 }
