@@ -1,5 +1,6 @@
 import { DEFAULT_NOTE_TEMPLATE, ServerEvent } from '@tandem/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { noteText } from '../src/notes/template.js';
 import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
@@ -123,6 +124,21 @@ describe('the shared note: sync and access', () => {
     // Still alive, and the well-formed update in order is accepted.
     expect(await send(first)).toEqual({ ok: true, data: {} });
     expect(noteText(live.doc)).toContain('hellofirst');
+  });
+
+  it('shows the signed-in name on each caret and lets no one speak for another person’s caret', async () => {
+    const { pair, client } = await setup();
+    const a = await client('mentor');
+    const b = await client('student');
+    a.awareness.setLocalStateField('user', { name: 'Impostor', color: '#f59e0b' });
+    await until(() => {
+      const seen = b.awareness.getStates().get(a.doc.clientID) as { user?: { name?: string } } | undefined;
+      return seen?.user?.name === pair.mentor.displayName;
+    }, 'the mentor’s real name on the student side');
+    const forged = encodeAwarenessUpdate(a.awareness, [a.doc.clientID]);
+    const emit = b.socket.emitWithAck.bind(b.socket) as unknown as (event: string, payload: unknown) => Promise<unknown>;
+    const res = await emit('notes:awareness', { sessionId: pair.session.id, update: forged });
+    expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
   it('makes a read-only note of an ended session', async () => {

@@ -14,8 +14,10 @@ export interface LiveNote {
   seq: number;
   /** Updates appended since the last snapshot. */
   sinceSnapshot: number;
-  /** Sockets (by id) that have this note open. */
+  /** Connections that have this note open. */
   members: Set<string>;
+  /** Which connection each awareness client id belongs to. */
+  awarenessOwners: Map<number, string>;
   readOnly: boolean;
 }
 
@@ -84,6 +86,7 @@ export class NoteHub {
       seq: stored.updates.at(-1)?.seq ?? stored.snapshot?.seq ?? 0,
       sinceSnapshot: stored.updates.length,
       members: new Set(),
+      awarenessOwners: new Map(),
       readOnly: false,
     };
     // The server keeps no awareness state of its own: it only relays clients'.

@@ -9,6 +9,7 @@ import {
   type User,
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
+import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { z } from 'zod';
@@ -84,19 +85,35 @@ export function notesDomain(hub: NoteHub) {
         handle(app, socket, ClientEvent.notesAwareness.payload, async ({ sessionId, update }) => {
           const note = joinedNote(sessionId);
           if ('ok' in note) return note;
+          let changed: number[];
           try {
+            // Each awareness entry belongs to the connection that created it: no one moves another person's caret.
+            const claimed = awarenessClientIds(update);
+            if (claimed.some((id) => (note.awarenessOwners.get(id) ?? connectionId) !== connectionId)) {
+              return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
+            }
+            applyAwarenessUpdate(note.awareness, update, connectionId);
+            // Only entries the awareness now knows (a stale or unknown removal changes nothing).
+            changed = claimed.filter((id) => note.awareness.meta.has(id));
             const ids = awarenessIds.get(sessionId) ?? new Set<number>();
             awarenessIds.set(sessionId, ids);
-            const track = ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
-              if (origin === connectionId) for (const id of [...added, ...updated]) ids.add(id);
-            };
-            note.awareness.on('update', track);
-            applyAwarenessUpdate(note.awareness, update, connectionId);
-            note.awareness.off('update', track);
+            for (const id of changed) {
+              ids.add(id);
+              note.awarenessOwners.set(id, connectionId);
+            }
           } catch {
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
           }
-          socket.to(room(sessionId)).volatile.emit(ServerEvent.notesAwareness.name, { sessionId, update });
+          // The name on a caret is the signed-in person's, whatever the client wrote.
+          for (const id of changed) {
+            const state = note.awareness.getStates().get(id) as { user?: { name?: unknown; color?: unknown } } | undefined;
+            if (state?.user) state.user = { ...state.user, name: socket.data.user.displayName };
+          }
+          if (changed.length > 0) {
+            socket
+              .to(room(sessionId))
+              .volatile.emit(ServerEvent.notesAwareness.name, { sessionId, update: encodeAwarenessUpdate(note.awareness, changed) });
+          }
           return { ok: true, data: {} };
         }),
       );
@@ -107,6 +124,7 @@ export function notesDomain(hub: NoteHub) {
         joined.delete(sessionId);
         const ids = [...(awarenessIds.get(sessionId) ?? [])];
         awarenessIds.delete(sessionId);
+        for (const id of ids) note.awarenessOwners.delete(id);
         if (ids.length > 0) {
           removeAwarenessStates(note.awareness, ids, 'server');
           io.to(room(sessionId)).emit(ServerEvent.notesAwareness.name, { sessionId, update: encodeAwarenessUpdate(note.awareness, ids) });
@@ -126,4 +144,18 @@ export function notesDomain(hub: NoteHub) {
         for (const sessionId of [...joined.keys()]) void leave(sessionId);
       });
     };
+}
+
+/** The client ids an awareness update speaks for (its wire format: count, then id, clock, state per entry). */
+function awarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  if (count > 64) throw new Error('too many awareness entries');
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    decoding.readVarString(decoder);
+  }
+  return ids;
 }
