@@ -14,10 +14,12 @@ export const SPEECH_PACKAGES = [
 
 /**
  * Installs Debian packages that are missing, with apt, when running as root.
- * @param {{ binary: string, packages: string[] }[]} wanted
+ * A package counts as present when its `binary` exists (or its `present()` says so).
+ * @param {{ binary: string, present?: () => boolean, packages: string[] }[]} wanted
  */
 export async function ensureAptPackages(wanted) {
-  const missing = wanted.filter((w) => !fs.existsSync(w.binary)).flatMap((w) => w.packages);
+  const has = (/** @type {{ binary: string, present?: () => boolean }} */ w) => (w.present ? w.present() : fs.existsSync(w.binary));
+  const missing = wanted.filter((w) => !has(w)).flatMap((w) => w.packages);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`Missing ${missing.join(', ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
@@ -30,6 +32,5 @@ export async function ensureAptPackages(wanted) {
   } catch (error) {
     throw new Error(`Could not install ${missing.join(', ')} with apt: ${error instanceof Error ? error.message : String(error)}`);
   }
-  for (const w of wanted)
-    if (!fs.existsSync(w.binary)) throw new Error(`${w.binary} is still missing after installing ${w.packages.join(', ')}`);
+  for (const w of wanted) if (!has(w)) throw new Error(`${w.binary} is still missing after installing ${w.packages.join(', ')}`);
 }

@@ -6,11 +6,15 @@ import path from 'node:path';
 import { ensureAptPackages } from './apt.mjs';
 import { run, step } from './proc.mjs';
 
-/** The installed PostgreSQL's binaries (Debian puts them under a versioned folder). */
+/**
+ * The installed PostgreSQL server's binaries (Debian puts them under a versioned folder).
+ * The client package alone also makes that folder, so look for initdb itself.
+ */
 function pgBin() {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  return versions[0] ? path.join(root, versions[0], 'bin') : null;
+  const withServer = versions.find((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')));
+  return withServer ? path.join(root, withServer, 'bin') : null;
 }
 
 /**
@@ -20,7 +24,7 @@ function pgBin() {
  * @param {number} port
  */
 export async function startTestPostgres(port) {
-  if (!pgBin()) await ensureAptPackages([{ binary: '/usr/bin/psql', packages: ['postgresql'] }]);
+  await ensureAptPackages([{ binary: 'initdb (PostgreSQL server)', present: () => pgBin() !== null, packages: ['postgresql'] }]);
   const bin = pgBin();
   if (!bin) throw new Error('PostgreSQL binaries not found after installing the postgresql package');
   step(`Starting a throw-away PostgreSQL on 127.0.0.1:${port}`);
