@@ -11,9 +11,15 @@ type Running = Awaited<ReturnType<typeof startLivekit>>;
  * A real livekit-server on loopback for the tests of one file, on ports of its own
  * (files run in parallel). Stopped, with the file's apps, after its tests.
  */
-export function useTestLivekit(port: number): { readonly current: Running } {
+export function useTestLivekit(port: number): { readonly current: Running; env(): Record<string, string> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-lk-'));
-  const holder = { current: undefined as unknown as Running };
+  const holder = {
+    current: undefined as unknown as Running,
+    /** The environment that points a test app at this LiveKit. */
+    env(): Record<string, string> {
+      return { LIVEKIT_URL: holder.current.url, LIVEKIT_API_KEY: holder.current.apiKey, LIVEKIT_API_SECRET: holder.current.apiSecret };
+    },
+  };
   beforeAll(async () => {
     holder.current = await startLivekit({ bin: await ensureLivekitServer(), dir, port });
   }, 120_000);

@@ -6,12 +6,7 @@ const lk = useTestLivekit(7995);
 
 describe('the reconciler, against a real LiveKit', () => {
   it('ends a live session whose room is gone although no webhook said so', async () => {
-    const app = await buildTestApp({
-      LIVEKIT_URL: lk.current.url,
-      LIVEKIT_API_KEY: lk.current.apiKey,
-      LIVEKIT_API_SECRET: lk.current.apiSecret,
-      SESSION_END_GRACE_SECONDS: '60',
-    });
+    const app = await buildTestApp({ ...lk.env(), SESSION_END_GRACE_SECONDS: '60' });
     const pair = await createMentorship(app);
     // The call went live, then every leave and room_finished webhook was lost.
     await app.db

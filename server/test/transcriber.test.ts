@@ -78,11 +78,7 @@ describe('the transcriber in a real LiveKit room with the offline engine', () =>
 
 describe('consent, captions, chat and the saved transcript', () => {
   it('transcribes only once both agreed, shows captions to the other person, and saves transcript and chat with the record', async () => {
-    const app = await buildTestApp({
-      LIVEKIT_URL: lk.current.url,
-      LIVEKIT_API_KEY: lk.current.apiKey,
-      LIVEKIT_API_SECRET: lk.current.apiSecret,
-    });
+    const app = await buildTestApp(lk.env());
     const url = await listen(app);
     const pair = await createMentorship(app);
     const room = (await app.db.selectFrom('sessions').select('room_name').where('id', '=', pair.session.id).executeTakeFirstOrThrow())
@@ -172,11 +168,7 @@ describe('consent, captions, chat and the saved transcript', () => {
 
 describe('consent for all of a mentorship’s sessions', () => {
   it('starts the next session’s captions by itself, and withdrawing once withdraws for good', async () => {
-    const app = await buildTestApp({
-      LIVEKIT_URL: lk.current.url,
-      LIVEKIT_API_KEY: lk.current.apiKey,
-      LIVEKIT_API_SECRET: lk.current.apiSecret,
-    });
+    const app = await buildTestApp(lk.env());
     const url = await listen(app);
     const pair = await createMentorship(app);
     const cookies = [await signIn(app, pair.mentor), await signIn(app, pair.student)];
