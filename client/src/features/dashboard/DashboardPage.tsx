@@ -1,4 +1,4 @@
-import type { DashboardResponse, Session } from '@tandem/shared';
+import { ApiRoute, apiPath, type DashboardResponse, type Session } from '@tandem/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { linkTo, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
@@ -72,6 +72,10 @@ export function DashboardPage() {
               <p>
                 <a href={pagePath.mentorship(mentorship.id)} onClick={linkTo(pagePath.mentorship(mentorship.id))}>
                   All sessions, search and export →
+                </a>{' '}
+                ·{' '}
+                <a href={apiPath(ApiRoute.calendar, { id: mentorship.id })} download>
+                  Add the weekly sessions to your calendar
                 </a>
               </p>
             </section>
@@ -85,6 +89,8 @@ function NextSession({ session, isMentor, onChanged }: { session: Session | null
   const [error, setError] = useState<string | null>(null);
   if (!session) return <p className="muted">No upcoming session.</p>;
   const mark = async (status: 'cancelled' | 'no_show') => {
+    const question = status === 'cancelled' ? 'Cancel this session? Nobody will be able to join it.' : 'Mark this session as a no-show?';
+    if (!window.confirm(question)) return;
     const res = await api.cancelSession(session.id, status);
     if (res.ok) onChanged();
     else setError(res.error.message);
@@ -104,10 +110,10 @@ function NextSession({ session, isMentor, onChanged }: { session: Session | null
         {canCallOff && (
           <>
             <button type="button" className="btn btn-quiet btn-small" onClick={() => void mark('cancelled')}>
-              Cancel
+              Cancel session
             </button>
             <button type="button" className="btn btn-quiet btn-small" onClick={() => void mark('no_show')}>
-              No-show
+              Mark no-show
             </button>
           </>
         )}
