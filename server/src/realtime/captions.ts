@@ -9,14 +9,13 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { captionsRoom, type TranscriptionService } from '../transcript/service.js';
-import { handle, sessionAccess } from './handle.js';
+import { handle, sessionAccess, sessionNotFound } from './handle.js';
 import type { RealtimeDomain } from './io.js';
 
 /** Live captions, consent and in-call chat. */
 export function captionsDomain(service: TranscriptionService) {
   return (app: FastifyInstance): RealtimeDomain =>
     (_io, socket) => {
-      const notFound = { ok: false as const, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
       socket.on(
         ClientEvent.captionsOpen.name,
         handle(
@@ -25,7 +24,7 @@ export function captionsDomain(service: TranscriptionService) {
           ClientEvent.captionsOpen.payload,
           async ({ sessionId }): Promise<Result<z.input<typeof CaptionsOpenAckSchema>>> => {
             const a = await sessionAccess(app, socket.data.user, sessionId);
-            if (!a) return notFound;
+            if (!a) return sessionNotFound;
             await socket.join(captionsRoom(sessionId));
             // Both agreed for all sessions already: this one's captions start as it opens.
             if (!a.readOnly) await service.resume(sessionId);
@@ -38,7 +37,7 @@ export function captionsDomain(service: TranscriptionService) {
         ClientEvent.captionsConsent.name,
         handle(app, socket, ClientEvent.captionsConsent.payload, async ({ sessionId, consent, scope }): Promise<Result<CaptionsState>> => {
           const a = await sessionAccess(app, socket.data.user, sessionId);
-          if (!a) return notFound;
+          if (!a) return sessionNotFound;
           if (!a.member)
             return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student give consent.' } };
           // Withdrawing is always allowed; agreeing only while the session is open.
@@ -51,7 +50,7 @@ export function captionsDomain(service: TranscriptionService) {
         ClientEvent.chatSend.name,
         handle(app, socket, ClientEvent.chatSend.payload, async ({ sessionId, text }): Promise<Result<TranscriptSegment>> => {
           const a = await sessionAccess(app, socket.data.user, sessionId);
-          if (!a) return notFound;
+          if (!a) return sessionNotFound;
           if (!a.member) return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student write here.' } };
           if (a.readOnly)
             return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its chat is read-only.' } };

@@ -2,7 +2,7 @@ import { ClientEvent, ErrorCode, type GoalsChanged, type GoalsSubscribeAckSchema
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { loadGoals, loadSessionEvents, runGoalCommand } from '../db/goals.js';
-import { handle, sessionAccess } from './handle.js';
+import { handle, sessionAccess, sessionNotFound } from './handle.js';
 import type { RealtimeDomain } from './io.js';
 
 const room = (mentorshipId: string) => `goals:${mentorshipId}`;
@@ -39,7 +39,7 @@ export function goalsDomain() {
           ClientEvent.goalsSubscribe.payload,
           async ({ sessionId }): Promise<Result<z.input<typeof GoalsSubscribeAckSchema>>> => {
             const access = await sessionAccess(app, socket.data.user, sessionId);
-            if (!access) return { ok: false, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
+            if (!access) return sessionNotFound;
             const mentorshipId = access.mentorship.id;
             open.set(sessionId, { mentorshipId, readOnly: access.readOnly });
             await socket.join(room(mentorshipId));
@@ -67,7 +67,7 @@ export function goalsDomain() {
           if (!sub) return { ok: false, error: { code: ErrorCode.NotJoined, message: 'Open the session’s goals first.' } };
           // Re-checked on every command: the session may have ended since the panel opened.
           const access = await sessionAccess(app, socket.data.user, sessionId);
-          if (!access) return { ok: false, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
+          if (!access) return sessionNotFound;
           if (!access.member)
             return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student change goals.' } };
           if (access.readOnly)

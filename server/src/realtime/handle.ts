@@ -29,6 +29,9 @@ export function handle<S extends z.ZodType, T>(
   };
 }
 
+/** The answer to anyone who may not know a session exists (or asks for one that does not). */
+export const sessionNotFound = { ok: false as const, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
+
 /**
  * What a user may do with a session's realtime data: its pair reads and writes
  * until it ends, an admin only reads, anyone else gets null (and a NOT_FOUND).
