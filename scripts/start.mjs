@@ -1,22 +1,31 @@
 // @ts-check
-// `npm start`: dependencies, build, LiveKit, server, demo data; Ctrl-C stops it all.
+// `npm start`: Node 24, dependencies, build, LiveKit, server, demo data; Ctrl-C stops it all.
+// The slow first-time steps run side by side (the Go build of LiveKit beside the install
+// and the client build); each prints one line, with its full output in .cache/logs.
 import path from 'node:path';
 import { ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
+import { ensureLivekitServer } from './lib/livekit.mjs';
+import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
-import { fail, root, run, step } from './lib/proc.mjs';
+import { fail, progress, root } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
 const started = Date.now();
 try {
-  const pnpm = await ensurePnpm();
-  await installDependencies(pnpm);
-  step('Building shared, server and client');
-  await run(pnpm, ['-r', '--reporter=append-only', 'build']);
-  // The offline transcription engine (captions are optional: without it the app still runs).
-  await ensureAptPackages(SPEECH_PACKAGES.slice(0, 1)).catch((error) =>
-    process.stdout.write(`  ! live captions unavailable: ${error instanceof Error ? error.message : String(error)}\n`),
-  );
-  step('Starting LiveKit and the Tandem server');
+  await requireNode24();
+  await Promise.all([
+    (async () => {
+      const pnpm = await ensurePnpm();
+      await installDependencies(pnpm);
+      await progress('Building shared, server and client', pnpm, ['-r', '--reporter=append-only', 'build']);
+    })(),
+    process.env.LIVEKIT_URL ? Promise.resolve() : ensureLivekitServer(),
+    // The offline transcription engine (captions are optional: without it the app still runs).
+    ensureAptPackages(SPEECH_PACKAGES.slice(0, 1)).catch((error) =>
+      process.stdout.write(`  ! live captions unavailable: ${error instanceof Error ? error.message : String(error)}\n`),
+    ),
+  ]);
+  process.stdout.write('▶ Starting LiveKit and the Tandem server\n');
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startStack({
     port,
@@ -24,18 +33,24 @@ try {
     livekitPort: Number(process.env.LIVEKIT_PORT ?? 7880),
     seedDemo: process.env.SEED_DEMO !== 'false',
     logLevel: 'warn',
+    supervise: true,
   });
   process.stdout.write(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open ${stack.url} — press Ctrl-C to stop.\n`);
-  const shutdown = async () => {
-    process.stdout.write('\nStopping Tandem…\n');
-    await stack.stop();
-    process.exit(0);
+  /** @type {Promise<void> | null} */
+  let stopping = null;
+  // Ctrl-C reaches this process and its parent (which forwards it): stop once.
+  const shutdown = () => {
+    stopping ??= (async () => {
+      process.stdout.write('\nStopping Tandem…\n');
+      await stack.stop();
+      process.exit(0);
+    })();
   };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
-  const code = await stack.serverExit;
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  const reason = await stack.failed;
   await stack.stop();
-  process.exit(Number(code));
+  fail(`${reason}; Tandem stopped.`);
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

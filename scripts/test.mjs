@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
+import { ensureLivekitServer } from './lib/livekit.mjs';
+import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
-import { startTestPostgres } from './lib/postgres.mjs';
-import { fail, root, run, step } from './lib/proc.mjs';
+import { POSTGRES_PACKAGE, startTestPostgres } from './lib/postgres.mjs';
+import { fail, progress, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
 const started = Date.now();
@@ -47,15 +49,35 @@ function totals() {
   return t;
 }
 
+/**
+ * Everything a test needs, ready before any test runner starts, each with its own
+ * progress line: Node 24, pnpm and the dependencies, the built packages, livekit-server
+ * (the Go build runs beside the install), and the Debian packages (Chromium, PostgreSQL,
+ * the speech tools). Returns pnpm and the livekit-server binary the tests use.
+ */
+async function prepare() {
+  const [pnpm, livekitBin] = await Promise.all([
+    (async () => {
+      const pnpm = await ensurePnpm();
+      await installDependencies(pnpm);
+      await progress('Building shared, server and client', pnpm, ['-r', '--reporter=append-only', 'build']);
+      return pnpm;
+    })(),
+    ensureLivekitServer(),
+    ensureAptPackages([{ binary: CHROMIUM, packages: ['chromium'] }, POSTGRES_PACKAGE, ...SPEECH_PACKAGES]),
+  ]);
+  return { pnpm, livekitBin };
+}
+
 async function main() {
+  await requireNode24();
   for (const f of [...resultFiles, playwrightResults]) fs.rmSync(f, { force: true });
-  const pnpm = await ensurePnpm();
+  const { pnpm, livekitBin } = await prepare();
+  process.env.TANDEM_LIVEKIT_BIN = livekitBin;
   // `npm test -- --e2e-only [playwright args]` reruns just the journeys while working on them.
   const e2eOnly = process.argv.includes('--e2e-only');
   const playwrightArgs = process.argv.slice(2).filter((a) => a !== '--e2e-only');
   if (!e2eOnly) await checksBeforeBrowsers(pnpm);
-  else await run(pnpm, ['-r', '--reporter=append-only', 'build'], { quiet: true });
-  await ensureAptPackages([{ binary: CHROMIUM, packages: ['chromium'] }]);
 
   step('Starting LiveKit and the server on test ports with a fresh database');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'));
@@ -89,17 +111,11 @@ async function main() {
 
 /** @param {string} pnpm */
 async function checksBeforeBrowsers(pnpm) {
-  await installDependencies(pnpm);
-
-  step('Building shared, server and client (types feed the other packages; the crash test runs the built server)');
-  await run(pnpm, ['-r', '--reporter=append-only', 'build']);
   step('Lint (Biome)');
   await run(pnpm, ['exec', 'biome', 'check', '.']);
   step('Typecheck (TypeScript strict, every package and the scripts)');
   await run(pnpm, ['-r', '--reporter=append-only', 'typecheck']);
   await run(pnpm, ['exec', 'tsc', '-p', 'scripts/tsconfig.json']);
-  // The offline speech engine and the speech it is tested on (espeak-ng, sox) come from Debian.
-  await ensureAptPackages(SPEECH_PACKAGES);
   step('Unit and integration tests (Vitest)');
   await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
 

@@ -1,6 +1,6 @@
 // @ts-check
 import fs from 'node:fs';
-import { run, step } from './proc.mjs';
+import { progress } from './proc.mjs';
 
 /** Debian's Chromium: browsers cannot be downloaded here, so Playwright drives this one. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,11 +24,17 @@ export async function ensureAptPackages(wanted) {
   if (process.getuid?.() !== 0) {
     throw new Error(`Missing ${missing.join(', ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
   }
-  step(`Installing ${missing.join(', ')} with apt (once)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    await run('apt-get', ['update', '-qq'], { env });
-    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+    await progress('Updating the apt package lists', 'apt-get', ['update', '-qq'], { env });
+    await progress(
+      `Installing ${missing.join(', ')} with apt (once)`,
+      'apt-get',
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+      {
+        env,
+      },
+    );
   } catch (error) {
     throw new Error(`Could not install ${missing.join(', ')} with apt: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -3,55 +3,68 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDir, run, step, waitForHttp, works } from './proc.mjs';
+import { cacheDir, progress, waitForHttp, works } from './proc.mjs';
 
 export const LIVEKIT_VERSION = 'v1.13.5';
+
+/** Where the pinned build lives in the cache folder. */
+const cachedBinary = () => path.join(cacheDir, `livekit-${LIVEKIT_VERSION}`, 'server');
+
+/**
+ * The livekit-server binary if it is already here (PATH, or the cache folder), without
+ * building anything: tests use this, the test command builds it before any runner starts.
+ * @returns {string | null}
+ */
+export function findLivekitServer() {
+  if (process.env.TANDEM_LIVEKIT_BIN && fs.existsSync(process.env.TANDEM_LIVEKIT_BIN)) return process.env.TANDEM_LIVEKIT_BIN;
+  if (works('livekit-server', ['--version'])) return 'livekit-server';
+  return fs.existsSync(cachedBinary()) ? cachedBinary() : null;
+}
 
 /**
  * The livekit-server binary: from PATH when present, else built once with Go from
  * the module proxy into the cache folder (later tags carry replace directives and
- * cannot be `go install`ed, hence the pin).
+ * cannot be `go install`ed, hence the pin). The Go output goes to a log file.
  * @returns {Promise<string>}
  */
 export async function ensureLivekitServer() {
-  if (works('livekit-server', ['--version'])) return 'livekit-server';
-  const dir = path.join(cacheDir, `livekit-${LIVEKIT_VERSION}`);
-  const bin = path.join(dir, 'server');
-  if (fs.existsSync(bin)) return bin;
+  const found = findLivekitServer();
+  if (found) return found;
   if (!works('go', ['version'])) {
     throw new Error(
       'livekit-server is not on PATH and Go is not installed to build it. Install Go 1.22+ (https://go.dev/dl) or put livekit-server on PATH.',
     );
   }
-  step(`Building livekit-server ${LIVEKIT_VERSION} with Go into ${dir} (first time only; this takes a few minutes)`);
-  const started = Date.now();
-  const timer = setInterval(
-    () => process.stdout.write(`  … still building livekit-server (${Math.round((Date.now() - started) / 1000)} s)\n`),
-    20_000,
-  );
+  const bin = cachedBinary();
+  // Built into a folder of its own, then moved: an interrupted build leaves no half binary behind.
+  const building = fs.mkdtempSync(path.join(cacheDir, 'livekit-build-'));
   try {
-    await run('go', ['install', `github.com/livekit/livekit-server/cmd/server@${LIVEKIT_VERSION}`], {
-      env: { ...process.env, GOBIN: dir, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
-    });
+    await progress(
+      `Building livekit-server ${LIVEKIT_VERSION} with Go (first time only)`,
+      'go',
+      ['install', '-trimpath', '-ldflags=-s -w', `github.com/livekit/livekit-server/cmd/server@${LIVEKIT_VERSION}`],
+      { env: { ...process.env, GOBIN: building, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' } },
+    );
+    fs.mkdirSync(path.dirname(bin), { recursive: true });
+    fs.renameSync(path.join(building, 'server'), bin);
   } finally {
-    clearInterval(timer);
+    fs.rmSync(building, { recursive: true, force: true });
   }
-  if (!fs.existsSync(bin)) throw new Error(`go install finished but ${bin} is missing`);
-  process.stdout.write(`  built in ${Math.round((Date.now() - started) / 1000)} s\n`);
   return bin;
 }
 
 /**
- * @typedef {{ url: string, apiKey: string, apiSecret: string, stop: () => Promise<void> }} RunningLivekit
+ * @typedef {{ url: string, apiKey: string, apiSecret: string, pid: number | undefined, exited: Promise<string>, stop: () => Promise<void> }} RunningLivekit
  */
 
 /**
  * Starts livekit-server on loopback with a generated config and a clean environment
  * (LIVEKIT_* variables would override the YAML). Resolves once it answers HTTP.
- * @param {{ bin: string, dir: string, port: number, webhookUrl?: string }} options
+ * `exited` resolves (with the reason) if it stops by itself; pass `apiSecret` to restart with the same keys.
+ * @param {{ bin: string, dir: string, port: number, webhookUrl?: string, apiSecret?: string }} options
  * @returns {Promise<RunningLivekit>}
  */
-export async function startLivekit({ bin, dir, port, webhookUrl }) {
+export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = randomBytes(24).toString('base64url') }) {
   fs.mkdirSync(dir, { recursive: true });
   // Something already answering there (a LiveKit left running) would be mistaken for ours.
   const taken = await fetch(`http://127.0.0.1:${port}/`).then(
@@ -60,7 +73,6 @@ export async function startLivekit({ bin, dir, port, webhookUrl }) {
   );
   if (taken) throw new Error(`port ${port} is already in use; stop what runs there (an earlier livekit-server?) or choose another port`);
   const apiKey = 'tandem';
-  const apiSecret = randomBytes(24).toString('base64url');
   const yaml = [
     `port: ${port}`,
     'bind_addresses: [127.0.0.1]',
@@ -89,14 +101,24 @@ export async function startLivekit({ bin, dir, port, webhookUrl }) {
   });
   /** @type {string | null} */
   let exited = null;
-  child.on('exit', (code, signal) => {
-    exited = `livekit-server exited (${signal ?? `code ${code}`}); see ${path.join(dir, 'livekit.log')}`;
-  });
-  await waitForHttp(`http://127.0.0.1:${port}/`, 30_000, () => exited);
+  const exit = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = `livekit-server exited (${signal ?? `code ${code}`}); see ${path.join(dir, 'livekit.log')}`;
+      resolve(exited);
+    }),
+  );
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, 30_000, () => exited);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url: `ws://127.0.0.1:${port}`,
     apiKey,
     apiSecret,
+    pid: child.pid,
+    exited: /** @type {Promise<string>} */ (exit),
     async stop() {
       if (exited) return;
       const done = new Promise((r) => child.once('exit', r));

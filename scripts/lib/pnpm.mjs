@@ -1,7 +1,8 @@
 // @ts-check
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDir, run, step, works } from './proc.mjs';
+import { currentNodeHome } from './node.mjs';
+import { cacheDir, progress, works } from './proc.mjs';
 
 const PNPM_VERSION = '12.21.0';
 
@@ -19,9 +20,16 @@ export async function ensurePnpm() {
   const dir = path.join(cacheDir, `pnpm-${PNPM_VERSION}`);
   const bin = path.join(dir, 'node_modules', '.bin', 'pnpm');
   if (!fs.existsSync(bin)) {
-    step(`Installing pnpm ${PNPM_VERSION} into ${dir} (once)`);
     fs.mkdirSync(dir, { recursive: true });
-    await run('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${PNPM_VERSION}`]);
+    await progress(`Installing pnpm ${PNPM_VERSION} (once)`, 'npm', [
+      'install',
+      '--prefix',
+      dir,
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `pnpm@${PNPM_VERSION}`,
+    ]);
   }
   return bin;
 }
@@ -32,9 +40,9 @@ export async function ensurePnpm() {
  * @param {string} pnpm
  */
 export async function installDependencies(pnpm) {
-  step('Installing dependencies (pnpm, from the lockfile)');
   const env = { ...process.env };
-  const headers = path.join(path.dirname(path.dirname(process.execPath)), 'include', 'node', 'node.h');
-  if (fs.existsSync(headers)) env.npm_config_nodedir = path.dirname(path.dirname(process.execPath));
-  await run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], { env });
+  if (fs.existsSync(path.join(currentNodeHome(), 'include', 'node', 'node.h'))) env.npm_config_nodedir = currentNodeHome();
+  await progress('Installing dependencies (pnpm, from the lockfile)', pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], {
+    env,
+  });
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureAptPackages } from './apt.mjs';
-import { run, step } from './proc.mjs';
+import { run } from './proc.mjs';
 
 /**
  * The installed PostgreSQL server's binaries (Debian puts them under a versioned folder).
@@ -17,6 +17,9 @@ function pgBin() {
   return withServer ? path.join(root, withServer, 'bin') : null;
 }
 
+/** The Debian package of the PostgreSQL server, as the test command installs it with apt. */
+export const POSTGRES_PACKAGE = { binary: 'initdb (PostgreSQL server)', present: () => pgBin() !== null, packages: ['postgresql'] };
+
 /**
  * A throw-away PostgreSQL cluster on loopback for the test run: installed with apt
  * when missing, initialised in a temp folder (as the postgres user: initdb refuses root),
@@ -24,10 +27,10 @@ function pgBin() {
  * @param {number} port
  */
 export async function startTestPostgres(port) {
-  await ensureAptPackages([{ binary: 'initdb (PostgreSQL server)', present: () => pgBin() !== null, packages: ['postgresql'] }]);
+  await ensureAptPackages([POSTGRES_PACKAGE]);
   const bin = pgBin();
   if (!bin) throw new Error('PostgreSQL binaries not found after installing the postgresql package');
-  step(`Starting a throw-away PostgreSQL on 127.0.0.1:${port}`);
+  process.stdout.write(`▶ Starting a throw-away PostgreSQL on 127.0.0.1:${port}\n`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-pg-'));
   fs.chmodSync(dir, 0o777);
   const data = path.join(dir, 'data');

@@ -2,6 +2,7 @@
 // Process helpers for the start and test scripts. Plain JavaScript on purpose:
 // these run before any dependency (TypeScript included) is installed.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,51 @@ export function run(cmd, args, options = {}) {
     child.on('error', (e) => reject(new Error(`${cmd} could not start: ${e.message}`)));
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`\`${cmd} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+}
+
+/** Where the full output of quiet steps goes (named when a step fails). */
+export const logDir = path.join(root, '.cache', 'logs');
+
+/**
+ * Runs one step quietly: one line when it starts, one when it ends, and its full
+ * output in a log file whose name (and last lines) are printed if it fails.
+ * @param {string} label
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options]
+ * @returns {Promise<void>}
+ */
+export function progress(label, cmd, args, options = {}) {
+  fs.mkdirSync(logDir, { recursive: true });
+  const file = path.join(
+    logDir,
+    `${label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60)}.log`,
+  );
+  const out = fs.openSync(file, 'w');
+  const started = Date.now();
+  process.stdout.write(`▶ ${label}\n`);
+  const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', out, out] });
+    const finish = (/** @type {Error | null} */ error) => {
+      fs.closeSync(out);
+      if (!error) {
+        process.stdout.write(`  ✓ ${label} (${seconds()})\n`);
+        return resolve();
+      }
+      const tail = fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-25).join('\n');
+      process.stdout.write(`  ✖ ${label} failed after ${seconds()}; last lines of ${file}:\n${tail}\n`);
+      reject(new Error(`${label}: ${error.message} (full output in ${file})`));
+    };
+    child.on('error', (e) => finish(new Error(`${cmd} could not start: ${e.message}`)));
+    child.on('exit', (code, signal) =>
+      finish(code === 0 ? null : new Error(`\`${cmd} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`})`)),
     );
   });
 }

