@@ -33,6 +33,8 @@ declare module 'fastify' {
     transcription: TranscriptionService;
     /** The origin browsers use, for links in exports. */
     publicOrigin: string;
+    /** Minutes before its time that a session opens to join. */
+    joinWindowMinutes: number;
   }
 }
 
@@ -52,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   app.decorate('publicOrigin', config.publicOrigin);
+  app.decorate('joinWindowMinutes', config.sessions.joinWindowMinutes);
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { database: config.database });
   await app.register(authPlugin, {

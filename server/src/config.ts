@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { JOIN_WINDOW_MINUTES } from '@tandem/shared';
 import { z } from 'zod';
 
 /** Everything the server reads from its environment, validated once at start. */
@@ -29,6 +30,8 @@ export interface Config {
     graceSeconds: number;
     /** How often the reconciler looks for sessions to end (0 = off). */
     reconcileSeconds: number;
+    /** A session opens to join this many minutes before its time. */
+    joinWindowMinutes: number;
   };
   /** Directory of the built client to serve, when it exists. */
   clientDir: string | undefined;
@@ -96,6 +99,12 @@ const EnvSchema = z.object({
   DEEPGRAM_URL: wsUrl.default('wss://api.deepgram.com'),
   SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  SESSION_JOIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(JOIN_WINDOW_MINUTES),
   CLIENT_DIR: z.string().optional(),
 });
 
@@ -139,7 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
     deepgram: e.DEEPGRAM_API_KEY ? { apiKey: e.DEEPGRAM_API_KEY, url: e.DEEPGRAM_URL } : undefined,
-    sessions: { graceSeconds: e.SESSION_END_GRACE_SECONDS, reconcileSeconds: e.SESSION_RECONCILE_SECONDS },
+    sessions: {
+      graceSeconds: e.SESSION_END_GRACE_SECONDS,
+      reconcileSeconds: e.SESSION_RECONCILE_SECONDS,
+      joinWindowMinutes: e.SESSION_JOIN_WINDOW_MINUTES,
+    },
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
   };
 }

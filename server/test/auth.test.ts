@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, closeTestApps, createUser, signIn } from './helpers.js';
+import { TEST_ORIGIN } from './origin.js';
 
 afterEach(closeTestApps);
 
@@ -14,6 +15,7 @@ describe('sign-in, sessions and cookies', () => {
     const user = await createUser(app, 'mentor');
     const res = await app.inject({
       method: 'POST',
+      headers: { origin: TEST_ORIGIN },
       url: '/api/auth/sign-in',
       payload: { email: user.email.toUpperCase(), password: user.password },
     });
@@ -30,16 +32,27 @@ describe('sign-in, sessions and cookies', () => {
   it('marks the cookie Secure when served over https', async () => {
     const app = await buildTestApp({ PUBLIC_ORIGIN: 'https://tandem.example.org' });
     const user = await createUser(app, 'student');
-    const res = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: user.email, password: user.password } });
+    const res = await app.inject({
+      method: 'POST',
+      headers: { origin: 'https://tandem.example.org' },
+      url: '/api/auth/sign-in',
+      payload: { email: user.email, password: user.password },
+    });
     expect(cookieOf(res.headers)).toMatch(/; Secure/i);
   });
 
   it('refuses a wrong password and an unknown email with the same answer', async () => {
     const app = await buildTestApp();
     const user = await createUser(app, 'mentor');
-    const wrong = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: user.email, password: 'nope' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      headers: { origin: TEST_ORIGIN },
+      url: '/api/auth/sign-in',
+      payload: { email: user.email, password: 'nope' },
+    });
     const unknown = await app.inject({
       method: 'POST',
+      headers: { origin: TEST_ORIGIN },
       url: '/api/auth/sign-in',
       payload: { email: 'ghost@example.test', password: 'nope' },
     });
@@ -52,18 +65,25 @@ describe('sign-in, sessions and cookies', () => {
 
   it('answers 400 with a code for a malformed body, and 413 for an oversized one', async () => {
     const app = await buildTestApp();
-    const bad = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'not-an-email', password: 'x' } });
+    const bad = await app.inject({
+      method: 'POST',
+      headers: { origin: TEST_ORIGIN },
+      url: '/api/auth/sign-in',
+      payload: { email: 'not-an-email', password: 'x' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
     expect(bad.json().error.message).toMatch(/email/);
     const extra = await app.inject({
       method: 'POST',
+      headers: { origin: TEST_ORIGIN },
       url: '/api/auth/sign-in',
       payload: { email: 'a@b.test', password: 'x', role: 'admin' },
     });
     expect(extra.statusCode).toBe(400);
     const huge = await app.inject({
       method: 'POST',
+      headers: { origin: TEST_ORIGIN },
       url: '/api/auth/sign-in',
       payload: { email: 'a@b.test', password: 'x'.repeat(100_000) },
     });
@@ -72,7 +92,7 @@ describe('sign-in, sessions and cookies', () => {
     const garbage = await app.inject({
       method: 'POST',
       url: '/api/auth/sign-in',
-      headers: { 'content-type': 'application/json' },
+      headers: { origin: TEST_ORIGIN, 'content-type': 'application/json' },
       payload: '{"email":',
     });
     expect(garbage.statusCode).toBe(400);
@@ -82,14 +102,29 @@ describe('sign-in, sessions and cookies', () => {
     const app = await buildTestApp({}, { signIn: { signInMax: 3, signInWindowMs: 60_000 } });
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'a@b.test', password: 'guess' } });
+      const res = await app.inject({
+        method: 'POST',
+        headers: { origin: TEST_ORIGIN },
+        url: '/api/auth/sign-in',
+        payload: { email: 'a@b.test', password: 'guess' },
+      });
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 429, 429]);
-    const last = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'A@b.test', password: 'guess' } });
+    const last = await app.inject({
+      method: 'POST',
+      headers: { origin: TEST_ORIGIN },
+      url: '/api/auth/sign-in',
+      payload: { email: 'A@b.test', password: 'guess' },
+    });
     expect(last.json().error.code).toBe('RATE_LIMITED');
     // Another account from the same address is not locked out by these attempts.
-    const other = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'c@d.test', password: 'guess' } });
+    const other = await app.inject({
+      method: 'POST',
+      headers: { origin: TEST_ORIGIN },
+      url: '/api/auth/sign-in',
+      payload: { email: 'c@d.test', password: 'guess' },
+    });
     expect(other.statusCode).toBe(401);
   });
 
@@ -100,7 +135,7 @@ describe('sign-in, sessions and cookies', () => {
     const user = await createUser(app, 'student');
     const cookie = await signIn(app, user);
     expect((await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json().user.id).toBe(user.id);
-    const out = await app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie } });
+    const out = await app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { origin: TEST_ORIGIN, cookie } });
     expect(out.statusCode).toBe(204);
     expect(cookieOf(out.headers)).toMatch(/tandem_session=;/);
     // The old cookie no longer works even if a client kept it.

@@ -2,6 +2,7 @@ import { demoAccount, demoAccounts } from '@tandem/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedDemo } from '../src/db/demo.js';
 import { buildTestApp, closeTestApps, signIn } from './helpers.js';
+import { TEST_ORIGIN } from './origin.js';
 
 afterEach(closeTestApps);
 
@@ -19,14 +20,15 @@ describe('demo data', () => {
     const mine = await app.inject({
       method: 'POST',
       url: `/api/sessions/${first.sessionId}/token`,
-      headers: { cookie: await signIn(app, mentor) },
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, mentor) },
     });
     expect(mine.statusCode).toBe(200);
     const theirs = await app.inject({
       method: 'POST',
       url: `/api/sessions/${first.sessionId}/token`,
-      headers: { cookie: await signIn(app, outsider) },
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, outsider) },
     });
-    expect(theirs.statusCode).toBe(403);
+    // Another pair's session: the same 404 as a session that does not exist.
+    expect(theirs.statusCode).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../src/config.js';
 import { insertMentorship, insertSession } from '../src/db/mentorships.js';
 import { insertUser } from '../src/db/users.js';
 import { hashPassword } from '../src/lib/password.js';
+import { TEST_ORIGIN } from './origin.js';
 
 export const TEST_LIVEKIT = { key: 'testkey', secret: 'test-secret-that-is-at-least-32-characters' };
 
@@ -86,7 +87,12 @@ export async function createMentorship(app: FastifyInstance) {
 
 /** Signs in through the API and returns the Cookie header to send afterwards. */
 export async function signIn(app: FastifyInstance, user: { email: string; password: string }): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email: user.email, password: user.password } });
+  const res = await app.inject({
+    method: 'POST',
+    headers: { origin: TEST_ORIGIN },
+    url: '/api/auth/sign-in',
+    payload: { email: user.email, password: user.password },
+  });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const raw = res.headers['set-cookie'];
   const first = Array.isArray(raw) ? raw[0] : raw;

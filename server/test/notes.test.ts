@@ -4,7 +4,8 @@ import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { noteText } from '../src/notes/template.js';
 import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
-import { connectOutcome, listen, type NoteClient, newNoteClient, newSocket, noteXml, prng, until } from './realtime.js';
+import { TEST_ORIGIN } from './origin.js';
+import { connectOutcome, listen, type NoteClient, newNoteClient, newSocket, noteXml, prng, until, upgradeStatus } from './realtime.js';
 
 const clients: NoteClient[] = [];
 afterEach(async () => {
@@ -57,15 +58,30 @@ describe('the shared note: sync and access', () => {
     const { app, pair, cookies, client } = await setup();
     const url = `/api/mentorships/${pair.mentorshipId}/note-template`;
     const sections = ['Wins of the week', 'Blockers', 'Next focus'];
-    const byStudent = await app.inject({ method: 'PUT', url, headers: { cookie: cookies.student }, payload: { sections } });
+    const byStudent = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.student },
+      payload: { sections },
+    });
     expect(byStudent.statusCode).toBe(403);
-    const empty = await app.inject({ method: 'PUT', url, headers: { cookie: cookies.mentor }, payload: { sections: [] } });
+    const empty = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.mentor },
+      payload: { sections: [] },
+    });
     expect(empty.statusCode).toBe(400);
-    const ok = await app.inject({ method: 'PUT', url, headers: { cookie: cookies.mentor }, payload: { sections } });
+    const ok = await app.inject({ method: 'PUT', url, headers: { origin: TEST_ORIGIN, cookie: cookies.mentor }, payload: { sections } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().mentorship.noteTemplate).toEqual(sections);
     const outsider = await createUser(app, 'mentor');
-    const hidden = await app.inject({ method: 'PUT', url, headers: { cookie: await signIn(app, outsider) }, payload: { sections } });
+    const hidden = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, outsider) },
+      payload: { sections },
+    });
     expect(hidden.statusCode).toBe(404);
     const a = await client('mentor');
     expect(noteText(a.doc).split('\n')).toEqual(sections);
@@ -76,7 +92,11 @@ describe('the shared note: sync and access', () => {
     expect(await connectOutcome(newSocket(url))).toBe('unauthenticated');
     const outsider = await createUser(app, 'student');
     const cookie = await signIn(app, outsider);
-    expect(await connectOutcome(newSocket(url, { cookie, origin: 'https://evil.example' }))).toBe('bad_origin');
+    // A foreign Origin is refused at the upgrade itself: no 101, no socket.
+    expect(await connectOutcome(newSocket(url, { cookie, origin: 'https://evil.example' }))).toBe('websocket error');
+    expect(await upgradeStatus(url, 'https://evil.example')).toBe(403);
+    expect(await upgradeStatus(url, undefined)).toBe(403);
+    expect(await upgradeStatus(url, TEST_ORIGIN)).toBe(101);
     expect(await connectOutcome(newSocket(url, { cookie, protocol: 0 }))).toBe('protocol_mismatch');
     const socket = newSocket(url, { cookie });
     expect(await connectOutcome(socket)).toBe('connected');
@@ -113,9 +133,10 @@ describe('the shared note: sync and access', () => {
     expect(await send(garbage)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await send(first.slice(0, first.length - 3))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await send(second)).toMatchObject({ ok: false, error: { code: 'OUT_OF_SYNC' } });
-    expect(await send(new Uint8Array(600 * 1024))).toMatchObject({
+    // Over the event's own cap (refused before parsing), though under the frame cap.
+    expect(await send(new Uint8Array(514 * 1024))).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/larger than/) },
+      error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/Larger than/) },
     });
     expect(await send('not bytes')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await a.socket.emitWithAck('notes:update', null as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { PROTOCOL_VERSION } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { io } from 'socket.io-client';
@@ -7,7 +9,9 @@ import * as Y from 'yjs';
 import { GoalsSync } from '../../client/src/lib/goalsSync.js';
 import { type NoteSocket, NoteSync } from '../../client/src/lib/noteSync.js';
 
-export const TEST_ORIGIN = 'http://localhost:3000';
+export { TEST_ORIGIN } from './origin.js';
+
+import { TEST_ORIGIN } from './origin.js';
 
 /** Listens on a free loopback port and returns the base URL. */
 export async function listen(app: FastifyInstance): Promise<string> {
@@ -118,4 +122,29 @@ export async function newGoalsClient(url: string, cookie: string, sessionId: str
       socket.disconnect();
     },
   };
+}
+
+/** The HTTP status a raw WebSocket upgrade to Socket.IO gets with this Origin (101 = accepted). */
+export function upgradeStatus(url: string, origin: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}/socket.io/?EIO=4&transport=websocket`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+        ...(origin ? { origin } : {}),
+      },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

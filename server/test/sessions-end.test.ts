@@ -5,6 +5,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildTestApp, closeTestApps, createMentorship, createUser, signIn, TEST_LIVEKIT } from './helpers.js';
+import { TEST_ORIGIN } from './origin.js';
 import { listen, newGoalsClient, newNoteClient, until } from './realtime.js';
 
 const closers: (() => void)[] = [];
@@ -33,7 +34,7 @@ async function postWebhook(app: FastifyInstance, body: object, options: { secret
   return app.inject({
     method: 'POST',
     url: '/api/livekit/webhook',
-    headers: { 'content-type': 'application/webhook+json', authorization: auth },
+    headers: { origin: TEST_ORIGIN, 'content-type': 'application/webhook+json', authorization: auth },
     payload: options.tamper ? raw.replace('participant_joined', 'participant_left') : raw,
   });
 }
@@ -70,18 +71,22 @@ describe('ending a session', () => {
     const byStudent = await app.inject({
       method: 'POST',
       url: `/api/sessions/${pair.session.id}/end`,
-      headers: { cookie: cookies.student },
+      headers: { origin: TEST_ORIGIN, cookie: cookies.student },
     });
     expect(byStudent.statusCode).toBe(403);
     const outsider = await createUser(app, 'mentor');
     const byOutsider = await app.inject({
       method: 'POST',
       url: `/api/sessions/${pair.session.id}/end`,
-      headers: { cookie: await signIn(app, outsider) },
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, outsider) },
     });
     expect(byOutsider.statusCode).toBe(404);
 
-    const res = await app.inject({ method: 'POST', url: `/api/sessions/${pair.session.id}/end`, headers: { cookie: cookies.mentor } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${pair.session.id}/end`,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.mentor },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.session.status).toBe('ended');
@@ -116,11 +121,19 @@ describe('ending a session', () => {
       ok: false,
       error: { code: 'SESSION_CLOSED' },
     });
-    const token = await app.inject({ method: 'POST', url: `/api/sessions/${pair.session.id}/token`, headers: { cookie: cookies.mentor } });
+    const token = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${pair.session.id}/token`,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.mentor },
+    });
     expect(token.statusCode).toBe(409);
 
     // Ending twice is harmless: one record, one next session.
-    const again = await app.inject({ method: 'POST', url: `/api/sessions/${pair.session.id}/end`, headers: { cookie: cookies.mentor } });
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${pair.session.id}/end`,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.mentor },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().nextSession.id).toBe(body.nextSession.id);
     expect(await app.db.selectFrom('session_records').select('session_id').execute()).toHaveLength(1);
@@ -147,21 +160,21 @@ describe('ending a session', () => {
     const bad = await app.inject({
       method: 'POST',
       url: `/api/sessions/${pair.session.id}/cancel`,
-      headers: { cookie },
+      headers: { origin: TEST_ORIGIN, cookie },
       payload: { status: 'ended' },
     });
     expect(bad.statusCode).toBe(400);
     const student = await app.inject({
       method: 'POST',
       url: `/api/sessions/${pair.session.id}/cancel`,
-      headers: { cookie: await signIn(app, pair.student) },
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, pair.student) },
       payload: { status: 'no_show' },
     });
     expect(student.statusCode).toBe(403);
     const ok = await app.inject({
       method: 'POST',
       url: `/api/sessions/${pair.session.id}/cancel`,
-      headers: { cookie },
+      headers: { origin: TEST_ORIGIN, cookie },
       payload: { status: 'no_show' },
     });
     expect(ok.statusCode).toBe(200);
@@ -169,7 +182,7 @@ describe('ending a session', () => {
     const twice = await app.inject({
       method: 'POST',
       url: `/api/sessions/${pair.session.id}/cancel`,
-      headers: { cookie },
+      headers: { origin: TEST_ORIGIN, cookie },
       payload: { status: 'cancelled' },
     });
     expect(twice.statusCode).toBe(409);
@@ -189,7 +202,7 @@ describe('LiveKit webhooks', () => {
     const unsigned = await app.inject({
       method: 'POST',
       url: '/api/livekit/webhook',
-      headers: { 'content-type': 'application/webhook+json' },
+      headers: { origin: TEST_ORIGIN, 'content-type': 'application/webhook+json' },
       payload: JSON.stringify(joined),
     });
     expect(unsigned.statusCode).toBe(401);
@@ -267,7 +280,7 @@ describe('review: history, search, calendar and who may see them', () => {
       await app.inject({
         method: 'POST',
         url: `/api/sessions/${pair.session.id}/end`,
-        headers: { cookie: await signIn(app, pair.mentor) },
+        headers: { origin: TEST_ORIGIN, cookie: await signIn(app, pair.mentor) },
       });
     }
     const cookie = await signIn(app, mine.student);

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, closeTestApps, createMentorship, createUser, signIn, TEST_LIVEKIT } from './helpers.js';
+import { TEST_ORIGIN } from './origin.js';
 
 afterEach(closeTestApps);
 
@@ -17,7 +19,7 @@ describe('LiveKit tokens', () => {
     for (const person of [mentor, student]) {
       const cookie = await signIn(app, person);
       const before = Math.floor(Date.now() / 1000);
-      const res = await app.inject({ method: 'POST', url: `/api/sessions/${session.id}/token`, headers: { cookie } });
+      const res = await app.inject({ method: 'POST', url: `/api/sessions/${session.id}/token`, headers: { origin: TEST_ORIGIN, cookie } });
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.url).toBe('wss://media.example.org');
@@ -45,24 +47,36 @@ describe('LiveKit tokens', () => {
   it('answers 401 when signed out', async () => {
     const app = await buildTestApp();
     const { session } = await createMentorship(app);
-    const res = await app.inject({ method: 'POST', url: `/api/sessions/${session.id}/token` });
+    const res = await app.inject({ method: 'POST', headers: { origin: TEST_ORIGIN }, url: `/api/sessions/${session.id}/token` });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('UNAUTHENTICATED');
   });
 
-  it('answers 403 and no token to an outsider, to the mentor of another mentorship and to an admin', async () => {
+  it('answers an outsider and the other pair the same 404 as a random id, and an admin 403, with no token', async () => {
     const app = await buildTestApp();
     const { session } = await createMentorship(app);
     const other = await createMentorship(app);
     const outsider = await createUser(app, 'student');
     const admin = await createUser(app, 'admin');
-    for (const person of [outsider, other.mentor, other.student, admin]) {
+    const random = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${randomUUID()}/token`,
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, outsider) },
+    });
+    expect(random.statusCode).toBe(404);
+    for (const person of [outsider, other.mentor, other.student]) {
       const cookie = await signIn(app, person);
-      const res = await app.inject({ method: 'POST', url: `/api/sessions/${session.id}/token`, headers: { cookie } });
-      expect(res.statusCode).toBe(403);
-      expect(res.json()).toEqual({ error: { code: 'FORBIDDEN', message: expect.stringMatching(/Only the mentor and the student/) } });
-      expect(res.body).not.toMatch(/token"/);
+      const res = await app.inject({ method: 'POST', url: `/api/sessions/${session.id}/token`, headers: { origin: TEST_ORIGIN, cookie } });
+      expect({ status: res.statusCode, body: res.json() }).toEqual({ status: random.statusCode, body: random.json() });
     }
+    // An admin may know the session exists, and still never joins the room.
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${session.id}/token`,
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, admin) },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({ error: { code: 'FORBIDDEN', message: expect.stringMatching(/Only the mentor and the student/) } });
   });
 
   it('hides a session from non-members (404) and shows it to the pair and to an admin', async () => {
@@ -107,7 +121,7 @@ describe('LiveKit tokens', () => {
     const res = await app.inject({
       method: 'POST',
       url: `/api/sessions/${session.id}/token`,
-      headers: { cookie: await signIn(app, mentor) },
+      headers: { origin: TEST_ORIGIN, cookie: await signIn(app, mentor) },
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('SESSION_CLOSED');

@@ -8,6 +8,7 @@ import { PocketsphinxEngine } from '../src/transcript/pocketsphinx.js';
 import { type SpokenSegment, Transcriber } from '../src/transcript/transcriber.js';
 import { buildTestApp, createMentorship, createUser, signIn } from './helpers.js';
 import { useTestLivekit } from './livekit.js';
+import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, listen, newSocket, until } from './realtime.js';
 import { expectRecognised, speak, TEST_PHRASE } from './speech.js';
 
@@ -144,7 +145,11 @@ describe('consent, captions, chat and the saved transcript', () => {
     expect(captions.filter((c) => c.segment.kind === 'speech')).toHaveLength(before);
     await sam.leave();
 
-    const ended = await app.inject({ method: 'POST', url: `/api/sessions/${pair.session.id}/end`, headers: { cookie: mentorCookie } });
+    const ended = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${pair.session.id}/end`,
+      headers: { origin: TEST_ORIGIN, cookie: mentorCookie },
+    });
     expect(ended.statusCode).toBe(200);
     const record = (
       await app.inject({ method: 'GET', url: `/api/sessions/${pair.session.id}/record`, headers: { cookie: mentorCookie } })

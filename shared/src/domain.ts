@@ -113,3 +113,11 @@ export const SessionSchema = z.object({
 });
 /** A session. */
 export type Session = z.infer<typeof SessionSchema>;
+
+/** By default a session opens to join this many minutes before its time (SESSION_JOIN_WINDOW_MINUTES). */
+export const JOIN_WINDOW_MINUTES = 15;
+
+/** When a session scheduled at `scheduledAt` opens to join, `windowMinutes` before it. */
+export function joinOpensAt(scheduledAt: string, windowMinutes: number): string {
+  return new Date(Date.parse(scheduledAt) - windowMinutes * 60_000).toISOString();
+}

@@ -15,6 +15,8 @@ export const ErrorCode = {
   InvalidCredentials: 'INVALID_CREDENTIALS',
   /** Too many attempts; try again later. */
   RateLimited: 'RATE_LIMITED',
+  /** The session does not open to join yet (see its joinOpensAt). */
+  NotYetOpen: 'NOT_YET_OPEN',
   /** The session has ended or was cancelled: it is read-only. */
   SessionClosed: 'SESSION_CLOSED',
   /** A note update builds on changes the server lacks: the client must resync. */

@@ -27,11 +27,19 @@ export const RealtimeLimits = {
   noteUpdateBytes: 512 * 1024,
   /** Largest awareness (caret/presence) update. */
   awarenessBytes: 16 * 1024,
-  /** Socket.IO's own frame cap; anything larger closes the socket. */
-  maxFrameBytes: 1024 * 1024,
-  /** Token bucket per socket: sustained messages per second and burst. */
-  messagesPerSecond: 100,
-  messageBurst: 300,
+  /** Socket.IO's own frame cap (the largest event plus its envelope); anything larger closes the socket. */
+  maxFrameBytes: 512 * 1024 + 4 * 1024,
+  /**
+   * Budget per PERSON (all their sockets together, kept across reconnects): sustained
+   * messages and bytes per second, and bursts. Past it, their sockets are closed.
+   */
+  messagesPerSecond: 200,
+  messageBurst: 600,
+  bytesPerSecond: 256 * 1024,
+  byteBurst: 2 * 1024 * 1024,
+  /** New connections per person: a reconnect storm is refused. */
+  connectionsPerSecond: 1,
+  connectionBurst: 30,
 } as const;
 
 /** Binary data as either side receives it (Node: Buffer, browser: ArrayBuffer), as a Uint8Array, size-capped. */
@@ -91,17 +99,26 @@ export const ServerErrorSchema = z.object({ reason: z.string(), message: z.strin
 export const ackSchema = <T extends z.ZodType>(data: T) =>
   z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ApiErrorSchema })]);
 
-/** Every event, its payload schema and (for client events with an ack) its ack schema. */
+/**
+ * Every event, its payload schema, (for client events with an ack) its ack schema, and
+ * `maxBytes`: the most a payload of that event may weigh on the wire (a goal command is not
+ * a note paste); the server refuses anything heavier before parsing it.
+ */
 export const ClientEvent = {
-  notesJoin: { name: 'notes:join', payload: NotesJoinSchema, ack: ackSchema(NotesJoinAckSchema) },
-  notesUpdate: { name: 'notes:update', payload: NotesUpdateSchema, ack: ackSchema(z.object({})) },
-  notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
-  notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema },
-  goalsSubscribe: { name: 'goals:subscribe', payload: GoalsSubscribeSchema, ack: ackSchema(GoalsSubscribeAckSchema) },
-  goalsCommand: { name: 'goals:command', payload: GoalCommandPayloadSchema, ack: ackSchema(GoalsChangedSchema) },
-  captionsOpen: { name: 'captions:open', payload: CaptionsOpenSchema, ack: ackSchema(CaptionsOpenAckSchema) },
-  captionsConsent: { name: 'captions:consent', payload: CaptionsConsentSchema, ack: ackSchema(CaptionsStateSchema) },
-  chatSend: { name: 'chat:send', payload: ChatSendSchema, ack: ackSchema(TranscriptSegmentSchema) },
+  notesJoin: { name: 'notes:join', payload: NotesJoinSchema, ack: ackSchema(NotesJoinAckSchema), maxBytes: 65 * 1024 },
+  notesUpdate: {
+    name: 'notes:update',
+    payload: NotesUpdateSchema,
+    ack: ackSchema(z.object({})),
+    maxBytes: RealtimeLimits.noteUpdateBytes + 1024,
+  },
+  notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema, maxBytes: RealtimeLimits.awarenessBytes + 1024 },
+  notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema, maxBytes: 1024 },
+  goalsSubscribe: { name: 'goals:subscribe', payload: GoalsSubscribeSchema, ack: ackSchema(GoalsSubscribeAckSchema), maxBytes: 1024 },
+  goalsCommand: { name: 'goals:command', payload: GoalCommandPayloadSchema, ack: ackSchema(GoalsChangedSchema), maxBytes: 16 * 1024 },
+  captionsOpen: { name: 'captions:open', payload: CaptionsOpenSchema, ack: ackSchema(CaptionsOpenAckSchema), maxBytes: 1024 },
+  captionsConsent: { name: 'captions:consent', payload: CaptionsConsentSchema, ack: ackSchema(CaptionsStateSchema), maxBytes: 1024 },
+  chatSend: { name: 'chat:send', payload: ChatSendSchema, ack: ackSchema(TranscriptSegmentSchema), maxBytes: 12 * 1024 },
 } as const;
 
 /** Events the server sends. */

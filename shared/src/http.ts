@@ -72,6 +72,8 @@ export type DashboardResponse = z.infer<typeof DashboardResponseSchema>;
 export const SessionDetailResponseSchema = z.object({
   session: SessionSchema,
   mentorship: MentorshipSchema,
+  /** When the call opens to join (a window before the session's time); earlier, the token route refuses. */
+  joinOpensAt: z.string(),
 });
 /** One session with its mentorship. */
 export type SessionDetailResponse = z.infer<typeof SessionDetailResponseSchema>;

@@ -18,7 +18,11 @@ export interface LiveNote {
   members: Set<string>;
   /** Which connection each awareness client id belongs to. */
   awarenessOwners: Map<number, string>;
-  readOnly: boolean;
+  /**
+   * The session ended (or is ending): the note takes no more edits from anyone. A property
+   * of the note; whether one connection may write (a pair member vs an admin) is the connection's.
+   */
+  frozen: boolean;
 }
 
 export interface NoteHubOptions {
@@ -42,6 +46,8 @@ const SERVER_ORIGIN = Symbol('server');
  */
 export class NoteHub {
   private readonly notes = new Map<string, Promise<LiveNote>>();
+  /** Sessions being ended: a note loaded meanwhile opens frozen (the database says so once the end commits). */
+  private readonly freezing = new Set<string>();
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
 
@@ -55,8 +61,8 @@ export class NoteHub {
     return this.notes.size;
   }
 
-  /** Opens (loading or creating) a note and adds a member. */
-  async open(sessionId: string, memberId: string, init: { template: readonly string[]; readOnly: boolean }): Promise<LiveNote> {
+  /** Opens (loading or creating) a note and adds a member. Opening never changes whether the note is frozen. */
+  async open(sessionId: string, memberId: string, init: { template: readonly string[] }): Promise<LiveNote> {
     let pending = this.notes.get(sessionId);
     if (!pending) {
       pending = this.load(sessionId, init.template);
@@ -64,7 +70,7 @@ export class NoteHub {
       pending.catch(() => this.notes.delete(sessionId));
     }
     const note = await pending;
-    note.readOnly = init.readOnly;
+    if (this.freezing.has(sessionId)) note.frozen = true;
     note.members.add(memberId);
     return note;
   }
@@ -87,11 +93,11 @@ export class NoteHub {
       sinceSnapshot: stored.updates.length,
       members: new Set(),
       awarenessOwners: new Map(),
-      readOnly: false,
+      frozen: stored.closed || this.freezing.has(sessionId),
     };
     // The server keeps no awareness state of its own: it only relays clients'.
     note.awareness.setLocalState(null);
-    if (!stored.snapshot && stored.updates.length === 0) {
+    if (!stored.snapshot && stored.updates.length === 0 && !note.frozen) {
       let update: Uint8Array | null = null;
       doc.once('update', (u: Uint8Array) => {
         update = u;
@@ -112,7 +118,7 @@ export class NoteHub {
     origin: unknown,
     onApplied?: () => void,
   ): Promise<Result<Record<string, never>>> {
-    if (note.readOnly)
+    if (note.frozen)
       return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its note is read-only.' } };
     let meta: { from: Map<number, number>; to: Map<number, number> };
     try {
@@ -173,10 +179,12 @@ export class NoteHub {
    * state once everything acknowledged is durable. Works whether or not the note is open.
    */
   async freeze(sessionId: string): Promise<Uint8Array> {
+    // First, before any await: a join racing with the end finds the note frozen, whether it is loaded yet or not.
+    this.freezing.add(sessionId);
     const pending = this.notes.get(sessionId);
     const live = pending ? await pending.catch(() => null) : null;
     if (live) {
-      live.readOnly = true;
+      live.frozen = true;
       await this.barrier();
       return Y.encodeStateAsUpdate(live.doc);
     }
@@ -188,6 +196,17 @@ export class NoteHub {
     const state = Y.encodeStateAsUpdate(doc);
     doc.destroy();
     return state;
+  }
+
+  /**
+   * The end that froze the note is settled: with `ended`, the database now says the session is
+   * over (and the note stays frozen); without, the end failed and the note takes edits again.
+   */
+  async settle(sessionId: string, ended: boolean): Promise<void> {
+    this.freezing.delete(sessionId);
+    if (ended) return;
+    const live = await this.notes.get(sessionId)?.catch(() => null);
+    if (live) live.frozen = false;
   }
 
   /** Resolves once every write queued before it is durable (a join answers only after this). */

@@ -1,3 +1,4 @@
+import { closedSessionStatuses } from '@tandem/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
@@ -11,6 +12,8 @@ export type NoteWrite =
 
 /** A note as stored: the last snapshot (if any) and the log entries after it. */
 export interface StoredNote {
+  /** The session is over: its note takes no more edits. */
+  closed: boolean;
   snapshot: { state: Uint8Array; seq: number } | null;
   updates: { seq: number; update: Uint8Array }[];
 }
@@ -35,7 +38,9 @@ export class NoteStore {
       .where('seq', '>', after)
       .orderBy('seq')
       .execute();
+    const session = await this.db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst();
     return {
+      closed: session ? closedSessionStatuses.includes(session.status) : false,
       snapshot: snap ? { state: toBytes(snap.state), seq: snap.seq } : null,
       updates: rows.map((r) => ({ seq: r.seq, update: toBytes(r.update) })),
     };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import { ErrorCode, type User } from '@tandem/shared';
+import { ApiRoute, ErrorCode, type User } from '@tandem/shared';
 import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { toUser } from '../db/users.js';
@@ -22,13 +22,19 @@ declare module 'fastify' {
       signIn(reply: FastifyReply, userId: string): Promise<void>;
       /** Ends the request's session and clears its cookie. */
       signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-      /** The user behind a raw cookie token (also used by the socket handshake). */
+      /** The user behind a raw cookie token. */
       userForToken(token: string | undefined): Promise<User | null>;
+      /** The user and the stored id of the sign-in behind a raw cookie token (the socket handshake keeps both). */
+      signInForToken(token: string | undefined): Promise<{ user: User; authSessionId: string } | null>;
+      /** True while a sign-in (by its stored id) has not ended or expired. */
+      isSignInValid(authSessionId: string): Promise<boolean>;
       /** A preHandler hook that answers 401 when nobody is signed in. */
       requireUser(request: FastifyRequest): Promise<void>;
     };
   }
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The stored form of a session token. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -48,29 +54,45 @@ export default fp<AuthOptions>(
   async (app, opts) => {
     await app.register(cookie);
 
-    async function userForToken(token: string | undefined): Promise<User | null> {
+    async function signInForToken(token: string | undefined): Promise<{ user: User; authSessionId: string } | null> {
       if (!token || token.length > 200) return null;
+      const authSessionId = hashToken(token);
       const row = await app.db
         .selectFrom('auth_sessions as s')
         .innerJoin('users as u', 'u.id', 's.user_id')
         .selectAll('u')
-        .where('s.id', '=', hashToken(token))
+        .where('s.id', '=', authSessionId)
         .where('s.expires_at', '>', nowIso())
         .executeTakeFirst();
-      return row ? toUser(row) : null;
+      return row ? { user: toUser(row), authSessionId } : null;
     }
+    const userForToken = async (token: string | undefined) => (await signInForToken(token))?.user ?? null;
 
     app.decorateRequest('user', null);
     app.addHook('onRequest', async (request) => {
-      const origin = request.headers.origin;
-      if (origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !opts.allowedOrigins.includes(origin)) {
-        throw new AppError(403, ErrorCode.BadOrigin, `Requests from ${origin} are not allowed.`);
+      // A state-changing request must say where it comes from, and come from here: a missing
+      // Origin is refused like a foreign one (SameSite=Lax alone is not the only line).
+      // LiveKit's webhooks are server-to-server and carry a signature instead.
+      if (!SAFE_METHODS.has(request.method) && request.url.split('?')[0] !== ApiRoute.livekitWebhook) {
+        const origin = request.headers.origin;
+        if (!origin) throw new AppError(403, ErrorCode.BadOrigin, 'This request must carry an Origin header.');
+        if (!opts.allowedOrigins.includes(origin)) throw new AppError(403, ErrorCode.BadOrigin, `Requests from ${origin} are not allowed.`);
       }
       request.user = await userForToken(request.cookies[SESSION_COOKIE]);
     });
 
     app.decorate('auth', {
       userForToken,
+      signInForToken,
+      async isSignInValid(authSessionId) {
+        const row = await app.db
+          .selectFrom('auth_sessions')
+          .select('id')
+          .where('id', '=', authSessionId)
+          .where('expires_at', '>', nowIso())
+          .executeTakeFirst();
+        return Boolean(row);
+      },
       async signIn(reply, userId) {
         const token = randomBytes(32).toString('base64url');
         await app.db
@@ -87,7 +109,11 @@ export default fp<AuthOptions>(
       },
       async signOut(request, reply) {
         const token = request.cookies[SESSION_COOKIE];
-        if (token) await app.db.deleteFrom('auth_sessions').where('id', '=', hashToken(token)).execute();
+        if (token) {
+          await app.db.deleteFrom('auth_sessions').where('id', '=', hashToken(token)).execute();
+          // The sockets opened with this sign-in close now, not when they next reconnect.
+          app.realtime.signedOut(hashToken(token));
+        }
         reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
       },
       async requireUser(request) {

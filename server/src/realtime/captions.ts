@@ -8,9 +8,10 @@ import {
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { captionsRoom, type TranscriptionService } from '../transcript/service.js';
+import type { TranscriptionService } from '../transcript/service.js';
 import { handle, sessionAccess, sessionNotFound } from './handle.js';
 import type { RealtimeDomain } from './io.js';
+import { Rooms } from './rooms.js';
 
 /** Live captions, consent and in-call chat. */
 export function captionsDomain(service: TranscriptionService) {
@@ -25,9 +26,9 @@ export function captionsDomain(service: TranscriptionService) {
           async ({ sessionId }): Promise<Result<z.input<typeof CaptionsOpenAckSchema>>> => {
             const a = await sessionAccess(app, socket.data.user, sessionId);
             if (!a) return sessionNotFound;
-            await socket.join(captionsRoom(sessionId));
+            await socket.join(Rooms.captions(sessionId));
             // Both agreed for all sessions already: this one's captions start as it opens.
-            if (!a.readOnly) await service.resume(sessionId);
+            if (a.write) await service.resume(sessionId);
             return { ok: true, data: { ...(await service.state(sessionId)), segments: await service.segments(sessionId) } };
           },
         ),
@@ -41,7 +42,7 @@ export function captionsDomain(service: TranscriptionService) {
           if (!a.member)
             return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student give consent.' } };
           // Withdrawing is always allowed; agreeing only while the session is open.
-          if (a.readOnly && consent) return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended.' } };
+          if (!a.write && consent) return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended.' } };
           return { ok: true, data: await service.setConsent(sessionId, socket.data.user.id, consent, scope) };
         }),
       );
@@ -52,7 +53,7 @@ export function captionsDomain(service: TranscriptionService) {
           const a = await sessionAccess(app, socket.data.user, sessionId);
           if (!a) return sessionNotFound;
           if (!a.member) return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student write here.' } };
-          if (a.readOnly)
+          if (!a.write)
             return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its chat is read-only.' } };
           const at = await service.now(sessionId);
           const segment = await service.record(

@@ -4,8 +4,9 @@ import type { z } from 'zod';
 import { loadGoals, loadSessionEvents, runGoalCommand } from '../db/goals.js';
 import { handle, sessionAccess, sessionNotFound } from './handle.js';
 import type { RealtimeDomain } from './io.js';
+import { Rooms } from './rooms.js';
 
-const room = (mentorshipId: string) => `goals:${mentorshipId}`;
+const room = Rooms.goals;
 
 /** The session before this one in its mentorship, if any. */
 async function previousSessionId(app: FastifyInstance, mentorshipId: string, sessionId: string): Promise<string | null> {
@@ -41,7 +42,7 @@ export function goalsDomain() {
             const access = await sessionAccess(app, socket.data.user, sessionId);
             if (!access) return sessionNotFound;
             const mentorshipId = access.mentorship.id;
-            open.set(sessionId, { mentorshipId, readOnly: access.readOnly });
+            open.set(sessionId, { mentorshipId, readOnly: !access.write });
             await socket.join(room(mentorshipId));
             const previous = await previousSessionId(app, mentorshipId, sessionId);
             // Loaded after joining the room: a change racing with this answer arrives as a newer version.
@@ -50,7 +51,7 @@ export function goalsDomain() {
               ok: true,
               data: {
                 ...state,
-                readOnly: access.readOnly,
+                readOnly: !access.write,
                 sessionEvents: await loadSessionEvents(app.db, sessionId),
                 previousSessionEvents: previous ? await loadSessionEvents(app.db, previous) : [],
                 previousSessionId: previous,
@@ -70,7 +71,7 @@ export function goalsDomain() {
           if (!access) return sessionNotFound;
           if (!access.member)
             return { ok: false, error: { code: ErrorCode.Forbidden, message: 'Only the mentor and the student change goals.' } };
-          if (access.readOnly)
+          if (!access.write)
             return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its goals are read-only.' } };
           const result = await runGoalCommand(app.db, { user: socket.data.user, mentorshipId: sub.mentorshipId, sessionId }, command);
           if (result.ok) socket.to(room(sub.mentorshipId)).emit(ServerEvent.goalsChanged.name, result.data);

@@ -1,7 +1,7 @@
-import { closedSessionStatuses, ErrorCode, type Mentorship, type Result, type User } from '@tandem/shared';
+import { ErrorCode, type Result, type User } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { getMentorship, getSessionRow, isMember } from '../db/mentorships.js';
+import { accessTo } from '../access.js';
 import type { TandemSocket } from './io.js';
 
 /** Wraps a handler: the payload is parsed with its schema, every failure becomes a rejected ack, nothing throws. */
@@ -32,19 +32,5 @@ export function handle<S extends z.ZodType, T>(
 /** The answer to anyone who may not know a session exists (or asks for one that does not). */
 export const sessionNotFound = { ok: false as const, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
 
-/**
- * What a user may do with a session's realtime data: its pair reads and writes
- * until it ends, an admin only reads, anyone else gets null (and a NOT_FOUND).
- */
-export async function sessionAccess(
-  app: FastifyInstance,
-  user: User,
-  sessionId: string,
-): Promise<{ mentorship: Mentorship; member: boolean; readOnly: boolean } | null> {
-  const row = await getSessionRow(app.db, sessionId);
-  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
-  if (!row || !mentorship) return null;
-  const member = isMember(mentorship, user);
-  if (!member && user.role !== 'admin') return null;
-  return { mentorship, member, readOnly: !member || closedSessionStatuses.includes(row.status) };
-}
+/** The one access rule ({@link accessTo}) for a session's realtime data. */
+export const sessionAccess = (app: FastifyInstance, user: User, sessionId: string) => accessTo(app.db, user, { sessionId });

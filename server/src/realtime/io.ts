@@ -1,21 +1,28 @@
 import {
+  type CaptionsState,
+  ClientEvent,
   type ClientToServerEvents,
   CloseReason,
+  ErrorCode,
   PROTOCOL_VERSION,
   RealtimeLimits,
   ServerEvent,
   type ServerToClientEvents,
+  type TranscriptSegment,
   type User,
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '../plugins/auth.js';
-import { TokenBucket } from './rateLimit.js';
+import { Budgets } from './budgets.js';
+import { Rooms } from './rooms.js';
 
 /** What the server knows about a connected socket; identity never comes from the client. */
 export interface SocketData {
   user: User;
+  /** The server-side sign-in this socket was opened with (its stored id). */
+  authSessionId: string;
 }
 
 export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,9 +31,29 @@ export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Re
 /** A realtime domain (notes, goals, ...) hooks into the socket lifecycle here. */
 export type RealtimeDomain = (io: TandemServer, socket: TandemSocket) => void;
 
+/**
+ * What services (finalisation, transcription, sign-out) tell the realtime layer. They never
+ * emit on Socket.IO themselves nor know room names: this is the whole interface.
+ */
+export interface Realtime {
+  /** A session is over and its record saved: its note and goals panels go to the record. */
+  sessionEnded(sessionId: string, mentorshipId: string): void;
+  /** Consent or transcription state changed. */
+  captionsChanged(state: CaptionsState): void;
+  /** A caption (partial or final) or a chat message. */
+  captionAdded(sessionId: string, segment: TranscriptSegment, final: boolean): void;
+  /** A sign-in ended: the sockets opened with it close now. */
+  signedOut(authSessionId: string): void;
+  /** A person lost access everywhere (deactivated): all their sockets close now. */
+  userRevoked(userId: string): void;
+  /** The people connected to a session's note right now (what the server knows without LiveKit). */
+  connectedTo(sessionId: string): Promise<string[]>;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     io: TandemServer;
+    realtime: Realtime;
   }
 }
 
@@ -41,11 +68,33 @@ export function closeSocket(socket: TandemSocket, reason: CloseReason, message: 
   socket.disconnect(true);
 }
 
+/** Each client event's wire limit, by name. */
+const maxBytesOf = new Map<string, number>(Object.values(ClientEvent).map((e) => [e.name, e.maxBytes]));
+
+/** A cheap upper bound of a decoded payload's size: binary lengths, string lengths in UTF-8 worst case. */
+export function payloadBytes(value: unknown, depth = 0): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (typeof value === 'string') return value.length * 3;
+  if (value === null || typeof value !== 'object' || depth > 8) return 8;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (const v of value) total += payloadBytes(v, depth + 1) + 1;
+  } else {
+    for (const k in value) total += k.length + 2 + payloadBytes((value as Record<string, unknown>)[k], depth + 1);
+  }
+  return total;
+}
+
+/** How long a sign-in's validity is trusted before it is read again (sign-out also closes sockets at once). */
+const SIGN_IN_RECHECK_MS = 1_000;
+
 /**
  * The Socket.IO hub. Every connection is checked before any event is handled:
- * WebSocket only (so every handshake carries an Origin), Origin allowed, protocol
- * version, session cookie. Each socket gets a message budget; a socket past it is
- * closed with {@link CloseReason.RateLimited} and nobody else notices.
+ * WebSocket only, Origin allowed AT THE UPGRADE (a foreign page never gets a 101),
+ * protocol version, session cookie, and the person's connection budget. Every event is
+ * then checked against its own size cap and the person's message and byte budget (shared
+ * by all their sockets, kept across reconnects), and against the sign-in still being valid.
  */
 export default fp<RealtimeOptions>(
   async (app, opts) => {
@@ -55,7 +104,25 @@ export default fp<RealtimeOptions>(
       serveClient: false,
       cors: { origin: opts.allowedOrigins, credentials: true },
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin;
+        callback(null, Boolean(origin && opts.allowedOrigins.includes(origin)));
+      },
     });
+    const budgets = new Budgets(app.log);
+    app.addHook('onClose', async () => budgets.stop());
+
+    /** Sign-ins known to be valid, and when that was read. */
+    const validSignIns = new Map<string, number>();
+    const stillSignedIn = async (socket: TandemSocket): Promise<boolean> => {
+      const id = socket.data.authSessionId;
+      const checked = validSignIns.get(id);
+      if (checked !== undefined && performance.now() - checked < SIGN_IN_RECHECK_MS) return true;
+      const valid = await app.auth.isSignInValid(id);
+      if (valid) validSignIns.set(id, performance.now());
+      else validSignIns.delete(id);
+      return valid;
+    };
 
     io.use(async (socket, next) => {
       const origin = socket.handshake.headers.origin;
@@ -63,24 +130,74 @@ export default fp<RealtimeOptions>(
       const auth = socket.handshake.auth as Partial<{ protocol: unknown }>;
       if (auth.protocol !== PROTOCOL_VERSION) return next(new Error(CloseReason.ProtocolMismatch));
       const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
-      const user = await app.auth.userForToken(cookies[SESSION_COOKIE]).catch(() => null);
-      if (!user) return next(new Error(CloseReason.Unauthenticated));
-      socket.data.user = user;
+      const signedIn = await app.auth.signInForToken(cookies[SESSION_COOKIE]).catch(() => null);
+      if (!signedIn) return next(new Error(CloseReason.Unauthenticated));
+      if (!budgets.connect(signedIn.user.id)) return next(new Error(CloseReason.RateLimited));
+      socket.data.user = signedIn.user;
+      socket.data.authSessionId = signedIn.authSessionId;
       next();
     });
 
     const domains = opts.domains.map((d) => d(app));
     io.on('connection', (socket) => {
-      const bucket = new TokenBucket(RealtimeLimits.messagesPerSecond, RealtimeLimits.messageBurst);
-      socket.use((_packet, next) => {
-        if (bucket.take()) return next();
-        app.log.warn({ userId: socket.data.user.id, socketId: socket.id }, 'socket over its message budget: closed');
-        closeSocket(socket, CloseReason.RateLimited, 'Too many messages; reconnect to continue.');
+      const userId = socket.data.user.id;
+      void socket.join([Rooms.signIn(socket.data.authSessionId), Rooms.user(userId)]);
+      socket.use(([event, ...args], next) => {
+        const size = payloadBytes(args.length > 0 && typeof args.at(-1) === 'function' ? args.slice(0, -1) : args);
+        if (!budgets.spend(userId, size)) {
+          closeSocket(socket, CloseReason.RateLimited, 'Too many messages; wait a moment before reconnecting.');
+          return;
+        }
+        const max = maxBytesOf.get(event);
+        if (max === undefined || size > max) {
+          const ack = args.at(-1);
+          if (typeof ack === 'function')
+            ack({
+              ok: false,
+              error: { code: ErrorCode.PayloadTooLarge, message: max === undefined ? 'Unknown event.' : `Larger than ${max} bytes.` },
+            });
+          return;
+        }
+        stillSignedIn(socket).then(
+          (valid) => (valid ? next() : closeSocket(socket, CloseReason.Unauthenticated, 'You were signed out.')),
+          () => closeSocket(socket, CloseReason.Unauthenticated, 'Could not check your sign-in.'),
+        );
       });
       for (const domain of domains) domain(io, socket);
     });
 
+    const closeRoom = (room: string, message: string) => {
+      io.to(room).emit(ServerEvent.serverError.name, { reason: CloseReason.Unauthenticated, message });
+      io.in(room).disconnectSockets(true);
+    };
+    const realtime: Realtime = {
+      sessionEnded(sessionId, mentorshipId) {
+        io.to(Rooms.note(sessionId)).to(Rooms.goals(mentorshipId)).to(Rooms.captions(sessionId)).emit(ServerEvent.sessionEnded.name, {
+          sessionId,
+        });
+      },
+      captionsChanged(state) {
+        io.to(Rooms.captions(state.sessionId)).emit(ServerEvent.captionsState.name, state);
+      },
+      captionAdded(sessionId, segment, final) {
+        io.to(Rooms.captions(sessionId)).emit(ServerEvent.captionsSegment.name, { sessionId, segment, final });
+      },
+      signedOut(authSessionId) {
+        validSignIns.delete(authSessionId);
+        closeRoom(Rooms.signIn(authSessionId), 'You signed out.');
+      },
+      userRevoked(userId) {
+        validSignIns.clear();
+        closeRoom(Rooms.user(userId), 'Your access was removed.');
+      },
+      async connectedTo(sessionId) {
+        const sockets = await io.in(Rooms.note(sessionId)).fetchSockets();
+        return [...new Set(sockets.map((s) => s.data.user.id))];
+      },
+    };
+
     app.decorate('io', io);
+    app.decorate('realtime', realtime);
     app.addHook('onClose', async () => {
       await new Promise<void>((resolve) => io.close(() => resolve()));
     });

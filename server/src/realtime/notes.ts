@@ -16,8 +16,15 @@ import type { z } from 'zod';
 import type { LiveNote, NoteHub } from '../notes/noteHub.js';
 import { handle, sessionAccess } from './handle.js';
 import type { RealtimeDomain } from './io.js';
+import { Rooms } from './rooms.js';
 
-const room = (sessionId: string) => `note:${sessionId}`;
+const room = Rooms.note;
+
+/** A note this connection has open, and whether this connection may write to it. */
+interface Joined {
+  note: LiveNote;
+  readOnly: boolean;
+}
 
 /** The shared note pad: y-protocols sync (state vectors) and awareness over Socket.IO. */
 export function notesDomain(hub: NoteHub) {
@@ -25,11 +32,11 @@ export function notesDomain(hub: NoteHub) {
     (io, socket) => {
       // Unique per connection: a recovered Socket.IO connection keeps its socket id, this does not.
       const connectionId = randomUUID();
-      const joined = new Map<string, LiveNote>();
+      const joined = new Map<string, Joined>();
       /** Awareness client ids this socket introduced, per session, removed when it leaves. */
       const awarenessIds = new Map<string, Set<number>>();
 
-      const joinedNote = (sessionId: string): LiveNote | Result<never> =>
+      const joinedNote = (sessionId: string): Joined | Result<never> =>
         joined.get(sessionId) ?? { ok: false, error: { code: ErrorCode.NotJoined, message: 'Join the session’s note first.' } };
 
       socket.on(
@@ -48,12 +55,14 @@ export function notesDomain(hub: NoteHub) {
             } catch {
               return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
             }
-            const note = await hub.open(sessionId, connectionId, { template: access.mentorship.noteTemplate, readOnly: access.readOnly });
+            const note = await hub.open(sessionId, connectionId, { template: access.mentorship.noteTemplate });
+            // Read-only is this connection's (an admin reads); frozen is the note's (the session ended).
+            const readOnly = !access.write;
             if (!socket.connected) {
               await hub.leave(sessionId, connectionId);
               return { ok: false, error: { code: ErrorCode.Internal, message: 'disconnected' } };
             }
-            joined.set(sessionId, note);
+            joined.set(sessionId, { note, readOnly });
             await socket.join(room(sessionId));
             return {
               ok: true,
@@ -61,7 +70,7 @@ export function notesDomain(hub: NoteHub) {
                 update: Y.encodeStateAsUpdate(note.doc, clientVector),
                 stateVector: Y.encodeStateVector(note.doc),
                 awareness: encodeAwarenessUpdate(note.awareness, [...note.awareness.getStates().keys()]),
-                readOnly: note.readOnly,
+                readOnly: readOnly || note.frozen,
               },
             };
           },
@@ -71,8 +80,11 @@ export function notesDomain(hub: NoteHub) {
       socket.on(
         ClientEvent.notesUpdate.name,
         handle(app, socket, ClientEvent.notesUpdate.payload, async ({ sessionId, update }) => {
-          const note = joinedNote(sessionId);
-          if ('ok' in note) return note;
+          const j = joinedNote(sessionId);
+          if ('ok' in j) return j;
+          if (j.readOnly && !j.note.frozen)
+            return { ok: false, error: { code: ErrorCode.Forbidden, message: 'You can read this note, not change it.' } };
+          const note = j.note;
           // The others get it as soon as the doc has it; the sender's ack waits until it is durable.
           return hub.applyClientUpdate(note, update, connectionId, () =>
             socket.to(room(sessionId)).emit(ServerEvent.notesUpdate.name, { sessionId, update }),
@@ -83,8 +95,9 @@ export function notesDomain(hub: NoteHub) {
       socket.on(
         ClientEvent.notesAwareness.name,
         handle(app, socket, ClientEvent.notesAwareness.payload, async ({ sessionId, update }) => {
-          const note = joinedNote(sessionId);
-          if ('ok' in note) return note;
+          const j = joinedNote(sessionId);
+          if ('ok' in j) return j;
+          const note = j.note;
           let changed: number[];
           try {
             // Each awareness entry belongs to the connection that created it: no one moves another person's caret.
@@ -119,7 +132,7 @@ export function notesDomain(hub: NoteHub) {
       );
 
       const leave = async (sessionId: string) => {
-        const note = joined.get(sessionId);
+        const note = joined.get(sessionId)?.note;
         if (!note) return;
         joined.delete(sessionId);
         const ids = [...(awarenessIds.get(sessionId) ?? [])];

@@ -12,13 +12,18 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
+  /** Takes `n` tokens (one by default); false, taking none, when fewer are left. */
+  take(n = 1): boolean {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
     return true;
+  }
+
+  /** True when the bucket has refilled completely (nothing to remember about its owner). */
+  get full(): boolean {
+    return this.tokens + ((this.now() - this.last) / 1000) * this.rate >= this.burst;
   }
 }

@@ -1,8 +1,17 @@
-import { type Attendance, closedSessionStatuses, ServerEvent, type Session, type TranscriptSegment, type WeeklySlot } from '@tandem/shared';
+import {
+  type Attendance,
+  closedSessionStatuses,
+  type Mentorship,
+  type Session,
+  type TranscriptSegment,
+  type WeeklySlot,
+} from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
+import type { Selectable } from 'kysely';
 import * as Y from 'yjs';
 import { loadGoals, loadSessionEvents } from '../db/goals.js';
 import { getMentorship, insertSession, toSession } from '../db/mentorships.js';
+import type { SessionsTable } from '../db/schema.js';
 import { nextSessionTime } from '../lib/schedule.js';
 import { nowIso } from '../lib/time.js';
 import { noteToHtml, noteToJSON, noteToMarkdown, noteToText } from '../notes/render.js';
@@ -72,7 +81,28 @@ export async function endSession(
 
   // The last words are flushed into the transcript before it is read.
   await app.transcription.stop(sessionId);
+  // Frozen until the end is settled: nothing acknowledged from here on could miss the record.
   const state = await app.notes.freeze(sessionId);
+  let settled = false;
+  try {
+    const result = await saveRecord(app, row, mentorship, reason, state);
+    await app.notes.settle(sessionId, true);
+    settled = true;
+    return { ...result, nextSession: await openNext() };
+  } finally {
+    if (!settled) await app.notes.settle(sessionId, false);
+  }
+}
+
+/** The record and the status in ONE transaction; then everyone leaves the call and is told. */
+async function saveRecord(
+  app: FastifyInstance,
+  row: Selectable<SessionsTable>,
+  mentorship: Mentorship,
+  reason: EndReason,
+  state: Uint8Array,
+): Promise<{ ended: boolean; session: Session }> {
+  const sessionId = row.id;
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   const json = noteToJSON(doc);
@@ -152,7 +182,7 @@ export async function endSession(
     await app.livekit
       .closeRoom(row.room_name)
       .catch((err: unknown) => app.log.warn({ err, sessionId }, 'could not close the LiveKit room'));
-    app.io.to(`note:${sessionId}`).to(`goals:${row.mentorship_id}`).emit(ServerEvent.sessionEnded.name, { sessionId });
+    app.realtime.sessionEnded(sessionId, row.mentorship_id);
   }
-  return { ended, session: final, nextSession: await openNext() };
+  return { ended, session: final };
 }

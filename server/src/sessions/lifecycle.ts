@@ -160,8 +160,14 @@ export default fp<LifecycleOptions>(
       const ended: string[] = [];
       for (const s of live) {
         let emptySince = s.empty_since;
-        const room = rooms?.find((r) => r.name === s.room_name);
-        if (!emptySince && rooms && (!room || room.participants === 0)) {
+        // What tells us the room is occupied: LiveKit when it answers; when it does not, what this
+        // server knows itself (someone of the pair has the session open), so a LiveKit outage
+        // neither keeps empty sessions alive forever nor ends one people are still in.
+        const occupied = rooms
+          ? (rooms.find((r) => r.name === s.room_name)?.participants ?? 0) > 0
+          : (await app.realtime.connectedTo(s.id)).length > 0;
+        if (occupied) continue;
+        if (!emptySince) {
           emptySince = now.toISOString();
           await app.db
             .updateTable('sessions')
@@ -169,9 +175,17 @@ export default fp<LifecycleOptions>(
             .where('id', '=', s.id)
             .where('empty_since', 'is', null)
             .execute();
+          // Without LiveKit no leave webhook comes: nobody is counted present past this moment.
+          if (!rooms) {
+            await app.db
+              .updateTable('attendance')
+              .set({ left_at: emptySince })
+              .where('session_id', '=', s.id)
+              .where('left_at', 'is', null)
+              .execute();
+          }
         }
-        if (room && room.participants > 0) continue;
-        if (emptySince && now.getTime() - Date.parse(emptySince) >= opts.graceMs) {
+        if (now.getTime() - Date.parse(emptySince) >= opts.graceMs) {
           const result = await endSession(app, s.id, 'empty_room');
           if (result.ended) ended.push(s.id);
         }

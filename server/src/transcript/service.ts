@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type CaptionsState, ServerEvent, type TranscriptSegment } from '@tandem/shared';
+import type { CaptionsState, TranscriptSegment } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { getMentorship } from '../db/mentorships.js';
 import { nowIso } from '../lib/time.js';
 import type { SpeechEngine } from './engine.js';
 import { Transcriber } from './transcriber.js';
-
-export const captionsRoom = (sessionId: string) => `captions:${sessionId}`;
 
 const toSegment = (r: {
   id: string;
@@ -137,7 +135,7 @@ export class TranscriptionService {
 
   private async broadcastState(sessionId: string): Promise<CaptionsState> {
     const state = await this.state(sessionId);
-    this.app.io.to(captionsRoom(sessionId)).emit(ServerEvent.captionsState.name, state);
+    this.app.realtime.captionsChanged(state);
     return state;
   }
 
@@ -206,7 +204,7 @@ export class TranscriptionService {
         })
         .execute();
     }
-    this.app.io.to(captionsRoom(sessionId)).emit(ServerEvent.captionsSegment.name, { sessionId, segment: full, final });
+    this.app.realtime.captionAdded(sessionId, full, final);
     return full;
   }
 

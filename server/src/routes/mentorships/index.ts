@@ -10,34 +10,28 @@ import {
 } from '@tandem/shared';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { requireAccess } from '../../access.js';
 import { loadGoals } from '../../db/goals.js';
-import { getMentorship, isMember, setNoteTemplate } from '../../db/mentorships.js';
+import { setNoteTemplate } from '../../db/mentorships.js';
 import { loadHistory, loadRecord, searchMentorship } from '../../db/records.js';
-import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { forbidden } from '../../lib/errors.js';
 import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 
 const mentorshipRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
 
+  const accessOf = (request: FastifyRequest) => {
+    const { id } = MentorshipParamsSchema.parse(request.params);
+    return requireAccess(app, request, { mentorshipId: id }, 'This mentorship');
+  };
+  const visibleMentorship = async (request: FastifyRequest) => (await accessOf(request)).mentorship;
+
   // Goals outside calls (the dashboard): read-only here, changed through the panel's commands.
   app.get(ApiRoute.goals, async (request): Promise<GoalsState> => {
-    const user = request.user;
-    if (!user) throw unauthenticated();
-    const { id } = MentorshipParamsSchema.parse(request.params);
-    const mentorship = await getMentorship(app.db, id);
-    if (!mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This mentorship');
-    const state = await loadGoals(app.db, id);
+    const mentorship = await visibleMentorship(request);
+    const state = await loadGoals(app.db, mentorship.id);
     return { ...state, goals: state.goals.filter((g) => !g.deleted) };
   });
-
-  const visibleMentorship = async (request: FastifyRequest) => {
-    const user = request.user;
-    if (!user) throw unauthenticated();
-    const { id } = MentorshipParamsSchema.parse(request.params);
-    const mentorship = await getMentorship(app.db, id);
-    if (!mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This mentorship');
-    return mentorship;
-  };
 
   app.get(ApiRoute.history, async (request): Promise<HistoryResponse> => loadHistory(app.db, await visibleMentorship(request)));
 
@@ -79,14 +73,10 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
 
   // The mentor shapes the agenda each new session's note opens with.
   app.put(ApiRoute.noteTemplate, async (request): Promise<z.input<typeof MentorshipResponseSchema>> => {
-    const user = request.user;
-    if (!user) throw unauthenticated();
-    const { id } = MentorshipParamsSchema.parse(request.params);
-    const mentorship = await getMentorship(app.db, id);
-    if (!mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This mentorship');
-    if (mentorship.mentor.id !== user.id && user.role !== 'admin') throw forbidden('Only the mentor can change the note template.');
+    const { mentorship, mentor, relation } = await accessOf(request);
+    if (!mentor && relation !== 'admin') throw forbidden('Only the mentor can change the note template.');
     const { sections } = NoteTemplateBodySchema.parse(request.body);
-    await setNoteTemplate(app.db, id, sections);
+    await setNoteTemplate(app.db, mentorship.id, sections);
     return { mentorship: { ...mentorship, noteTemplate: sections } };
   });
 };

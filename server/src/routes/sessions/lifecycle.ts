@@ -9,21 +9,18 @@ import {
 } from '@tandem/shared';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { getMentorship, getSessionRow, isMember, toSession } from '../../db/mentorships.js';
+import { requireAccess, sessionOf } from '../../access.js';
+import { toSession } from '../../db/mentorships.js';
 import { loadRecord } from '../../db/records.js';
-import { AppError, forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { AppError, forbidden } from '../../lib/errors.js';
 import { recordToMarkdown } from '../../sessions/exports.js';
 import { endSession } from '../../sessions/finalise.js';
 
 /** The session and its mentorship, for its pair or an admin; 404 for anyone else. */
 async function visible(app: FastifyInstance, request: FastifyRequest) {
-  const user = request.user;
-  if (!user) throw unauthenticated();
   const { id } = SessionParamsSchema.parse(request.params);
-  const row = await getSessionRow(app.db, id);
-  const mentorship = row && (await getMentorship(app.db, row.mentorship_id));
-  if (!row || !mentorship || (!isMember(mentorship, user) && user.role !== 'admin')) throw notFound('This session');
-  return { user, row, mentorship };
+  const a = await requireAccess(app, request, { sessionId: id }, 'This session');
+  return { ...a, row: sessionOf(a) };
 }
 
 /** Ending, cancelling, and the saved record of a session. */
@@ -31,15 +28,15 @@ const sessionLifecycleRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
 
   app.post(ApiRoute.endSession, async (request): Promise<z.input<typeof EndSessionResponseSchema>> => {
-    const { user, row, mentorship } = await visible(app, request);
-    if (mentorship.mentor.id !== user.id) throw forbidden('Only the mentor ends the session.');
+    const { row, mentor } = await visible(app, request);
+    if (!mentor) throw forbidden('Only the mentor ends the session.');
     const result = await endSession(app, row.id, 'mentor');
     return { session: result.session, nextSession: result.nextSession };
   });
 
   app.post(ApiRoute.cancelSession, async (request) => {
-    const { user, row, mentorship } = await visible(app, request);
-    if (mentorship.mentor.id !== user.id) throw forbidden('Only the mentor can cancel a session.');
+    const { row, mentor } = await visible(app, request);
+    if (!mentor) throw forbidden('Only the mentor can cancel a session.');
     const { status } = CancelSessionBodySchema.parse(request.body);
     if (closedSessionStatuses.includes(row.status)) throw new AppError(409, ErrorCode.SessionClosed, 'This session is already over.');
     const joined = await app.db.selectFrom('attendance').select('user_id').where('session_id', '=', row.id).executeTakeFirst();
