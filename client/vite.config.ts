@@ -6,7 +6,8 @@ export default defineConfig({
   // Read @tandem/shared from its TypeScript source: no build step between edits.
   resolve: { conditions: ['source'] },
   server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
-  build: { sourcemap: true, chunkSizeWarningLimit: 1500 },
+  // No public source maps: the server would hand the whole client source to anyone.
+  build: { sourcemap: false, chunkSizeWarningLimit: 1500 },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],

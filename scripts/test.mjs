@@ -27,6 +27,8 @@ const POSTGRES_TESTS = [
   'test/notes.test.ts',
   'test/goals.test.ts',
   'test/sessions-end.test.ts',
+  'test/end-race.test.ts',
+  'test/hostile.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 

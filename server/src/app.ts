@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { ApiRoute, ErrorCode, Limits } from '@tandem/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -38,6 +39,35 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Exactly what the app needs: its own scripts and styles (React sets style attributes),
+ * Socket.IO on its own origin, LiveKit's signalling (ws) and HTTP API, camera and microphone
+ * streams and blob previews. Nothing may frame it.
+ */
+export function contentSecurityPolicy(config: Config): Record<string, string[] | null> {
+  const own = new URL(config.publicOrigin);
+  const ownWs = `${own.protocol === 'https:' ? 'wss' : 'ws'}://${own.host}`;
+  const livekit = new URL(config.livekit.publicUrl);
+  const lkHttp = `${livekit.protocol === 'wss:' ? 'https' : 'http'}://${livekit.host}`;
+  const lkWs = `${livekit.protocol === 'wss:' || livekit.protocol === 'https:' ? 'wss' : 'ws'}://${livekit.host}`;
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    mediaSrc: ["'self'", 'blob:', 'mediastream:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'", ownWs, lkWs, lkHttp],
+    workerSrc: ["'self'", 'blob:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    // Only where the app is served over https (on http it would break every request).
+    upgradeInsecureRequests: own.protocol === 'https:' ? [] : null,
+  };
+}
+
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Compact a note's log into a snapshot after this many updates. */
@@ -53,6 +83,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: false,
   });
 
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: contentSecurityPolicy(config) },
+    hsts: config.publicOrigin.startsWith('https://'),
+  });
   app.decorate('publicOrigin', config.publicOrigin);
   app.decorate('joinWindowMinutes', config.sessions.joinWindowMinutes);
   await app.register(errorsPlugin);

@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp(config);
+  // A promise someone forgot to handle must not take every live session down with it: log it and go on.
+  process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   if (config.seedDemo) await seedDemo(app.db);
 
   let closing = false;

@@ -148,7 +148,8 @@ export class NoteHub {
     note.seq += 1;
     note.sinceSnapshot += 1;
     const durable = this.enqueue({ kind: 'append', sessionId: note.sessionId, seq: note.seq, update });
-    if (note.sinceSnapshot >= this.options.snapshotEvery) this.snapshot(note);
+    if (note.sinceSnapshot >= this.options.snapshotEvery)
+      this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, sessionId: note.sessionId }, 'snapshot failed'));
     await durable;
     return { ok: true, data: {} };
   }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { mdCode, mdFence, mdText } from '../lib/markdown.js';
 import { NOTE_FIELD } from './template.js';
 
 /** A ProseMirror node as JSON (what Tiptap's getJSON() gives). */
@@ -108,8 +109,6 @@ export function noteToHtml(node: PMNode, headingOffset = 0): string {
   }
 }
 
-const mdEscape = (s: string) => s.replace(/([\\`*_[\]#<>|])/g, '\\$1');
-
 /** The note as Markdown (GitHub flavour: task lists). */
 export function noteToMarkdown(node: PMNode, indent = ''): string {
   const inline = (n: PMNode): string =>
@@ -117,7 +116,7 @@ export function noteToMarkdown(node: PMNode, indent = ''): string {
       .map((c) => {
         if (c.type === 'hardBreak') return '  \n';
         if (c.type !== 'text') return inline(c);
-        let t = (c.marks ?? []).some((m) => m.type === 'code') ? `\`${(c.text ?? '').replace(/`/g, "'")}\`` : mdEscape(c.text ?? '');
+        let t = (c.marks ?? []).some((m) => m.type === 'code') ? mdCode(c.text ?? '') : mdText(c.text ?? '');
         for (const m of c.marks ?? []) {
           if (m.type === 'bold') t = `**${t}**`;
           else if (m.type === 'italic') t = `*${t}*`;
@@ -141,7 +140,7 @@ export function noteToMarkdown(node: PMNode, indent = ''): string {
       case 'blockquote':
         return (n.content ?? []).flatMap((c) => blocks(c, ind)).map((l) => `> ${l}`);
       case 'codeBlock':
-        return [`${ind}\`\`\`\n${(n.content ?? []).map((c) => c.text ?? '').join('')}\n${ind}\`\`\``];
+        return [mdFence((n.content ?? []).map((c) => c.text ?? '').join(''), ind)];
       case 'horizontalRule':
         return ['---'];
       case 'bulletList':

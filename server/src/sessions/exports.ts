@@ -1,4 +1,5 @@
 import type { GoalEvent, Mentorship, SessionRecord } from '@tandem/shared';
+import { mdText } from '../lib/markdown.js';
 import { localDate } from '../lib/schedule.js';
 
 const statusWord = { open: 'open', in_progress: 'in progress', done: 'done', dropped: 'dropped' } as const;
@@ -6,28 +7,31 @@ const statusWord = { open: 'open', in_progress: 'in progress', done: 'done', dro
 const minutes = (s: number) => `${Math.round(s / 60)} min`;
 
 function eventLine(e: GoalEvent, titleOf: (id: string) => string): string {
-  const title = `“${titleOf(e.goalId)}”`;
+  const title = `“${mdText(titleOf(e.goalId))}”`;
+  const who = mdText(e.userName);
   if (e.kind === 'updated') {
-    const changes = Object.keys(e.after ?? {}).map((k) => `${k}: ${String(e.before?.[k] ?? '—')} → ${String(e.after?.[k] ?? '—')}`);
-    return `${e.userName} changed ${title} (${changes.join(', ')})`;
+    const changes = Object.keys(e.after ?? {}).map(
+      (k) => `${mdText(k)}: ${mdText(String(e.before?.[k] ?? '—'))} → ${mdText(String(e.after?.[k] ?? '—'))}`,
+    );
+    return `${who} changed ${title} (${changes.join(', ')})`;
   }
   const verb = { created: 'added', moved: 'reordered', focused: 'made the focus:', deleted: 'deleted', restored: 'restored' }[e.kind];
-  return `${e.userName} ${verb} ${title}`;
+  return `${who} ${verb} ${title}`;
 }
 
-/** One session's record as Markdown: notes, goals, what was decided, transcript, attendance. */
+/** One session's record as Markdown: notes, goals, what was decided, transcript, attendance. Everything people wrote is escaped. */
 export function recordToMarkdown(r: SessionRecord): string {
   const date = new Date(r.session.scheduledAt).toISOString().slice(0, 10);
   const titleOf = (id: string) =>
     r.goals.find((g) => g.id === id)?.title ?? (r.goalEvents.find((e) => e.goalId === id)?.after?.title as string | undefined) ?? 'a goal';
   const lines = [
-    `# ${r.mentorship.title} — week ${r.session.week} (${date})`,
+    `# ${mdText(r.mentorship.title)} — week ${r.session.week} (${date})`,
     '',
-    `${r.mentorship.mentor.displayName} (mentor) and ${r.mentorship.student.displayName} (student) · ${minutes(r.durationSeconds)}`,
+    `${mdText(r.mentorship.mentor.displayName)} (mentor) and ${mdText(r.mentorship.student.displayName)} (student) · ${minutes(r.durationSeconds)}`,
     '',
     '## Attendance',
     '',
-    ...(r.attendance.length ? r.attendance.map((a) => `- ${a.displayName}: ${minutes(a.seconds)}`) : ['- Nobody joined the call.']),
+    ...(r.attendance.length ? r.attendance.map((a) => `- ${mdText(a.displayName)}: ${minutes(a.seconds)}`) : ['- Nobody joined the call.']),
     '',
     '## Notes',
     '',
@@ -39,7 +43,7 @@ export function recordToMarkdown(r: SessionRecord): string {
     ...(r.goals.length
       ? r.goals.map(
           (g) =>
-            `- [${g.status === 'done' ? 'x' : ' '}] ${g.title} (${statusWord[g.status]}, ${g.owner}${g.dueDate ? `, due ${g.dueDate}` : ''})${g.isFocus ? ' ← focus' : ''}`,
+            `- [${g.status === 'done' ? 'x' : ' '}] ${mdText(g.title)} (${statusWord[g.status]}, ${g.owner}${g.dueDate ? `, due ${mdText(g.dueDate)}` : ''})${g.isFocus ? ' ← focus' : ''}`,
         )
       : ['_No goals._']),
     '',
@@ -54,7 +58,7 @@ export function recordToMarkdown(r: SessionRecord): string {
     ...(r.transcript.length
       ? r.transcript.map(
           (t) =>
-            `- [${new Date(t.startMs).toISOString().slice(11, 19)}] **${t.speakerName}**${t.kind === 'chat' ? ' (chat)' : ''}: ${t.text}`,
+            `- [${new Date(t.startMs).toISOString().slice(11, 19)}] **${mdText(t.speakerName)}**${t.kind === 'chat' ? ' (chat)' : ''}: ${mdText(t.text)}`,
         )
       : ['_No transcript._']),
     '',

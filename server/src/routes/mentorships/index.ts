@@ -15,6 +15,7 @@ import { loadGoals } from '../../db/goals.js';
 import { setNoteTemplate } from '../../db/mentorships.js';
 import { loadHistory, loadRecord, searchMentorship } from '../../db/records.js';
 import { forbidden } from '../../lib/errors.js';
+import { mdText } from '../../lib/markdown.js';
 import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 
 const mentorshipRoutes: FastifyPluginAsync = async (app) => {
@@ -49,7 +50,7 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
       const r = await loadRecord(app.db, entry.session.id, mentorship);
       if (r) records.push(recordToMarkdown(r));
     }
-    const body = [`# ${mentorship.title}`, '', `${records.length} saved session(s), oldest first.`, '', ...records].join('\n');
+    const body = [`# ${mdText(mentorship.title)}`, '', `${records.length} saved session(s), oldest first.`, '', ...records].join('\n');
     return reply
       .type('text/markdown; charset=utf-8')
       .header('content-disposition', 'attachment; filename="tandem-mentorship.md"')
