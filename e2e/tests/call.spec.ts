@@ -50,9 +50,12 @@ test('an outsider cannot join the session and is told why', async ({ mentor, out
   const sessionId: string = (await dashboard.json()).mentorships[0].nextSession.id;
 
   await outsider.signInWithApi();
-  const token = await outsider.context.request.post(`/api/sessions/${sessionId}/token`);
-  expect(token.status()).toBe(403);
-  expect((await token.json()).error.code).toBe('FORBIDDEN');
+  // Another pair's session answers exactly like one that does not exist.
+  const token = await outsider.post(`/api/sessions/${sessionId}/token`);
+  expect(token.status()).toBe(404);
+  expect((await token.json()).error.code).toBe('NOT_FOUND');
+  const missing = await outsider.post(`/api/sessions/${crypto.randomUUID()}/token`);
+  expect(await missing.json()).toEqual(await token.json());
 
   await outsider.page.goto(`/sessions/${sessionId}`);
   await expect(outsider.page.getByRole('heading', { name: 'Can’t open this session' })).toBeVisible();
@@ -68,4 +71,39 @@ test('signed-out visitors are sent to sign in and come back after', async ({ stu
   await student.page.getByLabel('Password').fill('wrong password');
   await student.page.getByRole('button', { name: 'Sign in' }).click();
   await expect(student.page.getByRole('alert')).toHaveText('Wrong email or password.');
+});
+
+test('the pre-join preview starts the camera once and shows moving frames', async ({ student }) => {
+  // Count what the page asks of the camera and microphone, from before the app's first line runs.
+  await student.page.addInitScript(() => {
+    const w = window as unknown as { gumCalls: number; trackStops: number };
+    w.gumCalls = 0;
+    w.trackStops = 0;
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (c) => {
+      w.gumCalls += 1;
+      return gum(c);
+    };
+    const stop = MediaStreamTrack.prototype.stop;
+    MediaStreamTrack.prototype.stop = function (this: MediaStreamTrack) {
+      w.trackStops += 1;
+      return stop.call(this);
+    };
+  });
+  await student.signInWithForm();
+  await openNextSession(student.page);
+  const preview = student.page.getByLabel('Your camera preview');
+  await expect(preview).toBeVisible();
+  // Frames, not a black box: the video has a size and its clock moves.
+  await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  const t0 = await preview.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t0 + 1);
+  // Watched for a few more seconds: a restart loop would call getUserMedia hundreds of times here.
+  await student.page.waitForTimeout(3_000);
+  const counts = await student.page.evaluate(() => {
+    const w = window as unknown as { gumCalls: number; trackStops: number };
+    return { gum: w.gumCalls, stops: w.trackStops };
+  });
+  expect(counts.gum).toBeLessThanOrEqual(2);
+  expect(counts.stops).toBeLessThanOrEqual(2);
 });

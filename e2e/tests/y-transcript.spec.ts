@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { demoAccount } from '@tandem/shared';
-import { expect, test } from '../fixtures/actors.js';
+import { appOrigin, expect, test } from '../fixtures/actors.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../fixtures/browser.js';
 import { openSessionCall } from '../fixtures/notes.js';
 
@@ -44,7 +44,12 @@ test('captions need both consents; chat and transcript survive a reload and land
   try {
     const account = demoAccount('student');
     expect(
-      (await studentContext.request.post('/api/auth/sign-in', { data: { email: account.email, password: account.password } })).status(),
+      (
+        await studentContext.request.post('/api/auth/sign-in', {
+          headers: { origin: appOrigin() },
+          data: { email: account.email, password: account.password },
+        })
+      ).status(),
     ).toBe(200);
     await mentor.signInWithApi();
     const dashboard = await (await mentor.context.request.get('/api/dashboard')).json();

@@ -18,7 +18,7 @@ test('the mentor ends the session; both land on its record; next week opens with
   const path = `/sessions/${sessionId}`;
   await openSessionCall(mentor.page, path);
   await openSessionCall(student.page, path);
-  const roomName: string = (await (await mentor.context.request.post(`/api/sessions/${sessionId}/token`)).json()).roomName;
+  const roomName: string = (await (await mentor.post(`/api/sessions/${sessionId}/token`)).json()).roomName;
 
   const noteText = `Reviewed the accessibility audit ${Date.now() % 10000}`;
   await sectionBody(mentor.page, 'Project progress').click();

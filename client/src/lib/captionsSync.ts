@@ -9,6 +9,7 @@ import {
   type TranscriptSegment,
 } from '@tandem/shared';
 import type { Socket } from 'socket.io-client';
+import type { SyncSource } from './syncSource.js';
 
 export interface CaptionsView {
   status: 'loading' | 'ready' | 'error';
@@ -21,7 +22,7 @@ export interface CaptionsView {
 }
 
 /** The client side of captions, consent and chat for one session. */
-export class CaptionsSync {
+export class CaptionsSync implements SyncSource<CaptionsView> {
   private view: CaptionsView = { status: 'loading', state: null, segments: [], live: [], message: null };
   private readonly listeners = new Set<() => void>();
 
@@ -39,10 +40,10 @@ export class CaptionsSync {
     return this.view;
   }
 
-  subscribe = (listener: () => void): (() => void) => {
+  subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  };
+  }
 
   destroy(): void {
     this.socket.off('connect', this.open);
@@ -91,10 +92,10 @@ export class CaptionsSync {
   };
 
   /** Gives or withdraws this person's consent, for this session or for all of the mentorship's sessions. */
-  async consent(consent: boolean): Promise<void> {
+  async consent(consent: boolean, scope: 'session' | 'mentorship' = 'session'): Promise<void> {
     const raw = await this.socket
       .timeout(10_000)
-      .emitWithAck(ClientEvent.captionsConsent.name, { sessionId: this.sessionId, consent })
+      .emitWithAck(ClientEvent.captionsConsent.name, { sessionId: this.sessionId, consent, scope })
       .catch(() => null);
     const ack = ClientEvent.captionsConsent.ack.safeParse(raw);
     if (ack.success && ack.data.ok) this.set({ state: ack.data.data, message: null });

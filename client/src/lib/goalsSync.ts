@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
 } from '@tandem/shared';
 import type { Socket } from 'socket.io-client';
+import type { SyncSource } from './syncSource.js';
 
 export type GoalsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -85,7 +86,7 @@ const byOrder = (a: Goal, b: Goal) => (a.orderKey < b.orderKey ? -1 : a.orderKey
  * ignored and a gap triggers a refetch. Own commands show at once (optimistic)
  * and are rolled back, with a message, when the server refuses them.
  */
-export class GoalsSync {
+export class GoalsSync implements SyncSource<GoalsView> {
   private server = new Map<string, Goal>();
   private version = 0;
   private mentorshipId = '';
@@ -101,7 +102,7 @@ export class GoalsSync {
     previousSessionEvents: [],
     message: null,
   };
-  private readonly listeners = new Set<(v: GoalsView) => void>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly socket: GoalsSocket,
@@ -117,7 +118,7 @@ export class GoalsSync {
   }
 
   /** Calls the listener on every change of the view; returns an unsubscribe function. */
-  onView(listener: (v: GoalsView) => void): () => void {
+  subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -209,6 +210,6 @@ export class GoalsSync {
       goals: all.filter((g) => !g.deleted),
       deleted: all.filter((g) => g.deleted),
     };
-    for (const l of this.listeners) l(this.view);
+    for (const l of this.listeners) l();
   }
 }

@@ -10,6 +10,7 @@ import {
 import type { Socket } from 'socket.io-client';
 import { type Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { SyncSource } from './syncSource.js';
 
 /** What the "saved" indicator shows. `saved` means the server has durably stored every local edit. */
 export type SaveState = 'connecting' | 'saving' | 'saved' | 'offline' | 'error';
@@ -34,12 +35,12 @@ const ACK_TIMEOUT_MS = 10_000;
  * local update is sent on its own and counted as saved only when the server
  * acknowledges it, which it does after the update is durable.
  */
-export class NoteSync {
+export class NoteSync implements SyncSource<NoteSyncStatus> {
   private localSeq = 0;
   private ackedSeq = 0;
   private synced = false;
   private status: NoteSyncStatus = { save: 'connecting', readOnly: false, message: null };
-  private readonly listeners = new Set<(s: NoteSyncStatus) => void>();
+  private readonly listeners = new Set<() => void>();
   private destroyed = false;
 
   constructor(
@@ -57,15 +58,14 @@ export class NoteSync {
     if (socket.connected) void this.resync();
   }
 
-  /** The current status; see {@link onStatus}. */
+  /** The current status; see {@link subscribe}. */
   get current(): NoteSyncStatus {
     return this.status;
   }
 
   /** Calls the listener on every status change; returns an unsubscribe function. */
-  onStatus(listener: (s: NoteSyncStatus) => void): () => void {
+  subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
-    listener(this.status);
     return () => this.listeners.delete(listener);
   }
 
@@ -96,7 +96,7 @@ export class NoteSync {
     const next = { ...this.status, ...patch };
     if (next.save === this.status.save && next.readOnly === this.status.readOnly && next.message === this.status.message) return;
     this.status = next;
-    for (const l of this.listeners) l(next);
+    for (const l of this.listeners) l();
   }
 
   private refreshSaveState(): void {

@@ -6,18 +6,21 @@ let socket: NoteSocket | null = null;
 
 /** The app's one realtime connection (same origin, WebSocket only, session cookie). */
 export function getSocket(): NoteSocket {
-  socket ??= io({
+  if (socket) return socket;
+  const s: NoteSocket = io({
     transports: ['websocket'],
     withCredentials: true,
     auth: { protocol: PROTOCOL_VERSION },
     reconnectionDelayMax: 5_000,
   });
-  // A socket the server closed (e.g. over its message budget) does not reconnect by itself.
-  const s = socket;
+  // A socket the server closed (over its budget, or a sign-in that ended elsewhere) does not
+  // reconnect by itself: try again after a pause (a signed-out one is then refused and says so).
+  // Added once, when the socket is made: getSocket() is called on every render of many components.
   s.on('disconnect', (reason) => {
-    if (reason === 'io server disconnect') setTimeout(() => s.connect(), 2_000);
+    if (reason === 'io server disconnect' && socket === s) setTimeout(() => s.connect(), 6_000);
   });
-  return socket;
+  socket = s;
+  return s;
 }
 
 /** Closes the connection (on sign-out). */

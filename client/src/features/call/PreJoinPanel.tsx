@@ -1,6 +1,6 @@
 import { type LocalUserChoices, MediaDeviceMenu, usePersistentUserChoices, usePreviewTracks } from '@livekit/components-react';
 import { type LocalAudioTrack, type LocalVideoTrack, Track } from 'livekit-client';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 export interface PreJoinPanelProps {
   displayName: string;
@@ -21,13 +21,17 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
   const [deviceError, setDeviceError] = useState<string | null>(null);
   const { videoEnabled, audioEnabled, videoDeviceId, audioDeviceId } = userChoices;
 
-  const tracks = usePreviewTracks(
-    {
+  // Both must keep their identity across renders: the hook restarts the camera and the
+  // microphone whenever either changes (an inline callback restarted them on every render).
+  const onDeviceError = useCallback((e: Error) => setDeviceError(`Your camera or microphone is not available: ${e.message}`), []);
+  const previewOptions = useMemo(
+    () => ({
       audio: audioEnabled ? { deviceId: audioDeviceId || undefined } : false,
       video: videoEnabled ? { deviceId: videoDeviceId || undefined } : false,
-    },
-    (e) => setDeviceError(`Your camera or microphone is not available: ${e.message}`),
+    }),
+    [audioEnabled, audioDeviceId, videoEnabled, videoDeviceId],
   );
+  const tracks = usePreviewTracks(previewOptions, onDeviceError);
   const videoTrack = useMemo(() => tracks?.find((t) => t.kind === Track.Kind.Video) as LocalVideoTrack | undefined, [tracks]);
   const audioTrack = useMemo(() => tracks?.find((t) => t.kind === Track.Kind.Audio) as LocalAudioTrack | undefined, [tracks]);
 

@@ -8,7 +8,7 @@ import {
   type SessionRecord,
   type SessionTokenResponse,
 } from '@tandem/shared';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { navigate, pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatWhen } from '../../lib/format';
@@ -183,7 +183,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     return (
       <main className="page page-narrow">
         {title}
-        <PreJoinPanel displayName={user?.displayName ?? ''} joining={joining} error={joinError} onJoin={(c) => void join(detail, c)} />
+        <JoinWindow opensAt={detail.joinOpensAt} status={session.status}>
+          <PreJoinPanel displayName={user?.displayName ?? ''} joining={joining} error={joinError} onJoin={(c) => void join(detail, c)} />
+        </JoinWindow>
       </main>
     );
   }
@@ -223,6 +225,31 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       endControl={user?.id === mentorship.mentor.id ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
       onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}
     />
+  );
+}
+
+/**
+ * Before its window opens, a session says when it will, and neither the camera starts nor
+ * can it be joined (joining early used to use the session up); the page opens it on time.
+ */
+function JoinWindow({ opensAt, status, children }: { opensAt: string; status: string; children: ReactNode }) {
+  const [now, setNow] = useState(() => Date.now());
+  const opens = Date.parse(opensAt);
+  useEffect(() => {
+    if (status !== 'scheduled' || now >= opens) return;
+    // setTimeout cannot wait longer than ~24 days; wake up at least once a day.
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(opens - now + 50, 24 * 3600_000));
+    return () => clearTimeout(timer);
+  }, [opens, now, status]);
+  if (status !== 'scheduled' || now >= opens) return <>{children}</>;
+  return (
+    <div className="card" role="status">
+      <h2>Not open yet</h2>
+      <p>
+        This session opens to join on <strong>{formatWhen(opensAt)}</strong>, a few minutes before it starts. This page opens it by itself
+        then.
+      </p>
+    </div>
   );
 }
 

@@ -11,7 +11,7 @@ export function useGoals(sessionId: string) {
   useEffect(() => {
     const sync = new GoalsSync(getSocket(), sessionId);
     syncRef.current = sync;
-    const stop = sync.onView(setGoalsView);
+    const stop = sync.subscribe(() => setGoalsView(sync.current));
     setGoalsView(sync.current);
     return () => {
       stop();

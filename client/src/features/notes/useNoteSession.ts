@@ -1,8 +1,9 @@
 import { ServerErrorSchema, ServerEvent } from '@tandem/shared';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { useSyncSource } from '../../app/useSyncSource';
 import { NoteSync, type NoteSyncStatus } from '../../lib/noteSync';
 import { describeConnectError, getSocket } from '../../lib/socket';
 
@@ -57,10 +58,7 @@ export function useSyncStatus(sync: NoteSync | undefined): NoteSyncStatus {
       socket.off(ServerEvent.serverError.name, onServerError);
     };
   }, []);
-  const status = useSyncExternalStore(
-    (notify) => sync?.onStatus(notify) ?? (() => {}),
-    () => sync?.current ?? idle,
-  );
+  const status = useSyncSource(sync, idle);
   return connectError && status.save !== 'saved'
     ? { ...status, save: status.save === 'error' ? 'error' : 'offline', message: connectError }
     : status;

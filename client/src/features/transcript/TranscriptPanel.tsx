@@ -43,6 +43,15 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
             />
             I agree to transcription of this session
           </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={Boolean(remembers)}
+              disabled={!sync || view.status !== 'ready'}
+              onChange={(e) => void sync?.consent(e.target.checked, 'mentorship')}
+            />
+            …and of all our next sessions (unticking withdraws it for all of them)
+          </label>
           <p className="muted small" data-testid="consent-state">
             {state?.running
               ? 'Transcribing: both of you agreed. Either of you can stop it at any time.'

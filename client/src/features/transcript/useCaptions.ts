@@ -1,4 +1,5 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
+import { useSyncSource } from '../../app/useSyncSource';
 import { CaptionsSync, type CaptionsView } from '../../lib/captionsSync';
 import { getSocket } from '../../lib/socket';
 
@@ -12,10 +13,7 @@ export function useCaptions(sessionId: string): { view: CaptionsView; sync: Capt
     setSync(s);
     return () => s.destroy();
   }, [sessionId]);
-  const view = useSyncExternalStore(
-    (l) => sync?.subscribe(l) ?? (() => {}),
-    () => sync?.current ?? loading,
-  );
+  const view = useSyncSource(sync, loading);
   return { view, sync };
 }
 
