@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { noteText } from '../src/notes/template.js';
 import { TEST_LIVEKIT } from './helpers.js';
+import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, newSocket, prng, until } from './realtime.js';
 
 const serverEntry = path.resolve(import.meta.dirname, '..', 'dist', 'server.js');
@@ -61,7 +62,7 @@ async function signIn(base: string, key: 'mentor' | 'student'): Promise<string> 
   const a = demoAccount(key);
   const res = await fetch(`${base}/api/auth/sign-in`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
     body: JSON.stringify({ email: a.email, password: a.password }),
   });
   return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

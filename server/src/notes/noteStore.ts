@@ -1,7 +1,8 @@
 import { closedSessionStatuses } from '@tandem/shared';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
+import { NoteSql, numberedPlaceholders } from './noteSql.js';
 
 /** One durable write: an update appended to the log, or a compaction of the log into a snapshot. */
 export type NoteWrite =
@@ -54,23 +55,14 @@ export class NoteStore {
     if (writes.every((w) => w.kind === 'barrier')) return;
     const now = nowIso();
     if (this.writer) return this.writer.commit(writes, now);
+    // The same statements as the SQLite writer thread (noteSql.ts), appends before compactions.
     await this.db.transaction().execute(async (trx) => {
-      const appends = writes.filter((w): w is Extract<NoteWrite, { kind: 'append' }> => w.kind === 'append');
-      for (let i = 0; i < appends.length; i += 200) {
-        const chunk = appends.slice(i, i + 200);
-        await trx
-          .insertInto('note_updates')
-          .values(chunk.map((w) => ({ session_id: w.sessionId, seq: w.seq, update: w.update, created_at: now })))
-          .execute();
-      }
+      const run = (text: string, params: unknown[]) => trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(text), params));
+      for (const w of writes) if (w.kind === 'append') await run(NoteSql.append, [w.sessionId, w.seq, w.update, now]);
       for (const w of writes) {
         if (w.kind !== 'compact') continue;
-        await trx
-          .insertInto('notes')
-          .values({ session_id: w.sessionId, state: w.state, seq: w.seq, updated_at: now })
-          .onConflict((oc) => oc.column('session_id').doUpdateSet({ state: w.state, seq: w.seq, updated_at: now }))
-          .execute();
-        await trx.deleteFrom('note_updates').where('session_id', '=', w.sessionId).where('seq', '<=', w.seq).execute();
+        await run(NoteSql.upsertSnapshot, [w.sessionId, w.state, w.seq, now]);
+        await run(NoteSql.prune, [w.sessionId, w.seq]);
       }
     });
   }

@@ -50,7 +50,7 @@ describe('note rendering', () => {
     const json = noteToJSON(sampleDoc());
     const md = noteToMarkdown(json);
     expect(md).toContain('## Check-in');
-    expect(md).toContain('Shipped **the page** \\<script\\>alert(1)\\</script\\> [docs](https://example.org/a%20b) bad');
+    expect(md).toContain('Shipped **the page** \\<script\\>alert\\(1\\)\\</script\\> [docs](https://example.org/a%20b) bad');
     expect(md).toContain('- [x] Write tests');
     expect(noteToText(json).split('\n')).toEqual([
       'Check-in',
