@@ -3,26 +3,15 @@
 // generator run as separate processes on loopback; N sessions of 2 typists each.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
-import { fail, root, run, step, waitForHttp } from './lib/proc.mjs';
+import { fail, freePort, root, run, step, waitForHttp } from './lib/proc.mjs';
 
 const sizes = (process.env.BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = path.join(root, 'server', 'dist');
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * @param {string[]} args
@@ -39,8 +28,14 @@ function capture(args) {
   });
 }
 
-/** @param {number} n */
-async function benchOne(n) {
+/**
+ * Seeds n pairs, starts the built server on its own, runs `script` (a dist/bench file) with
+ * the server's URL and the pairs file first, and returns what it printed, parsed.
+ * @param {number} n
+ * @param {string} script
+ * @param {(port: number, pid: number) => string[]} args
+ */
+async function withServer(n, script, args) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
   const pairsFile = path.join(dataDir, 'pairs.json');
   fs.writeFileSync(pairsFile, await capture([path.join(dist, 'bench', 'seed.js'), dataDir, String(n)]));
@@ -61,13 +56,7 @@ async function benchOne(n) {
   });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, 20_000);
-    const out = await capture([
-      path.join(dist, 'bench', 'notesLoad.js'),
-      `http://127.0.0.1:${port}`,
-      pairsFile,
-      String(server.pid),
-      String(seconds),
-    ]);
+    const out = await capture([path.join(dist, 'bench', script), `http://127.0.0.1:${port}`, pairsFile, ...args(port, server.pid ?? 0)]);
     return JSON.parse(out);
   } finally {
     server.kill('SIGKILL');
@@ -76,6 +65,7 @@ async function benchOne(n) {
 }
 
 try {
+  await requireNode24();
   const pnpm = await ensurePnpm();
   await installDependencies(pnpm);
   step('Building');
@@ -84,7 +74,7 @@ try {
   const rows = [];
   for (const n of sizes) {
     process.stdout.write(`  running ${n} sessions…\n`);
-    rows.push(await benchOne(n));
+    rows.push(await withServer(n, 'notesLoad.js', (_port, pid) => [String(pid), String(seconds)]));
   }
   const f = (/** @type {number} */ x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
   process.stdout.write(
@@ -118,6 +108,24 @@ try {
     );
   }
   process.stdout.write('\nTargets: p99 < 10 ms at 50 sessions; < 1 MB server memory per live session with a typical weekly note.\n');
+
+  step('Flood: an honest pair types at 20 updates/s while another person sends big frames, reconnecting when closed');
+  process.stdout.write(
+    `\n${['frame KB', 'phase', 'p50 ms', 'p95 ms', 'p99 ms', 'frames sent', 'MB sent', 'connects', 'refused'].map((h) => h.padStart(13)).join('')}\n`,
+  );
+  for (const kb of (process.env.BENCH_FLOOD_KB ?? '800,400').split(',').map(Number)) {
+    const r = await withServer(2, 'flood.js', () => ['5', String(kb)]);
+    for (const [name, p] of [
+      ['quiet', r.quiet],
+      ['flooded', r.flooded],
+    ]) {
+      process.stdout.write(
+        `${[kb, name, f(p.p50, 2), f(p.p95, 2), f(p.p99, 2), p.framesSent, f(p.bytesSent / 1e6), p.connects, p.refusedConnects]
+          .map((v) => String(v).padStart(13))
+          .join('')}\n`,
+      );
+    }
+  }
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

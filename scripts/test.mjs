@@ -9,7 +9,7 @@ import { ensureLivekitServer } from './lib/livekit.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { POSTGRES_PACKAGE, startTestPostgres } from './lib/postgres.mjs';
-import { fail, progress, root, run, step } from './lib/proc.mjs';
+import { fail, freePort, progress, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
 const started = Date.now();
@@ -122,7 +122,7 @@ async function checksBeforeBrowsers(pnpm) {
   await run(pnpm, ['-r', '--workspace-concurrency=1', '--reporter=append-only', 'test']);
 
   // The same database tests again on PostgreSQL (one query layer, one set of migrations for both).
-  const postgres = await startTestPostgres(Number(process.env.TEST_PG_PORT ?? 5433));
+  const postgres = await startTestPostgres(Number(process.env.TEST_PG_PORT ?? (await freePort())));
   try {
     step('Database integration tests on PostgreSQL');
     await run(

@@ -3,6 +3,7 @@
 // these run before any dependency (TypeScript included) is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,4 +128,20 @@ export async function waitForHttp(url, timeoutMs, died = () => null) {
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/**
+ * A free loopback port (what the OS hands out for port 0): a test service left over by an
+ * interrupted run can then never collide with the next one.
+ * @returns {Promise<number>}
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
