@@ -65,7 +65,9 @@ test('captions need both consents; chat and transcript survive a reload and land
     await openTranscript(student);
 
     // Without consent nothing is transcribed, though the student is talking.
-    await mentor.page.getByLabel('I agree to transcription of this session').click();
+    // The mentor agrees for all of the pair's sessions at once: it counts for this one too.
+    await mentor.page.getByLabel(/and of all our next sessions/).click();
+    await expect(mentor.page.getByLabel(/and of all our next sessions/)).toBeChecked();
     await expect(mentor.page.getByLabel('I agree to transcription of this session')).toBeChecked();
     await expect(mentor.page.getByTestId('consent-state')).toContainText(`Waiting for ${account.displayName} to agree`);
     await mentor.page.waitForTimeout(6000); // the recording plays through at least once
