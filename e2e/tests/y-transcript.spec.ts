@@ -32,7 +32,9 @@ const openTranscript = async (page: Page) => {
 };
 const speechLines = (page: Page) => page.locator('.seg-speech');
 
-test('captions need both consents; chat and transcript survive a reload and land on the record', async ({ mentor }, testInfo) => {
+// The second demo pair (Olli and Riley): this journey ends its session, and the first pair's
+// session stays open for the journeys after it (the next week's session does not open early).
+test('captions need both consents; chat and transcript survive a reload and land on the record', async ({ outsider: mentor }, testInfo) => {
   test.setTimeout(180_000);
   // The student in a browser of their own, whose fake microphone speaks the recording.
   const studentBrowser = await chromium.launch({
@@ -42,7 +44,7 @@ test('captions need both consents; chat and transcript survive a reload and land
   const studentContext = await studentBrowser.newContext({ baseURL: testInfo.project.use.baseURL, permissions: ['camera', 'microphone'] });
   const student = await studentContext.newPage();
   try {
-    const account = demoAccount('student');
+    const account = demoAccount('otherStudent');
     expect(
       (
         await studentContext.request.post('/api/auth/sign-in', {

@@ -14,7 +14,7 @@ function localSlot(now: Date, timeZone: string) {
 
 /**
  * Idempotent: creates the demo people and two mentorships the first time, and
- * makes sure the demo pair always has a session open now, keeping existing data.
+ * makes sure each demo pair has a session open, keeping existing data.
  */
 export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<{ sessionId: string }> {
   const ids = {} as Record<DemoKey, string>;
@@ -38,20 +38,21 @@ export async function seedDemo(db: Kysely<Database>, now = new Date()): Promise<
     return found?.id ?? insertMentorship(db, { mentorId, studentId, title, slot });
   };
   const demoPair = await ensureMentorship(ids.mentor, ids.student, 'Frontend engineering path');
-  await ensureMentorship(ids.outsider, ids.otherStudent, 'Data science path');
+  const otherPair = await ensureMentorship(ids.outsider, ids.otherStudent, 'Data science path');
 
-  const open = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('mentorship_id', '=', demoPair)
-    .where('status', 'in', ['scheduled', 'live'])
-    .orderBy('week')
-    .executeTakeFirst();
-  if (open) return { sessionId: open.id };
-  const created = await insertSession(db, {
-    mentorshipId: demoPair,
-    scheduledAt: now.toISOString(),
-    durationMinutes: slot.durationMinutes,
-  });
-  return { sessionId: created.id };
+  // Both pairs have a session open now (the second pair's lets two more people try a call).
+  const ensureSessionNow = async (mentorshipId: string) => {
+    const open = await db
+      .selectFrom('sessions')
+      .select('id')
+      .where('mentorship_id', '=', mentorshipId)
+      .where('status', 'in', ['scheduled', 'live'])
+      .orderBy('week')
+      .executeTakeFirst();
+    if (open) return open.id;
+    return (await insertSession(db, { mentorshipId, scheduledAt: now.toISOString(), durationMinutes: slot.durationMinutes })).id;
+  };
+  const sessionId = await ensureSessionNow(demoPair);
+  await ensureSessionNow(otherPair);
+  return { sessionId };
 }

@@ -24,10 +24,11 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
   // Both must keep their identity across renders: the hook restarts the camera and the
   // microphone whenever either changes (an inline callback restarted them on every render).
   const onDeviceError = useCallback((e: Error) => setDeviceError(`Your camera or microphone is not available: ${e.message}`), []);
+  // "default" is LiveKit's placeholder for "no choice yet": asked for exactly, it fails and is asked again.
   const previewOptions = useMemo(
     () => ({
-      audio: audioEnabled ? { deviceId: audioDeviceId || undefined } : false,
-      video: videoEnabled ? { deviceId: videoDeviceId || undefined } : false,
+      audio: audioEnabled ? { deviceId: chosenDevice(audioDeviceId) } : false,
+      video: videoEnabled ? { deviceId: chosenDevice(videoDeviceId) } : false,
     }),
     [audioEnabled, audioDeviceId, videoEnabled, videoDeviceId],
   );
@@ -89,6 +90,9 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
   );
 }
 
+/** A device the person chose, or undefined for the browser's own default. */
+const chosenDevice = (deviceId: string) => (deviceId && deviceId !== 'default' ? deviceId : undefined);
+
 /** An on/off button for a device, with the menu to pick which one. */
 function DeviceToggle(props: {
   label: 'Microphone' | 'Camera';
@@ -108,7 +112,8 @@ function DeviceToggle(props: {
         <MediaDeviceMenu
           aria-label={`Choose ${props.label.toLowerCase()}`}
           kind={props.kind}
-          initialSelection={props.deviceId}
+          // Only a real choice: handing the menu the placeholder made it restart the camera once more.
+          initialSelection={chosenDevice(props.deviceId)}
           tracks={{ [props.kind]: props.track }}
           onActiveDeviceChange={(_k, id) => props.onDevice(id)}
         />
