@@ -12,6 +12,10 @@ import { fail, freePort, root, run, step, waitForHttp } from './lib/proc.mjs';
 const sizes = (process.env.BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dist = path.join(root, 'server', 'dist');
+/** The server under test: this checkout's, or another build's (BENCH_SERVER_DIST) to compare versions with the same load. */
+const serverDist = process.env.BENCH_SERVER_DIST ? path.resolve(process.env.BENCH_SERVER_DIST) : dist;
+/** `notes`, `flood`, or both (default). */
+const only = process.env.BENCH_ONLY ?? 'notes,flood';
 
 /**
  * @param {string[]} args
@@ -38,9 +42,9 @@ function capture(args) {
 async function withServer(n, script, args) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-'));
   const pairsFile = path.join(dataDir, 'pairs.json');
-  fs.writeFileSync(pairsFile, await capture([path.join(dist, 'bench', 'seed.js'), dataDir, String(n)]));
+  fs.writeFileSync(pairsFile, await capture([path.join(serverDist, 'bench', 'seed.js'), dataDir, String(n)]));
   const port = await freePort();
-  const server = spawn(process.execPath, [path.join(dist, 'server.js')], {
+  const server = spawn(process.execPath, [path.join(serverDist, 'server.js')], {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
@@ -70,13 +74,22 @@ try {
   await installDependencies(pnpm);
   step('Building');
   await run(pnpm, ['-r', '--reporter=append-only', 'build'], { quiet: true });
+  const f = (/** @type {number} */ x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+  if (serverDist !== dist) process.stdout.write(`Server under test: ${serverDist}\n`);
+  if (only.includes('notes')) await notePad(f);
+  if (only.includes('flood')) await flood(f);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+
+/** @param {(x: number, d?: number) => string} f */
+async function notePad(f) {
   step(`Note pad: keystroke propagation, ${seconds} s per size, 2 typists per session at 5 keys/s plus caret updates`);
   const rows = [];
   for (const n of sizes) {
     process.stdout.write(`  running ${n} sessions…\n`);
     rows.push(await withServer(n, 'notesLoad.js', (_port, pid) => [String(pid), String(seconds)]));
   }
-  const f = (/** @type {number} */ x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
   process.stdout.write(
     `\n${['sessions', 'keys/s', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU %', 'CPU µs/key', 'RSS/session KB'].map((h) => h.padStart(16)).join('')}\n`,
   );
@@ -108,7 +121,10 @@ try {
     );
   }
   process.stdout.write('\nTargets: p99 < 10 ms at 50 sessions; < 1 MB server memory per live session with a typical weekly note.\n');
+}
 
+/** @param {(x: number, d?: number) => string} f */
+async function flood(f) {
   step('Flood: an honest pair types at 20 updates/s while another person sends big frames, reconnecting when closed');
   process.stdout.write(
     `\n${['frame KB', 'phase', 'p50 ms', 'p95 ms', 'p99 ms', 'frames sent', 'MB sent', 'connects', 'refused'].map((h) => h.padStart(13)).join('')}\n`,
@@ -126,6 +142,4 @@ try {
       );
     }
   }
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
 }

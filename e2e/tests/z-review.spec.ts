@@ -1,6 +1,6 @@
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { expect, test } from '../fixtures/actors.js';
-import { addGoal, goalRow, openGoalsTab } from '../fixtures/goals.js';
+import { addGoal, openGoalsTab } from '../fixtures/goals.js';
 import { expectSaved, openSessionCall, sectionBody } from '../fixtures/notes.js';
 
 // Runs last (file order): it ends the demo session, and the next week's session takes its place.
@@ -64,16 +64,24 @@ test('the mentor ends the session; both land on its record; next week opens with
   await outsider.page.goto(path);
   await expect(outsider.page.getByRole('alert')).toContainText('not part of');
 
-  // Next week: the session exists already, and the goal is carried over with what happened to it.
+  // Next week: the session exists already with the goal carried over, and it does not open early
+  // (joining it now used to use it up): its page says when it opens, with no camera and no Join.
   await student.page.goto('/');
   await expect(student.page.getByText(`Week ${week + 1}`)).toBeVisible();
+  await expect(student.page.getByRole('list', { name: 'Open goals' })).toContainText(goal);
   await student.page.getByRole('link', { name: 'Join' }).click();
-  await student.page.getByRole('button', { name: 'Join session' }).click();
-  await openGoalsTab(student.page);
-  const carried = student.page.getByRole('list', { name: 'Carried over from previous weeks' });
-  await expect(goalRow(student.page, goal)).toBeVisible();
-  await expect(carried).toContainText(goal);
-  await expect(goalRow(student.page, goal).getByRole('list', { name: 'Last session' })).toContainText(`${student.name} added “${goal}”`);
+  await expect(student.page.getByRole('heading', { name: 'Not open yet' })).toBeVisible();
+  await expect(student.page.getByRole('status')).toContainText('opens to join on');
+  await expect(student.page.getByRole('button', { name: 'Join session' })).toHaveCount(0);
+  await expect(student.page.getByLabel('Your camera preview')).toHaveCount(0);
+  await student.page.setViewportSize({ width: 390, height: 844 });
+  await student.page.screenshot({ path: testInfo.outputPath('not-open-yet-390.png'), fullPage: true });
+  const nextId = decodeURIComponent(new URL(student.page.url()).pathname.split('/').pop() ?? '');
+  const early = await student.post(`/api/sessions/${nextId}/token`);
+  expect(early.status()).toBe(409);
+  expect((await early.json()).error.code).toBe('NOT_YET_OPEN');
+  const goals = await (await student.context.request.get(`/api/mentorships/${mentorshipId}/goals`)).json();
+  expect(goals.goals.map((g: { title: string }) => g.title)).toContain(goal);
 
   // The history page lists the ended session with its summary.
   await mentor.page.goto(`/mentorships/${mentorshipId}`);
