@@ -114,11 +114,15 @@ export default fp<RealtimeOptions>(
 
     /** Sign-ins known to be valid, and when that was read. */
     const validSignIns = new Map<string, number>();
-    const stillSignedIn = async (socket: TandemSocket): Promise<boolean> => {
-      const id = socket.data.authSessionId;
+    /** True when the sign-in was read as valid within the last second (the hot path: no await). */
+    const recentlyValid = (id: string) => {
       const checked = validSignIns.get(id);
-      if (checked !== undefined && performance.now() - checked < SIGN_IN_RECHECK_MS) return true;
+      return checked !== undefined && performance.now() - checked < SIGN_IN_RECHECK_MS;
+    };
+    const readSignIn = async (id: string): Promise<boolean> => {
       const valid = await app.auth.isSignInValid(id);
+      // Only fresh entries matter: forget the rest rather than grow with every sign-in ever seen.
+      if (validSignIns.size > 10_000) validSignIns.clear();
       if (valid) validSignIns.set(id, performance.now());
       else validSignIns.delete(id);
       return valid;
@@ -142,6 +146,8 @@ export default fp<RealtimeOptions>(
     io.on('connection', (socket) => {
       const userId = socket.data.user.id;
       void socket.join([Rooms.signIn(socket.data.authSessionId), Rooms.user(userId)]);
+      /** Events waiting for the sign-in to be read: they go on in the order they came (a note's updates must). */
+      let waiting: Promise<void> | null = null;
       socket.use(([event, ...args], next) => {
         const size = payloadBytes(args.length > 0 && typeof args.at(-1) === 'function' ? args.slice(0, -1) : args);
         if (!budgets.spend(userId, size)) {
@@ -158,10 +164,18 @@ export default fp<RealtimeOptions>(
             });
           return;
         }
-        stillSignedIn(socket).then(
-          (valid) => (valid ? next() : closeSocket(socket, CloseReason.Unauthenticated, 'You were signed out.')),
-          () => closeSocket(socket, CloseReason.Unauthenticated, 'Could not check your sign-in.'),
-        );
+        const id = socket.data.authSessionId;
+        if (!waiting && recentlyValid(id)) return next();
+        const turn = (waiting ?? Promise.resolve())
+          .then(() => (recentlyValid(id) ? true : readSignIn(id)))
+          .then(
+            (valid) => (valid ? next() : closeSocket(socket, CloseReason.Unauthenticated, 'You were signed out.')),
+            () => closeSocket(socket, CloseReason.Unauthenticated, 'Could not check your sign-in.'),
+          );
+        waiting = turn;
+        void turn.then(() => {
+          if (waiting === turn) waiting = null;
+        });
       });
       for (const domain of domains) domain(io, socket);
     });
