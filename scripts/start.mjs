@@ -12,7 +12,7 @@ import { startStack } from './lib/stack.mjs';
 
 const started = Date.now();
 try {
-  await requireNode24();
+  await requireNode24({ meanwhile: process.env.LIVEKIT_URL ? undefined : ensureLivekitServer });
   await Promise.all([
     (async () => {
       const pnpm = await ensurePnpm();

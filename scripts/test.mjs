@@ -72,7 +72,7 @@ async function prepare() {
 }
 
 async function main() {
-  await requireNode24();
+  await requireNode24({ meanwhile: ensureLivekitServer });
   for (const f of [...resultFiles, playwrightResults]) fs.rmSync(f, { force: true });
   const { pnpm, livekitBin } = await prepare();
   process.env.TANDEM_LIVEKIT_BIN = livekitBin;

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { waitForParentBuild } from './node.mjs';
 import { cacheDir, progress, waitForHttp, works } from './proc.mjs';
 
 export const LIVEKIT_VERSION = 'v1.13.5';
@@ -28,6 +29,8 @@ export function findLivekitServer() {
  * @returns {Promise<string>}
  */
 export async function ensureLivekitServer() {
+  // Under `requireNode24`, the parent process may be building it already.
+  await waitForParentBuild();
   const found = findLivekitServer();
   if (found) return found;
   if (!works('go', ['version'])) {
