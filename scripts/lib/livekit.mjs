@@ -40,6 +40,7 @@ export async function ensureLivekitServer() {
   }
   const bin = cachedBinary();
   // Built into a folder of its own, then moved: an interrupted build leaves no half binary behind.
+  fs.mkdirSync(cacheDir, { recursive: true });
   const building = fs.mkdtempSync(path.join(cacheDir, 'livekit-build-'));
   try {
     await progress(
