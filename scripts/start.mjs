@@ -10,7 +10,8 @@ import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { fail, progress, root } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
-const started = Date.now();
+/** When the command was typed (the parent's start when it re-ran itself under Node 24). */
+const started = Number(process.env.TANDEM_STARTED_AT ?? Date.now());
 try {
   await requireNode24({ meanwhile: process.env.LIVEKIT_URL ? undefined : ensureLivekitServer });
   await Promise.all([

@@ -12,7 +12,8 @@ import { POSTGRES_PACKAGE, startTestPostgres } from './lib/postgres.mjs';
 import { fail, freePort, progress, root, run, step } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
-const started = Date.now();
+/** When the command was typed (the parent's start when it re-ran itself under Node 24). */
+const started = Number(process.env.TANDEM_STARTED_AT ?? Date.now());
 /** Vitest and Playwright write JSON results here; the totals are printed at the end. */
 const resultFiles = [
   ...['shared', 'server', 'client'].map((p) => path.join(root, p, 'test-results', 'vitest.json')),

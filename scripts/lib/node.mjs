@@ -63,6 +63,8 @@ export async function requireNode24(options = {}) {
     );
   }
   const bin = await ensureNode24();
+  // "Ready in" counts from when the person typed the command, not from the re-run.
+  extra.TANDEM_STARTED_AT ??= process.env.TANDEM_STARTED_AT ?? String(Math.round(performance.timeOrigin));
   const env = { ...process.env, ...extra, PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH ?? ''}` };
   const child = spawn(bin, process.argv.slice(1), { stdio: 'inherit', env });
   for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
