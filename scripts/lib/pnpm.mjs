@@ -40,7 +40,8 @@ export async function ensurePnpm() {
  * @param {string} pnpm
  */
 export async function installDependencies(pnpm) {
-  const env = { ...process.env };
+  // JOBS=max: node-gyp compiles better-sqlite3's two big files side by side instead of one after the other.
+  const env = { ...process.env, JOBS: process.env.JOBS ?? 'max' };
   if (fs.existsSync(path.join(currentNodeHome(), 'include', 'node', 'node.h'))) env.npm_config_nodedir = currentNodeHome();
   await progress('Installing dependencies (pnpm, from the lockfile)', pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], {
     env,
