@@ -41,6 +41,7 @@ export async function ensurePnpm() {
  */
 export async function installDependencies(pnpm) {
   // JOBS=max: node-gyp compiles better-sqlite3's two big files side by side instead of one after the other.
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, JOBS: process.env.JOBS ?? 'max' };
   if (fs.existsSync(path.join(currentNodeHome(), 'include', 'node', 'node.h'))) env.npm_config_nodedir = currentNodeHome();
   await progress('Installing dependencies (pnpm, from the lockfile)', pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], {
