@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hashToken } from '../src/plugins/auth.js';
 import { recordToMarkdown } from '../src/sessions/exports.js';
-import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, signIn } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, listen, newNoteClient, newSocket, until } from './realtime.js';
 

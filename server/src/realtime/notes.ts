@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ClientEvent,
-  closedSessionStatuses,
-  ErrorCode,
-  type NotesJoinAckSchema,
-  type Result,
-  ServerEvent,
-  type User,
-} from '@tandem/shared';
+import { ClientEvent, ErrorCode, type NotesJoinAckSchema, type Result, ServerEvent } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
