@@ -89,7 +89,10 @@ export async function startStack({ port, dataDir, livekitPort, seedDemo, logLeve
         note(`${reason}; restarting it`);
         if (!again()) return;
         try {
-          livekit = await startLivekit({ ...options, apiSecret: lk.apiSecret });
+          const back = await startLivekit({ ...options, apiSecret: lk.apiSecret });
+          // Stopped while it was restarting: this one must not outlive the stack.
+          if (stopping) return void (await back.stop());
+          livekit = back;
           note('livekit-server is back');
           watch(livekit);
         } catch (error) {
@@ -152,6 +155,7 @@ export async function startStack({ port, dataDir, livekitPort, seedDemo, logLeve
       note(`${reason}; restarting it`);
       if (!again()) return;
       server = startServer();
+      // stop() kills whatever `server` is when it runs, so a restart cannot outlive the stack.
       watch(server);
       await waitForHttp(`http://127.0.0.1:${port}/api/health`, 30_000, server.died).then(
         () => note('the Tandem server is back'),
