@@ -1,4 +1,4 @@
-import { closedSessionStatuses, type Mentorship, type User } from '@tandem/shared';
+import { closedSessionStatuses, type Mentorship, SessionParamsSchema, type User } from '@tandem/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely, Selectable } from 'kysely';
 import { getMentorship, getSessionRow } from './db/mentorships.js';
@@ -57,8 +57,13 @@ export async function requireAccess(
   return { ...access, user };
 }
 
-/** The session of an access asked about a session. */
-export function sessionOf(a: Access): Selectable<SessionsTable> {
+/** {@link requireAccess} for the session named in a route's `:id`, with its row. */
+export async function requireSessionAccess(
+  app: FastifyInstance,
+  request: FastifyRequest,
+): Promise<Access & { user: User; row: Selectable<SessionsTable> }> {
+  const { id } = SessionParamsSchema.parse(request.params);
+  const a = await requireAccess(app, request, { sessionId: id }, 'This session');
   if (!a.session) throw new Error('unreachable: access was asked about a session');
-  return a.session;
+  return { ...a, row: a.session };
 }

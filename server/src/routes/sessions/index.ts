@@ -4,11 +4,10 @@ import {
   ErrorCode,
   joinOpensAt,
   type SessionDetailResponse,
-  SessionParamsSchema,
   type SessionTokenResponse,
 } from '@tandem/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { requireAccess, sessionOf } from '../../access.js';
+import { requireSessionAccess } from '../../access.js';
 import { toSession } from '../../db/mentorships.js';
 import { AppError, forbidden } from '../../lib/errors.js';
 
@@ -16,17 +15,14 @@ const sessionRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
 
   app.get(ApiRoute.session, async (request): Promise<SessionDetailResponse> => {
-    const { id } = SessionParamsSchema.parse(request.params);
-    const a = await requireAccess(app, request, { sessionId: id }, 'This session');
-    const row = sessionOf(a);
-    return { session: toSession(row), mentorship: a.mentorship, joinOpensAt: joinOpensAt(row.scheduled_at, app.joinWindowMinutes) };
+    const { row, mentorship } = await requireSessionAccess(app, request);
+    return { session: toSession(row), mentorship, joinOpensAt: joinOpensAt(row.scheduled_at, app.joinWindowMinutes) };
   });
 
   app.post(ApiRoute.sessionToken, async (request): Promise<SessionTokenResponse> => {
-    const { id } = SessionParamsSchema.parse(request.params);
     // An outsider gets the same 404 as for a session that does not exist.
-    const a = await requireAccess(app, request, { sessionId: id }, 'This session');
-    const row = sessionOf(a);
+    const a = await requireSessionAccess(app, request);
+    const { row } = a;
     // Joining is stricter than seeing: only the pair is ever in the room, never an admin.
     if (!a.member) throw forbidden('Only the mentor and the student of this mentorship can join its sessions.');
     if (closedSessionStatuses.includes(row.status)) {

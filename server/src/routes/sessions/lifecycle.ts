@@ -4,38 +4,30 @@ import {
   closedSessionStatuses,
   type EndSessionResponseSchema,
   ErrorCode,
-  SessionParamsSchema,
   type SessionRecord,
 } from '@tandem/shared';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { requireAccess, sessionOf } from '../../access.js';
+import { requireSessionAccess } from '../../access.js';
 import { toSession } from '../../db/mentorships.js';
 import { loadRecord } from '../../db/records.js';
 import { AppError, forbidden } from '../../lib/errors.js';
 import { recordToMarkdown } from '../../sessions/exports.js';
 import { endSession } from '../../sessions/finalise.js';
 
-/** The session and its mentorship, for its pair or an admin; 404 for anyone else. */
-async function visible(app: FastifyInstance, request: FastifyRequest) {
-  const { id } = SessionParamsSchema.parse(request.params);
-  const a = await requireAccess(app, request, { sessionId: id }, 'This session');
-  return { ...a, row: sessionOf(a) };
-}
-
 /** Ending, cancelling, and the saved record of a session. */
 const sessionLifecycleRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
 
   app.post(ApiRoute.endSession, async (request): Promise<z.input<typeof EndSessionResponseSchema>> => {
-    const { row, mentor } = await visible(app, request);
+    const { row, mentor } = await requireSessionAccess(app, request);
     if (!mentor) throw forbidden('Only the mentor ends the session.');
     const result = await endSession(app, row.id, 'mentor');
     return { session: result.session, nextSession: result.nextSession };
   });
 
   app.post(ApiRoute.cancelSession, async (request) => {
-    const { row, mentor } = await visible(app, request);
+    const { row, mentor } = await requireSessionAccess(app, request);
     if (!mentor) throw forbidden('Only the mentor can cancel a session.');
     const { status } = CancelSessionBodySchema.parse(request.body);
     if (closedSessionStatuses.includes(row.status)) throw new AppError(409, ErrorCode.SessionClosed, 'This session is already over.');
@@ -53,7 +45,7 @@ const sessionLifecycleRoutes: FastifyPluginAsync = async (app) => {
   });
 
   const record = async (request: FastifyRequest): Promise<SessionRecord> => {
-    const { row, mentorship } = await visible(app, request);
+    const { row, mentorship } = await requireSessionAccess(app, request);
     const saved = await loadRecord(app.db, row.id, mentorship);
     if (!saved)
       throw new AppError(
