@@ -2,7 +2,7 @@ import { closedSessionStatuses } from '@tandem/shared';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
-import { NoteSql, numberedPlaceholders } from './noteSql.js';
+import { appendRows, NoteSql, numberedPlaceholders } from './noteSql.js';
 
 /** One durable write: an update appended to the log, or a compaction of the log into a snapshot. */
 export type NoteWrite =
@@ -55,10 +55,18 @@ export class NoteStore {
     if (writes.every((w) => w.kind === 'barrier')) return;
     const now = nowIso();
     if (this.writer) return this.writer.commit(writes, now);
-    // The same statements as the SQLite writer thread (noteSql.ts), appends before compactions.
+    // The same statements as the SQLite writer thread (noteSql.ts), appends before compactions;
+    // appends go 200 rows to a statement, one round trip per chunk rather than per keystroke.
     await this.db.transaction().execute(async (trx) => {
       const run = (text: string, params: unknown[]) => trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(text), params));
-      for (const w of writes) if (w.kind === 'append') await run(NoteSql.append, [w.sessionId, w.seq, w.update, now]);
+      const appends = writes.filter((w) => w.kind === 'append');
+      for (let i = 0; i < appends.length; i += 200) {
+        const chunk = appends.slice(i, i + 200);
+        await run(
+          appendRows(chunk.length),
+          chunk.flatMap((w) => [w.sessionId, w.seq, w.update, now]),
+        );
+      }
       for (const w of writes) {
         if (w.kind !== 'compact') continue;
         await run(NoteSql.upsertSnapshot, [w.sessionId, w.state, w.seq, now]);
