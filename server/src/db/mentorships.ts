@@ -67,11 +67,6 @@ export async function setNoteTemplate(db: Kysely<Database>, mentorshipId: string
     .execute();
 }
 
-/** True when the user is the mentor or the student of the mentorship. Admins see all but are not members. */
-export function isMember(m: Mentorship, user: User): boolean {
-  return m.mentor.id === user.id || m.student.id === user.id;
-}
-
 /** The mentorships a user takes part in (all of them for an admin). */
 export async function listMentorshipsOf(db: Kysely<Database>, user: User): Promise<Mentorship[]> {
   let q = mentorshipQuery(db);
@@ -145,4 +140,9 @@ export function getSessionRow(db: Kysely<Database>, id: string) {
 export async function listSessions(db: Kysely<Database>, mentorshipId: string): Promise<Session[]> {
   const rows = await db.selectFrom('sessions').selectAll().where('mentorship_id', '=', mentorshipId).orderBy('week', 'desc').execute();
   return rows.map(toSession);
+}
+
+/** Nobody is counted present in a session after `at`: every attendance still open is closed then. */
+export async function closeOpenAttendance(db: Kysely<Database>, sessionId: string, at: string): Promise<void> {
+  await db.updateTable('attendance').set({ left_at: at }).where('session_id', '=', sessionId).where('left_at', 'is', null).execute();
 }

@@ -110,9 +110,10 @@ export default fp<AuthOptions>(
       async signOut(request, reply) {
         const token = request.cookies[SESSION_COOKIE];
         if (token) {
-          await app.db.deleteFrom('auth_sessions').where('id', '=', hashToken(token)).execute();
+          const authSessionId = hashToken(token);
+          await app.db.deleteFrom('auth_sessions').where('id', '=', authSessionId).execute();
           // The sockets opened with this sign-in close now, not when they next reconnect.
-          app.realtime.signedOut(hashToken(token));
+          app.realtime.signedOut(authSessionId);
         }
         reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
       },

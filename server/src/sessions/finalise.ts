@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Selectable } from 'kysely';
 import * as Y from 'yjs';
 import { loadGoals, loadSessionEvents } from '../db/goals.js';
-import { getMentorship, insertSession, toSession } from '../db/mentorships.js';
+import { closeOpenAttendance, getMentorship, insertSession, toSession } from '../db/mentorships.js';
 import type { SessionsTable } from '../db/schema.js';
 import { nextSessionTime } from '../lib/schedule.js';
 import { nowIso } from '../lib/time.js';
@@ -142,12 +142,7 @@ async function saveRecord(
         finalised_at: endedAt,
       })
       .execute();
-    await trx
-      .updateTable('attendance')
-      .set({ left_at: endedAt })
-      .where('session_id', '=', sessionId)
-      .where('left_at', 'is', null)
-      .execute();
+    await closeOpenAttendance(trx, sessionId, endedAt);
     if (text)
       await trx
         .insertInto('session_search')

@@ -2,6 +2,7 @@ import { ApiRoute, closedSessionStatuses, ErrorCode } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebhookEvent } from 'livekit-server-sdk';
+import { closeOpenAttendance } from '../db/mentorships.js';
 import { AppError } from '../lib/errors.js';
 import { nowIso } from '../lib/time.js';
 import { endSession } from './finalise.js';
@@ -176,14 +177,7 @@ export default fp<LifecycleOptions>(
             .where('empty_since', 'is', null)
             .execute();
           // Without LiveKit no leave webhook comes: nobody is counted present past this moment.
-          if (!rooms) {
-            await app.db
-              .updateTable('attendance')
-              .set({ left_at: emptySince })
-              .where('session_id', '=', s.id)
-              .where('left_at', 'is', null)
-              .execute();
-          }
+          if (!rooms) await closeOpenAttendance(app.db, s.id, emptySince);
         }
         if (now.getTime() - Date.parse(emptySince) >= opts.graceMs) {
           const result = await endSession(app, s.id, 'empty_room');
