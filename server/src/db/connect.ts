@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { kyselySqlite, openSqlite } from './sqlite.js';
 
 /** Opens the configured database. SQLite runs in WAL mode with durable (FULL) commits. */
 export function connectDatabase(config: Config['database']): Kysely<Database> {
@@ -13,13 +13,7 @@ export function connectDatabase(config: Config['database']): Kysely<Database> {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 10 }) }) });
   }
   if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
-  const sqlite = new SqliteDatabase(config.file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a commit survives power loss, which "acknowledged is never lost" needs.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqlite(openSqlite(config.file)) }) });
 }
 
 /** Brings the schema to the newest migration; throws with the failing migration's error. */

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { SqliteOptions } from '../db/sqlite.js';
 import { NoteSql } from './noteSql.js';
 import type { NoteWrite } from './noteStore.js';
 
@@ -15,7 +16,7 @@ export class SqliteNoteWriter {
   constructor(file: string) {
     // The thread's own file: JavaScript from dist, or the TypeScript source in tests (Node strips its types).
     const thread = new URL(import.meta.url.endsWith('.ts') ? './sqliteWriterThread.ts' : './sqliteWriterThread.js', import.meta.url);
-    this.worker = new Worker(thread, { workerData: { file, sql: NoteSql } });
+    this.worker = new Worker(thread, { workerData: { file, sql: NoteSql, sqlite: SqliteOptions } });
     this.worker.on('message', (m: { id?: number; ok?: boolean; error?: string }) => {
       if (m.id === undefined) return;
       const p = this.pending.get(m.id);

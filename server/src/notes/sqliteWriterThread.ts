@@ -2,8 +2,9 @@
 // per batch. Loaded by SqliteNoteWriter as a worker: from dist as JavaScript, and from the
 // sources in tests through Node's own type stripping (so only erasable TypeScript here, and
 // no relative imports: the statements arrive in workerData from noteSql.ts).
+
+import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 
 interface Write {
   kind: 'append' | 'compact';
@@ -14,25 +15,35 @@ interface Write {
 }
 type Message = { close: true } | { id: number; writes: Write[]; now: string };
 
-const { file, sql } = workerData as { file: string; sql: { append: string; upsertSnapshot: string; prune: string } };
-const db = new Database(file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
+const { file, sql, sqlite } = workerData as {
+  file: string;
+  sql: { append: string; upsertSnapshot: string; prune: string };
+  sqlite: { pragmas: string; busyTimeoutMs: number };
+};
+const db = new DatabaseSync(file, { timeout: sqlite.busyTimeoutMs });
+db.exec(sqlite.pragmas);
 const append = db.prepare(sql.append);
 const upsert = db.prepare(sql.upsertSnapshot);
 const prune = db.prepare(sql.prune);
-const bytes = (u: Uint8Array | undefined) => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : Buffer.alloc(0));
-// Appends first, then compactions: a snapshot in the same batch covers the appends before it.
-const commit = db.transaction((writes: Write[], now: string) => {
-  for (const w of writes) if (w.kind === 'append') append.run(w.sessionId, w.seq, bytes(w.update), now);
-  for (const w of writes)
-    if (w.kind === 'compact') {
-      upsert.run(w.sessionId, bytes(w.state), w.seq, now);
-      prune.run(w.sessionId, w.seq);
-    }
-});
+const empty = new Uint8Array(0);
+
+// One transaction per batch; appends first, then compactions: a snapshot in the same batch
+// covers the appends before it.
+function commit(writes: Write[], now: string): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const w of writes) if (w.kind === 'append') append.run(w.sessionId, w.seq, w.update ?? empty, now);
+    for (const w of writes)
+      if (w.kind === 'compact') {
+        upsert.run(w.sessionId, w.state ?? empty, w.seq, now);
+        prune.run(w.sessionId, w.seq);
+      }
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
 
 parentPort?.on('message', (m: Message) => {
   if ('close' in m) {
