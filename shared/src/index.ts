@@ -7,3 +7,4 @@ export * from './http.js';
 export * from './ordering.js';
 export * from './records.js';
 export * from './result.js';
+export * from './schedule.js';

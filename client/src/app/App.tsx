@@ -1,21 +1,28 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { SignInPage } from '../features/auth/SignInPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { MentorshipPage } from '../features/review/MentorshipPage';
 import { useAppStore } from '../store';
 import { Header } from './Header';
-import { matchRoute, navigate, pagePath, usePathname } from './router';
+import { PageHeading } from './PageHeading';
+import { linkTo, matchRoute, navigate, pagePath, usePathname } from './router';
 
 // The call (LiveKit, Tiptap, Yjs) is most of the code: loaded only when a session opens.
 const SessionPage = lazy(() => import('../features/call/SessionPage').then((m) => ({ default: m.SessionPage })));
 
-const loading = (what: string) => (
-  <main className="center-page" aria-busy="true">
-    <p className="muted">{what}</p>
-  </main>
-);
+function Loading({ what }: { what: string }) {
+  return (
+    <main className="center-page" aria-busy="true">
+      <p className="muted" role="status">
+        {what}
+      </p>
+    </main>
+  );
+}
 
 export function App() {
+  const { t } = useTranslation();
   const pathname = usePathname();
   const route = matchRoute(pathname);
   const authStatus = useAppStore((s) => s.authStatus);
@@ -31,12 +38,12 @@ export function App() {
     }
   }, [authStatus, route.page, pathname]);
 
-  if (authStatus === 'unknown') return loading('Loading Tandem…');
+  if (authStatus === 'unknown') return <Loading what={t('app.loading')} />;
   if (route.page === 'signIn') return <SignInPage />;
   if (authStatus !== 'signedIn') return null;
   if (route.page === 'session') {
     return (
-      <Suspense fallback={loading('Opening the session…')}>
+      <Suspense fallback={<Loading what={t('app.openingSession')} />}>
         <SessionPage sessionId={route.sessionId} />
       </Suspense>
     );
@@ -50,8 +57,10 @@ export function App() {
         <MentorshipPage mentorshipId={route.mentorshipId} />
       ) : (
         <main className="page">
-          <h1>Page not found</h1>
-          <a href={pagePath.dashboard}>Back to your dashboard</a>
+          <PageHeading>{t('app.notFound')}</PageHeading>
+          <a href={pagePath.dashboard} onClick={linkTo(pagePath.dashboard)}>
+            {t('app.backToDashboard')}
+          </a>
         </main>
       )}
     </>

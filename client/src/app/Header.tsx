@@ -1,31 +1,48 @@
+import { useTranslation } from 'react-i18next';
+import { type Language, languages } from '../i18n';
+import { setLanguage } from '../i18n/browser';
 import { useAppStore } from '../store';
-import { navigate, pagePath } from './router';
+import { linkTo, pagePath } from './router';
+
+/** The language switcher: one select, each language named in itself. */
+export function LanguageSwitcher() {
+  const { t, i18n } = useTranslation();
+  return (
+    <label className="lang-switch">
+      <span className="sr-only">{t('header.language')}</span>
+      <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)}>
+        {languages.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`languages.${l}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 export function Header() {
+  const { t } = useTranslation();
   const user = useAppStore((s) => s.user);
   const signOut = useAppStore((s) => s.signOut);
   return (
     <header className="app-header">
-      <a
-        className="brand"
-        href={pagePath.dashboard}
-        onClick={(e) => {
-          e.preventDefault();
-          navigate(pagePath.dashboard);
-        }}
-      >
-        Tandem
+      <a className="brand" href={pagePath.dashboard} onClick={linkTo(pagePath.dashboard)}>
+        {t('app.name')}
       </a>
-      {user && (
-        <div className="header-user">
-          <span>
-            {user.displayName} <span className="role-badge">{user.role}</span>
+      <div className="header-user">
+        {user && (
+          <span className="header-name">
+            {user.displayName} <span className="role-badge">{t(`header.role.${user.role}`)}</span>
           </span>
+        )}
+        <LanguageSwitcher />
+        {user && (
           <button type="button" className="btn btn-quiet" onClick={() => void signOut()}>
-            Sign out
+            {t('header.signOut')}
           </button>
-        </div>
-      )}
+        )}
+      </div>
     </header>
   );
 }

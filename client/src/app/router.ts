@@ -2,7 +2,10 @@ import { useSyncExternalStore } from 'react';
 
 // A tiny history router: three pages do not need a routing library.
 const listeners = new Set<() => void>();
+/** Set by a navigation within the app: the next page heading takes the focus (see PageHeading). */
+export const focusAfterNavigation = { pending: false };
 const notify = () => {
+  focusAfterNavigation.pending = true;
   for (const l of listeners) l();
 };
 window.addEventListener('popstate', notify);

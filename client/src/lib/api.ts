@@ -19,6 +19,7 @@ import {
   type SignInBody,
 } from '@tandem/shared';
 import type { z } from 'zod';
+import { i18n } from '../i18n/index.js';
 
 /**
  * The REST adapter: every answer is parsed with its shared schema, every
@@ -39,14 +40,14 @@ async function request<S extends z.ZodType>(
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
-    return { ok: false, error: { code: ErrorCode.Internal, message: 'Cannot reach Tandem. Check your connection and try again.' } };
+    return { ok: false, error: { code: ErrorCode.Internal, message: i18n.t('errors.unreachable') } };
   }
   const json: unknown = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
     const parsed = ErrorBodySchema.safeParse(json);
     const error: ApiError = parsed.success
       ? parsed.data.error
-      : { code: ErrorCode.Internal, message: `Unexpected answer (${res.status}).` };
+      : { code: ErrorCode.Internal, message: i18n.t('errors.unexpected', { status: res.status }) };
     return { ok: false, error };
   }
   if (!schema) return { ok: true, data: null as z.infer<S> };
@@ -54,7 +55,7 @@ async function request<S extends z.ZodType>(
   if (!parsed.success)
     return {
       ok: false,
-      error: { code: ErrorCode.Internal, message: 'The server sent an answer this app does not understand. Reload the page.' },
+      error: { code: ErrorCode.Internal, message: i18n.t('errors.notUnderstood') },
     };
   return { ok: true, data: parsed.data };
 }

@@ -9,6 +9,7 @@ import {
   type TranscriptSegment,
 } from '@tandem/shared';
 import type { Socket } from 'socket.io-client';
+import { errorText, i18n } from '../i18n/index.js';
 import type { SyncSource } from './syncSource.js';
 
 export interface CaptionsView {
@@ -64,7 +65,10 @@ export class CaptionsSync implements SyncSource<CaptionsView> {
       .then((raw: unknown) => {
         const ack = ClientEvent.captionsOpen.ack.safeParse(raw);
         if (!ack.success || !ack.data.ok)
-          return this.set({ status: 'error', message: ack.success && !ack.data.ok ? ack.data.error.message : 'Unexpected answer.' });
+          return this.set({
+            status: 'error',
+            message: ack.success && !ack.data.ok ? errorText(ack.data.error) : i18n.t('errors.unexpectedAnswer'),
+          });
         const { segments, ...state } = ack.data.data;
         this.set({ status: 'ready', state, segments });
       })
@@ -99,7 +103,7 @@ export class CaptionsSync implements SyncSource<CaptionsView> {
       .catch(() => null);
     const ack = ClientEvent.captionsConsent.ack.safeParse(raw);
     if (ack.success && ack.data.ok) this.set({ state: ack.data.data, message: null });
-    else this.set({ message: ack.success && !ack.data.ok ? ack.data.error.message : 'Not connected: try again.' });
+    else this.set({ message: ack.success && !ack.data.ok ? errorText(ack.data.error) : i18n.t('errors.notConnected') });
   }
 
   /** Sends a chat message; resolves with an error message or null. */
@@ -114,6 +118,6 @@ export class CaptionsSync implements SyncSource<CaptionsView> {
       if (!this.view.segments.some((s) => s.id === segment.id)) this.set({ segments: [...this.view.segments, segment] });
       return null;
     }
-    return ack.success && !ack.data.ok ? ack.data.error.message : 'Not connected: the message was not sent.';
+    return ack.success && !ack.data.ok ? errorText(ack.data.error) : i18n.t('errors.notConnectedMessage');
   }
 }

@@ -98,7 +98,7 @@ describe('GoalsSync: optimistic updates and rollback', () => {
     const result = await sync.run({ type: 'update', goalId: 'g1', patch: { title: 'Renamed' } });
     expect(result.ok).toBe(false);
     expect(sync.current.goals[0]?.title).toBe('Learn testing');
-    expect(sync.current.message).toBe('Couldn’t save that change: This session has ended.');
+    expect(sync.current.message).toBe('Couldn’t save that change: This session has ended: it is read-only.');
   });
 
   it('keeps an unconfirmed edit on top of a remote change to another field', async () => {

@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
 } from '@tandem/shared';
 import type { Socket } from 'socket.io-client';
+import { errorText, i18n } from '../i18n/index.js';
 import type { SyncSource } from './syncSource.js';
 
 export type GoalsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -141,7 +142,7 @@ export class GoalsSync implements SyncSource<GoalsView> {
     if (!ack.success || !ack.data.ok) {
       this.update({
         status: 'error',
-        message: ack.success && !ack.data.ok ? ack.data.error.message : 'Unexpected answer from the server.',
+        message: ack.success && !ack.data.ok ? errorText(ack.data.error) : i18n.t('errors.unexpectedAnswer'),
       });
       return;
     }
@@ -167,13 +168,17 @@ export class GoalsSync implements SyncSource<GoalsView> {
     try {
       const raw = await this.socket.timeout(10_000).emitWithAck(ClientEvent.goalsCommand.name, { sessionId: this.sessionId, command });
       const ack = ClientEvent.goalsCommand.ack.safeParse(raw);
-      result = ack.success ? ack.data : { ok: false, error: { code: 'INTERNAL', message: 'Unexpected answer from the server.' } };
+      result = ack.success ? ack.data : { ok: false, error: { code: 'INTERNAL', message: i18n.t('errors.unexpectedAnswer') } };
     } catch {
-      result = { ok: false, error: { code: 'INTERNAL', message: 'Not connected: the change was not saved.' } };
+      result = { ok: false, error: { code: 'INTERNAL', message: i18n.t('errors.notConnectedChange') } };
     }
     this.pending = this.pending.filter((p) => p.id !== entry.id);
     if (result.ok) this.apply(result.data);
-    this.update({ message: result.ok ? null : `Couldn’t save that change: ${result.error.message}` });
+    this.update({
+      message: result.ok
+        ? null
+        : i18n.t('errors.changeNotSaved', { reason: result.error.code === 'INTERNAL' ? result.error.message : errorText(result.error) }),
+    });
     return result;
   }
 

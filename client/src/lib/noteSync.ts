@@ -10,6 +10,7 @@ import {
 import type { Socket } from 'socket.io-client';
 import { type Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { errorText, i18n } from '../i18n/index.js';
 import type { SyncSource } from './syncSource.js';
 
 /** What the "saved" indicator shows. `saved` means the server has durably stored every local edit. */
@@ -130,9 +131,8 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
     }
     if (this.destroyed) return;
     const ack = ClientEvent.notesJoin.ack.safeParse(raw);
-    if (!ack.success)
-      return this.setStatus({ save: 'error', message: 'The server sent a note this app does not understand. Reload the page.' });
-    if (!ack.data.ok) return this.setStatus({ save: 'error', message: ack.data.error.message });
+    if (!ack.success) return this.setStatus({ save: 'error', message: i18n.t('notes.notUnderstood') });
+    if (!ack.data.ok) return this.setStatus({ save: 'error', message: errorText(ack.data.error) });
     const { update, stateVector, awareness, readOnly } = ack.data.data;
     Y.applyUpdate(this.doc, update, REMOTE);
     applyAwarenessUpdate(this.awareness, awareness, REMOTE);
@@ -162,11 +162,11 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
       .then(
         (raw: unknown) => {
           const ack = ClientEvent.notesUpdate.ack.safeParse(raw);
-          if (!ack.success) return this.setStatus({ save: 'error', message: 'Unexpected answer from the server.' });
+          if (!ack.success) return this.setStatus({ save: 'error', message: i18n.t('errors.unexpectedAnswer') });
           const result = ack.data;
           if (!result.ok) {
             if (result.error.code === ErrorCode.OutOfSync) return void this.resync();
-            return this.setStatus({ save: 'error', message: result.error.message });
+            return this.setStatus({ save: 'error', message: errorText(result.error) });
           }
           this.ackedSeq = Math.max(this.ackedSeq, seq);
           this.refreshSaveState();

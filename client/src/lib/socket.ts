@@ -1,5 +1,6 @@
 import { CloseReason, PROTOCOL_VERSION } from '@tandem/shared';
 import { io } from 'socket.io-client';
+import { i18n } from '../i18n/index.js';
 import type { NoteSocket } from './noteSync';
 
 let socket: NoteSocket | null = null;
@@ -33,13 +34,13 @@ export function closeSocket(): void {
 export function describeConnectError(message: string): string | null {
   switch (message) {
     case CloseReason.Unauthenticated:
-      return 'Your sign-in has expired. Sign in again to keep editing.';
+      return i18n.t('connection.expired');
     case CloseReason.ProtocolMismatch:
-      return 'Tandem was updated. Reload the page to continue.';
+      return i18n.t('connection.updated');
     case CloseReason.RateLimited:
-      return 'Too many changes at once; reconnecting…';
+      return i18n.t('connection.rateLimited');
     case CloseReason.BadOrigin:
-      return 'This page is not allowed to connect to Tandem.';
+      return i18n.t('connection.badOrigin');
     default:
       return null;
   }

@@ -1,7 +1,6 @@
-import { type DemoKey, demoAccounts } from '@tandem/shared';
+import { type DemoKey, demoAccounts, localDate } from '@tandem/shared';
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../lib/password.js';
-import { localDate } from '../lib/schedule.js';
 import { insertMentorship, insertSession } from './mentorships.js';
 import type { Database } from './schema.js';
 import { findUserByEmail, insertUser } from './users.js';

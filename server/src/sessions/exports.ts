@@ -1,6 +1,6 @@
 import type { GoalEvent, Mentorship, SessionRecord } from '@tandem/shared';
+import { localDate } from '@tandem/shared';
 import { mdText } from '../lib/markdown.js';
-import { localDate } from '../lib/schedule.js';
 
 const statusWord = { open: 'open', in_progress: 'in progress', done: 'done', dropped: 'dropped' } as const;
 

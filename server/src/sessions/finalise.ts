@@ -2,6 +2,7 @@ import {
   type Attendance,
   closedSessionStatuses,
   type Mentorship,
+  nextSessionTime,
   type Session,
   type TranscriptSegment,
   type WeeklySlot,
@@ -12,7 +13,6 @@ import * as Y from 'yjs';
 import { loadGoals, loadSessionEvents } from '../db/goals.js';
 import { closeOpenAttendance, getMentorship, insertSession, toSession } from '../db/mentorships.js';
 import type { SessionsTable } from '../db/schema.js';
-import { nextSessionTime } from '../lib/schedule.js';
 import { nowIso } from '../lib/time.js';
 import { noteToHtml, noteToJSON, noteToMarkdown, noteToText } from '../notes/render.js';
 

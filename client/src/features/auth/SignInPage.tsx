@@ -1,6 +1,9 @@
 import { SignInBodySchema } from '@tandem/shared';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitcher } from '../../app/Header';
 import { navigate, pagePath } from '../../app/router';
+import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { useAppStore } from '../../store';
 
@@ -11,6 +14,7 @@ function nextPath(): string {
 }
 
 export function SignInPage() {
+  const { t } = useTranslation();
   const setUser = useAppStore((s) => s.setUser);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -20,7 +24,7 @@ export function SignInPage() {
     const form = new FormData(event.currentTarget);
     const parsed = SignInBodySchema.safeParse({ email: form.get('email'), password: form.get('password') });
     if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? 'Check your email and password.');
+      setError(t('signIn.check'));
       return;
     }
     setBusy(true);
@@ -28,7 +32,7 @@ export function SignInPage() {
     const res = await api.signIn(parsed.data);
     setBusy(false);
     if (!res.ok) {
-      setError(res.error.message);
+      setError(errorText(res.error));
       return;
     }
     setUser(res.data.user);
@@ -37,15 +41,18 @@ export function SignInPage() {
 
   return (
     <main className="center-page">
+      <div className="sign-in-lang">
+        <LanguageSwitcher />
+      </div>
       <form className="card sign-in" onSubmit={onSubmit} noValidate aria-describedby={error ? 'sign-in-error' : undefined}>
-        <h1>Tandem</h1>
-        <p className="muted">Your weekly mentorship session, notes and goals in one place.</p>
+        <h1>{t('app.name')}</h1>
+        <p className="muted">{t('signIn.tagline')}</p>
         <label>
-          Email
+          {t('signIn.email')}
           <input name="email" type="email" autoComplete="username" required />
         </label>
         <label>
-          Password
+          {t('signIn.password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
         {error && (
@@ -54,7 +61,7 @@ export function SignInPage() {
           </p>
         )}
         <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signIn.busy') : t('signIn.submit')}
         </button>
       </form>
     </main>

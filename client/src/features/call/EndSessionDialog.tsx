@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store';
 
 export interface EndSessionDialogProps {
@@ -8,6 +9,7 @@ export interface EndSessionDialogProps {
 
 /** The mentor's "End session": a confirmation that says what will be saved. */
 export function EndSessionDialog({ otherName, onConfirm }: EndSessionDialogProps) {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -23,19 +25,17 @@ export function EndSessionDialog({ otherName, onConfirm }: EndSessionDialogProps
   return (
     <>
       <button type="button" className="btn btn-danger btn-small" onClick={() => dialog.current?.showModal()}>
-        End session
+        {t('end.button')}
       </button>
       <dialog ref={dialog} className="dialog" aria-labelledby="end-title">
-        <h2 id="end-title">End this session?</h2>
-        <p>This saves the session’s record for you and {otherName}:</p>
+        <h2 id="end-title">{t('end.title')}</h2>
+        <p>{t('end.intro', { name: otherName })}</p>
         <ul>
-          <li>the note, as it is now, then read-only</li>
-          <li>
-            the goals ({open} still open, {decided} change{decided === 1 ? '' : 's'} today) and what was decided
-          </li>
-          <li>the transcript so far, and who attended for how long</li>
+          <li>{t('end.note')}</li>
+          <li>{t('end.goals', { open, count: decided })}</li>
+          <li>{t('end.transcript')}</li>
         </ul>
-        <p className="muted small">The call ends for both of you. Next week’s session is scheduled right away.</p>
+        <p className="muted small">{t('end.after')}</p>
         {error && (
           <p className="error" role="alert">
             {error}
@@ -54,10 +54,10 @@ export function EndSessionDialog({ otherName, onConfirm }: EndSessionDialogProps
               else dialog.current?.close();
             }}
           >
-            {busy ? 'Saving…' : 'End and save'}
+            {busy ? t('end.saving') : t('end.confirm')}
           </button>
           <button type="button" className="btn btn-quiet" onClick={() => dialog.current?.close()}>
-            Keep going
+            {t('end.keep')}
           </button>
         </div>
       </dialog>

@@ -1,6 +1,7 @@
 import { type LocalUserChoices, MediaDeviceMenu, usePersistentUserChoices, usePreviewTracks } from '@livekit/components-react';
 import { type LocalAudioTrack, type LocalVideoTrack, Track } from 'livekit-client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 
 export interface PreJoinPanelProps {
   displayName: string;
@@ -14,6 +15,7 @@ export interface PreJoinPanelProps {
  * remembered in this browser by LiveKit's persistent user choices.
  */
 export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPanelProps) {
+  const { t } = useTranslation();
   const { userChoices, saveAudioInputEnabled, saveVideoInputEnabled, saveAudioInputDeviceId, saveVideoInputDeviceId } =
     usePersistentUserChoices({
       defaults: { videoEnabled: true, audioEnabled: true },
@@ -23,7 +25,7 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
 
   // Both must keep their identity across renders: the hook restarts the camera and the
   // microphone whenever either changes (an inline callback restarted them on every render).
-  const onDeviceError = useCallback((e: Error) => setDeviceError(`Your camera or microphone is not available: ${e.message}`), []);
+  const onDeviceError = useCallback((e: Error) => setDeviceError(t('prejoin.deviceError', { reason: e.message })), [t]);
   // "default" is LiveKit's placeholder for "no choice yet": asked for exactly, it fails and is asked again.
   const previewOptions = useMemo(
     () => ({
@@ -50,14 +52,15 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
     <div className="prejoin">
       <div className="prejoin-preview" data-lk-theme="default">
         {videoTrack && videoEnabled ? (
-          <video ref={videoEl} muted playsInline aria-label="Your camera preview" />
+          <video ref={videoEl} muted playsInline aria-label={t('prejoin.preview')} />
         ) : (
-          <div className="prejoin-placeholder">{videoEnabled ? 'Starting camera…' : 'Camera is off'}</div>
+          <div className="prejoin-placeholder">{videoEnabled ? t('prejoin.startingCamera') : t('prejoin.cameraOff')}</div>
         )}
       </div>
       <div className="prejoin-controls" data-lk-theme="default">
         <DeviceToggle
-          label="Microphone"
+          label={t('call.microphone')}
+          menuLabel={t('call.chooseMicrophone')}
           kind="audioinput"
           enabled={audioEnabled}
           deviceId={audioDeviceId}
@@ -66,7 +69,8 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
           onDevice={saveAudioInputDeviceId}
         />
         <DeviceToggle
-          label="Camera"
+          label={t('call.camera')}
+          menuLabel={t('call.chooseCamera')}
           kind="videoinput"
           enabled={videoEnabled}
           deviceId={videoDeviceId}
@@ -76,7 +80,7 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
         />
       </div>
       <p className="muted">
-        You join as <strong>{displayName}</strong>.
+        <Trans i18nKey="prejoin.joinAs" values={{ name: displayName }} components={{ strong: <strong /> }} />
       </p>
       {(deviceError ?? error) && (
         <p className="error" role="alert">
@@ -84,7 +88,7 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
         </p>
       )}
       <button type="button" className="btn btn-primary btn-large" disabled={joining} onClick={() => onJoin(userChoices)}>
-        {joining ? 'Joining…' : 'Join session'}
+        {joining ? t('prejoin.joining') : t('prejoin.join')}
       </button>
     </div>
   );
@@ -95,7 +99,8 @@ const chosenDevice = (deviceId: string) => (deviceId && deviceId !== 'default' ?
 
 /** An on/off button for a device, with the menu to pick which one. */
 function DeviceToggle(props: {
-  label: 'Microphone' | 'Camera';
+  label: string;
+  menuLabel: string;
   kind: 'audioinput' | 'videoinput';
   enabled: boolean;
   deviceId: string;
@@ -103,14 +108,16 @@ function DeviceToggle(props: {
   onToggle(enabled: boolean): void;
   onDevice(deviceId: string): void;
 }) {
+  const { t } = useTranslation();
   return (
     <div className="lk-button-group">
       <button type="button" className="lk-button" aria-pressed={props.enabled} onClick={() => props.onToggle(!props.enabled)}>
-        {props.label} {props.enabled ? 'on' : 'off'}
+        {props.enabled ? t('prejoin.on', { device: props.label }) : t('prejoin.off', { device: props.label })}
       </button>
       <div className="lk-button-group-menu">
         <MediaDeviceMenu
-          aria-label={`Choose ${props.label.toLowerCase()}`}
+          aria-label={props.menuLabel}
+          title={props.menuLabel}
           kind={props.kind}
           // Only a real choice: handing the menu the placeholder made it restart the camera once more.
           initialSelection={chosenDevice(props.deviceId)}

@@ -9,10 +9,13 @@ import {
   type SessionTokenResponse,
 } from '@tandem/shared';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { PageHeading } from '../../app/PageHeading';
 import { navigate, pagePath } from '../../app/router';
+import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
-import { formatWhen } from '../../lib/format';
 import { getSocket } from '../../lib/socket';
+import { formatWhen } from '../../lib/time';
 import { useAppStore } from '../../store';
 import { GoalsPanel } from '../goals/GoalsPanel';
 import { NotePad } from '../notes/NotePad';
@@ -23,7 +26,6 @@ import { useCaptions } from '../transcript/useCaptions';
 import { CallView } from './CallView';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
-import { SideArea } from './SideArea';
 
 type Stage =
   | { stage: 'loading' }
@@ -38,6 +40,7 @@ type Stage =
 export const JOIN_MARK = 'tandem:join-click';
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
+  const { t } = useTranslation();
   const user = useAppStore((s) => s.user);
   const [stage, setStage] = useState<Stage>({ stage: 'loading' });
   const [joining, setJoining] = useState(false);
@@ -50,10 +53,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       if (!res.ok) {
         setStage({
           stage: 'unavailable',
-          message:
-            res.error.code === ErrorCode.NotFound
-              ? 'You can’t join this session: it doesn’t exist, or it belongs to a mentorship you are not part of.'
-              : res.error.message,
+          message: res.error.code === ErrorCode.NotFound ? t('session.notYours') : errorText(res.error),
         });
         return;
       }
@@ -62,12 +62,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       if (session.status !== 'ended')
         return setStage({
           stage: 'unavailable',
-          message: `This session was ${session.status === 'cancelled' ? 'cancelled' : 'marked as a no-show'}.`,
+          message: session.status === 'cancelled' ? t('session.wasCancelled') : t('session.wasNoShow'),
         });
       const record = await api.record(sessionId);
-      setStage(record.ok ? { stage: 'record', record: record.data } : { stage: 'unavailable', message: record.error.message });
+      setStage(record.ok ? { stage: 'record', record: record.data } : { stage: 'unavailable', message: errorText(record.error) });
     },
-    [sessionId],
+    [sessionId, t],
   );
 
   useEffect(() => {
@@ -92,7 +92,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
 
   const endSession = async (): Promise<string | null> => {
     const res = await api.endSession(sessionId);
-    if (!res.ok) return res.error.message;
+    if (!res.ok) return errorText(res.error);
     setStage({ stage: 'saving' });
     await load((detail) => ({ stage: 'prejoin', detail }));
     return null;
@@ -105,7 +105,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     const res = await api.sessionToken(sessionId);
     setJoining(false);
     if (!res.ok) {
-      setJoinError(res.error.message);
+      setJoinError(errorText(res.error));
       return;
     }
     setStage({ stage: 'call', detail, token: res.data, choices });
@@ -120,14 +120,16 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         navigate(pagePath.dashboard);
       }}
     >
-      ← Dashboard
+      {t('session.back')}
     </a>
   );
 
   if (stage.stage === 'loading') {
     return (
       <main className="center-page" aria-busy="true">
-        <p className="muted">Loading the session…</p>
+        <p className="muted" role="status">
+          {t('session.loading')}
+        </p>
       </main>
     );
   }
@@ -135,7 +137,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     return (
       <main className="center-page" aria-busy="true">
         <p className="muted" role="status">
-          The session has ended. Opening its saved record…
+          {t('session.saving')}
         </p>
       </main>
     );
@@ -154,7 +156,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     return (
       <main className="center-page">
         <div className="card">
-          <h1>Can’t open this session</h1>
+          <PageHeading>{t('session.cantOpen')}</PageHeading>
           <p className="error" role="alert">
             {stage.message}
           </p>
@@ -170,9 +172,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     <div className="session-title">
       {back}
       <div>
-        <h1>{mentorship.title}</h1>
+        <PageHeading>{mentorship.title}</PageHeading>
         <p className="muted">
-          Week {session.week} with {other.displayName} · {formatWhen(session.scheduledAt)}
+          {t('session.subtitle', {
+            week: session.week,
+            name: other.displayName,
+            when: formatWhen(session.scheduledAt, mentorship.slot.timeZone),
+          })}
         </p>
       </div>
     </div>
@@ -183,7 +189,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     return (
       <main className="page page-narrow">
         {title}
-        <JoinWindow opensAt={detail.joinOpensAt} status={session.status}>
+        <JoinWindow opensAt={detail.joinOpensAt} pairZone={mentorship.slot.timeZone} status={session.status}>
           <PreJoinPanel displayName={user?.displayName ?? ''} joining={joining} error={joinError} onJoin={(c) => void join(detail, c)} />
         </JoinWindow>
       </main>
@@ -197,32 +203,23 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <div className="card">
           <p role="status">{stage.reason}</p>
           <button type="button" className="btn btn-primary" onClick={() => setStage({ stage: 'prejoin', detail })}>
-            Rejoin
+            {t('session.rejoin')}
           </button>
         </div>
       </main>
     );
   }
+  const role = user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin';
   return (
     <InCall
       title={title}
       otherName={other.displayName}
       stage={stage}
       sessionId={sessionId}
-      role={user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin'}
-      side={(transcript) => (
-        <SideArea
-          notes={
-            <SessionNote
-              sessionId={sessionId}
-              role={user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin'}
-            />
-          }
-          goals={<GoalsPanel sessionId={sessionId} />}
-          transcript={transcript}
-        />
-      )}
-      endControl={user?.id === mentorship.mentor.id ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
+      role={role}
+      notes={<SessionNote sessionId={sessionId} role={role} />}
+      goals={<GoalsPanel sessionId={sessionId} />}
+      endControl={role === 'mentor' ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
       onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}
     />
   );
@@ -232,7 +229,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
  * Before its window opens, a session says when it will, and neither the camera starts nor
  * can it be joined (joining early used to use the session up); the page opens it on time.
  */
-function JoinWindow({ opensAt, status, children }: { opensAt: string; status: string; children: ReactNode }) {
+function JoinWindow({ opensAt, pairZone, status, children }: { opensAt: string; pairZone: string; status: string; children: ReactNode }) {
+  const { t } = useTranslation();
   const [now, setNow] = useState(() => Date.now());
   const opens = Date.parse(opensAt);
   useEffect(() => {
@@ -244,19 +242,19 @@ function JoinWindow({ opensAt, status, children }: { opensAt: string; status: st
   if (status !== 'scheduled' || now >= opens) return <>{children}</>;
   return (
     <div className="card" role="status">
-      <h2>Not open yet</h2>
+      <h2>{t('session.notOpenYet')}</h2>
       <p>
-        This session opens to join on <strong>{formatWhen(opensAt)}</strong>, a few minutes before it starts. This page opens it by itself
-        then.
+        <Trans i18nKey="session.opensAt" values={{ when: formatWhen(opensAt, pairZone) }} components={{ strong: <strong /> }} />
       </p>
     </div>
   );
 }
 
 function SessionNote({ sessionId, role }: { sessionId: string; role: 'mentor' | 'student' | 'admin' }) {
+  const { t } = useTranslation();
   const user = useAppStore((s) => s.user);
   const note = useNoteSession(sessionId);
-  if (!note || !user) return <p className="muted">Opening the note…</p>;
+  if (!note || !user) return <p className="muted">{t('session.openingNote')}</p>;
   return <NotePad note={note} user={user} role={role} />;
 }
 
@@ -264,7 +262,8 @@ function InCall({
   title,
   otherName,
   stage,
-  side,
+  notes,
+  goals,
   endControl,
   onLeft,
   sessionId,
@@ -273,13 +272,14 @@ function InCall({
   endControl: React.ReactNode;
   title: React.ReactNode;
   otherName: string;
-  /** The side area, given the transcript panel (which shares its state with the captions over the video). */
-  side: (transcript: React.ReactNode) => React.ReactNode;
+  notes: React.ReactNode;
+  goals: React.ReactNode;
   sessionId: string;
   role: 'mentor' | 'student' | 'admin';
   stage: Extract<Stage, { stage: 'call' }>;
   onLeft(reason: string): void;
 }) {
+  const { t } = useTranslation();
   const { token, choices } = stage;
   const options = useMemo(
     () => ({
@@ -294,28 +294,33 @@ function InCall({
   const [error, setError] = useState<string | null>(null);
   const captions = useCaptions(sessionId);
   const [showCaptions, setShowCaptions] = useState(true);
-  const running = Boolean(captions.view.state?.running);
-  return (
-    <main className="page page-call">
-      <div className="call-head">
-        {title}
-        <div className="row">
-          {running && (
-            <span className="badge badge-rec" role="status">
-              ● Transcribing
-            </span>
-          )}
-          <button type="button" className="btn btn-quiet btn-small" aria-pressed={showCaptions} onClick={() => setShowCaptions((v) => !v)}>
-            Captions {showCaptions ? 'on' : 'off'}
-          </button>
-          {endControl}
-        </div>
+  const consent = captions.view.state;
+  const running = Boolean(consent?.running);
+  const mine = role === 'mentor' ? consent?.mentorConsent : role === 'student' ? consent?.studentConsent : true;
+  const theirs = role === 'mentor' ? consent?.studentConsent : consent?.mentorConsent;
+  const chatCount = captions.view.status === 'ready' ? captions.view.segments.filter((s) => s.kind === 'chat').length : null;
+  const head = (
+    <>
+      {title}
+      <div className="row call-head-tools">
+        {running && (
+          <span className="badge badge-rec" role="status">
+            {t('session.transcribing')}
+          </span>
+        )}
+        <button type="button" className="btn btn-quiet btn-small" aria-pressed={showCaptions} onClick={() => setShowCaptions((v) => !v)}>
+          {showCaptions ? t('session.captionsOn') : t('session.captionsOff')}
+        </button>
       </div>
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
+    </>
+  );
+  return (
+    <main className="page page-call">
       <LiveKitRoom
         data-lk-theme="default"
         className="call-room"
@@ -326,13 +331,21 @@ function InCall({
         video={choices.videoEnabled}
         options={options}
         connectOptions={connectOptions}
-        onError={(e) => setError(`Call problem: ${e.message}`)}
-        onMediaDeviceFailure={() => setError('Your camera or microphone could not be started. Check the browser’s permissions.')}
-        onDisconnected={() => onLeft('You left the call.')}
+        onError={(e) => setError(t('session.callProblem', { reason: e.message }))}
+        onMediaDeviceFailure={() => setError(t('session.deviceFailure'))}
+        onDisconnected={() => onLeft(t('session.left'))}
       >
         <CallView
           otherName={otherName}
-          side={side(<TranscriptPanel view={captions.view} sync={captions.sync} role={role} otherName={otherName} />)}
+          head={head}
+          content={{
+            notes,
+            goals,
+            transcript: <TranscriptPanel view={captions.view} sync={captions.sync} role={role} otherName={otherName} />,
+          }}
+          chatCount={chatCount}
+          consentAsked={Boolean(theirs && !mine && !running)}
+          endControl={endControl}
           overlay={showCaptions ? <CaptionsOverlay view={captions.view} /> : null}
         />
       </LiveKitRoom>

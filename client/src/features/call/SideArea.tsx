@@ -1,42 +1,66 @@
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
-/** The call's side area: the note pad and the goals panel, one tab each; both stay live while hidden. */
-export function SideArea({ notes, goals, transcript }: { notes: ReactNode; goals: ReactNode; transcript: ReactNode }) {
-  const [tab, setTab] = useState<'notes' | 'goals' | 'transcript'>('notes');
-  const tabs = [
-    { id: 'notes', label: 'Notes', content: notes },
-    { id: 'goals', label: 'Goals', content: goals },
-    { id: 'transcript', label: 'Transcript', content: transcript },
-  ] as const;
+export const panels = ['notes', 'goals', 'transcript'] as const;
+export type Panel = (typeof panels)[number];
+
+export interface SideAreaProps {
+  content: Record<Panel, ReactNode>;
+  panel: Panel;
+  onPanel(panel: Panel): void;
+  /** New chat messages not seen yet (a badge on the chat tab). */
+  unread: number;
+  onClose(): void;
+}
+
+/** The call's side area: notes, goals, chat and transcript, one tab each; all stay live while hidden. */
+export function SideArea({ content, panel, onPanel, unread, onClose }: SideAreaProps) {
+  const { t } = useTranslation();
   return (
     <div className="side">
-      <div role="tablist" aria-label="Session workspace" className="side-tabs">
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`tab-${t.id}`}
-            aria-controls={`panel-${t.id}`}
-            aria-selected={tab === t.id}
-            tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                const i = tabs.findIndex((x) => x.id === tab);
-                const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]?.id ?? 'notes';
-                setTab(next);
+      <div className="side-head">
+        <div role="tablist" aria-label={t('call.workspace')} className="side-tabs">
+          {panels.map((id) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-controls={`panel-${id}`}
+              aria-selected={panel === id}
+              tabIndex={panel === id ? 0 : -1}
+              onClick={() => onPanel(id)}
+              onKeyDown={(e) => {
+                if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+                const i = panels.indexOf(panel);
+                const next = panels[(i + (e.key === 'ArrowRight' ? 1 : panels.length - 1)) % panels.length] ?? 'notes';
+                onPanel(next);
                 document.getElementById(`tab-${next}`)?.focus();
-              }
-            }}
-          >
-            {t.label}
-          </button>
-        ))}
+              }}
+            >
+              {t(`call.tabs.${id}`)}
+              {id === 'transcript' && unread > 0 && panel !== 'transcript' && (
+                <span className="count-badge">
+                  {unread}
+                  <span className="sr-only"> — {t('call.newMessages', { count: unread })}</span>
+                </span>
+              )}
+            </button>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="btn btn-quiet btn-small side-close"
+          aria-label={t('call.hidePanel')}
+          title={t('call.hidePanel')}
+          onClick={onClose}
+        >
+          ✕
+        </button>
       </div>
-      {tabs.map((t) => (
-        <div key={t.id} role="tabpanel" id={`panel-${t.id}`} aria-labelledby={`tab-${t.id}`} hidden={tab !== t.id} className="side-panel">
-          {t.content}
+      {panels.map((id) => (
+        <div key={id} role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={panel !== id} className="side-panel">
+          {content[id]}
         </div>
       ))}
     </div>

@@ -1,5 +1,7 @@
 import { NoteTemplateSchema } from '@tandem/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 
 export interface NoteTemplateEditorProps {
@@ -11,6 +13,7 @@ export interface NoteTemplateEditorProps {
 
 /** The agenda each new session's note opens with, one section per line. */
 export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }: NoteTemplateEditorProps) {
+  const { t } = useTranslation();
   const [sections, setSections] = useState(initial);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,11 +22,11 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
   async function save() {
     if (draft === null) return;
     const parsed = NoteTemplateSchema.safeParse(draft.split('\n').filter((l) => l.trim() !== ''));
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? 'Check the sections.');
+    if (!parsed.success) return setError(t('template.check'));
     setSaving(true);
     const res = await api.setNoteTemplate(mentorshipId, { sections: parsed.data });
     setSaving(false);
-    if (!res.ok) return setError(res.error.message);
+    if (!res.ok) return setError(errorText(res.error));
     setSections(res.data.mentorship.noteTemplate);
     setDraft(null);
     setError(null);
@@ -32,10 +35,10 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
   if (draft === null) {
     return (
       <div className="template">
-        <span className="muted">Note agenda:</span> {sections.join(' · ')}{' '}
+        <span className="muted">{t('template.agenda')}</span> {sections.join(' · ')}{' '}
         {editable && (
           <button type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(sections.join('\n'))}>
-            Edit agenda
+            {t('template.edit')}
           </button>
         )}
       </div>
@@ -44,7 +47,7 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
   return (
     <div className="template template-editing">
       <label>
-        Sections of each new session’s note, one per line
+        {t('template.label')}
         <textarea value={draft} rows={Math.max(4, draft.split('\n').length + 1)} onChange={(e) => setDraft(e.target.value)} />
       </label>
       {error && (
@@ -54,13 +57,13 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
       )}
       <div className="row">
         <button type="button" className="btn btn-primary btn-small" disabled={saving} onClick={() => void save()}>
-          {saving ? 'Saving…' : 'Save agenda'}
+          {saving ? t('template.saving') : t('template.save')}
         </button>
         <button type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(null)}>
-          Cancel
+          {t('template.cancel')}
         </button>
       </div>
-      <p className="muted small">Applies to notes of sessions that have not been opened yet.</p>
+      <p className="muted small">{t('template.appliesTo')}</p>
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import { type Goal, type GoalCommand, GoalLimits, GoalStatusSchema } from '@tandem/shared';
-import { type DragEvent, type KeyboardEvent, useState } from 'react';
+import { type DragEvent, type KeyboardEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../../i18n';
 import { isOverdue, statusLabel } from './describe';
 
 export interface GoalRowProps {
@@ -11,12 +13,20 @@ export interface GoalRowProps {
   /** Moves the goal one place up (-1) or down (+1) within its group. */
   move(delta: -1 | 1): void;
   onDelete(goal: Goal): void;
+  /** Makes the goal the focus (the panel keeps the keyboard on it once it moves to the top). */
+  onFocusGoal(goal: Goal): void;
   dragHandlers: { onDragStart(e: DragEvent): void; onDragOver(e: DragEvent): void; onDrop(e: DragEvent): void };
 }
 
-/** One goal: edit in place, change status, owner and due date, focus, reorder (drag or Alt+↑/↓), delete. */
-export function GoalRow({ goal, readOnly, history, run, move, onDelete, dragHandlers }: GoalRowProps) {
+/**
+ * One goal, compact: the star, the title (edit in place) and the status; owner, due date,
+ * reordering and delete behind "More". Reorder also by drag or Alt+↑/↓.
+ */
+export function GoalRow({ goal, readOnly, history, run, move, onDelete, onFocusGoal, dragHandlers }: GoalRowProps) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState<string | null>(null);
+  const [more, setMore] = useState(false);
+  const moreId = useId();
   const overdue = isOverdue(goal);
 
   const commitTitle = () => {
@@ -25,41 +35,50 @@ export function GoalRow({ goal, readOnly, history, run, move, onDelete, dragHand
     if (title && title !== goal.title) run({ type: 'update', goalId: goal.id, patch: { title } });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (e.key === 'Escape' && more) {
+      setMore(false);
+      document.getElementById(`${moreId}-button`)?.focus();
+      return;
+    }
     if (readOnly || !e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
     e.preventDefault();
     move(e.key === 'ArrowUp' ? -1 : 1);
   };
+  const focusLabel = goal.isFocus ? t('goals.currentFocus') : t('goals.makeFocus');
 
   return (
     <li
       className={`goal goal-${goal.status}${goal.isFocus ? ' goal-focus' : ''}`}
       data-goal-id={goal.id}
-      aria-label={`Goal: ${goal.title}`}
+      aria-label={t('goals.goal', { title: goal.title })}
       draggable={!readOnly && editing === null}
       onKeyDown={onKeyDown}
       {...(readOnly ? {} : dragHandlers)}
     >
       <div className="goal-line">
         {!readOnly && (
-          <span className="goal-handle" aria-hidden="true" title="Drag to reorder (or Alt+↑/↓)">
+          <span className="goal-handle" aria-hidden="true" title={t('goals.dragHint')}>
             ⋮⋮
           </span>
         )}
+        {/* Never disabled: a disabled button drops the keyboard focus to the page. */}
         <button
           type="button"
           className={`goal-star${goal.isFocus ? ' on' : ''}`}
           aria-pressed={goal.isFocus}
-          aria-label={goal.isFocus ? 'Current focus' : 'Make this the focus'}
-          title={goal.isFocus ? 'Current focus' : 'Make this the focus'}
-          disabled={readOnly || goal.isFocus}
-          onClick={() => run({ type: 'focus', goalId: goal.id })}
+          aria-label={focusLabel}
+          title={focusLabel}
+          aria-disabled={readOnly || undefined}
+          onClick={() => {
+            if (!readOnly && !goal.isFocus) onFocusGoal(goal);
+          }}
         >
           {goal.isFocus ? '★' : '☆'}
         </button>
         {editing !== null ? (
           <input
             className="goal-title-input"
-            aria-label="Goal title"
+            aria-label={t('goals.titleLabel')}
             value={editing}
             maxLength={GoalLimits.titleMax}
             // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this title
@@ -71,66 +90,85 @@ export function GoalRow({ goal, readOnly, history, run, move, onDelete, dragHand
               if (e.key === 'Escape') setEditing(null);
             }}
           />
+        ) : readOnly ? (
+          <span className="goal-title">{goal.title}</span>
         ) : (
-          <button
-            type="button"
-            className="goal-title"
-            disabled={readOnly}
-            title={readOnly ? goal.title : 'Click to edit'}
-            onClick={() => setEditing(goal.title)}
-          >
+          <button type="button" className="goal-title" title={t('goals.clickToEdit')} onClick={() => setEditing(goal.title)}>
             {goal.title}
           </button>
         )}
-        {!readOnly && (
-          <button type="button" className="goal-icon" aria-label={`Delete ${goal.title}`} title="Delete" onClick={() => onDelete(goal)}>
-            ✕
-          </button>
-        )}
-      </div>
-      <div className="goal-meta">
         <select
-          aria-label="Status"
+          className="goal-status"
+          aria-label={t('goals.status')}
           value={goal.status}
           disabled={readOnly}
           onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { status: GoalStatusSchema.parse(e.target.value) } })}
         >
           {GoalStatusSchema.options.map((s) => (
             <option key={s} value={s}>
-              {statusLabel[s]}
+              {statusLabel(s)}
             </option>
           ))}
         </select>
-        <select
-          aria-label="Owner"
-          value={goal.owner}
-          disabled={readOnly}
-          onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { owner: e.target.value === 'mentor' ? 'mentor' : 'student' } })}
-        >
-          <option value="student">Student</option>
-          <option value="mentor">Mentor</option>
-        </select>
-        <input
-          type="date"
-          aria-label="Due date"
-          value={goal.dueDate ?? ''}
-          disabled={readOnly}
-          onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { dueDate: e.target.value || null } })}
-        />
-        {overdue && <span className="badge badge-warn">Overdue</span>}
         {!readOnly && (
-          <span className="goal-move">
-            <button type="button" className="goal-icon" aria-label={`Move ${goal.title} up`} onClick={() => move(-1)}>
-              ↑
-            </button>
-            <button type="button" className="goal-icon" aria-label={`Move ${goal.title} down`} onClick={() => move(1)}>
-              ↓
-            </button>
-          </span>
+          <button
+            type="button"
+            id={`${moreId}-button`}
+            className="goal-icon"
+            aria-expanded={more}
+            aria-controls={moreId}
+            aria-label={t('goals.more', { title: goal.title })}
+            title={t('goals.more', { title: goal.title })}
+            onClick={() => setMore((v) => !v)}
+          >
+            ⋯
+          </button>
         )}
       </div>
+      {(overdue || goal.owner === 'mentor' || goal.dueDate) && !more && (
+        <div className="goal-summary muted small">
+          {goal.owner === 'mentor' && <span>{t('goals.owners.mentor')}</span>}
+          {goal.dueDate && <span>{goal.dueDate}</span>}
+          {overdue && <span className="badge badge-warn">{t('goals.overdue')}</span>}
+        </div>
+      )}
+      {(more || readOnly) && (
+        <div className="goal-meta" id={moreId}>
+          <select
+            aria-label={t('goals.owner')}
+            value={goal.owner}
+            disabled={readOnly}
+            onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { owner: e.target.value === 'mentor' ? 'mentor' : 'student' } })}
+          >
+            <option value="student">{t('goals.owners.student')}</option>
+            <option value="mentor">{t('goals.owners.mentor')}</option>
+          </select>
+          <input
+            type="date"
+            lang={currentLanguage()}
+            aria-label={t('goals.dueDate')}
+            value={goal.dueDate ?? ''}
+            disabled={readOnly}
+            onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { dueDate: e.target.value || null } })}
+          />
+          {overdue && <span className="badge badge-warn">{t('goals.overdue')}</span>}
+          {!readOnly && (
+            <>
+              <button type="button" className="btn btn-quiet btn-small" onClick={() => move(-1)}>
+                ↑ {t('goals.moveUp')}
+              </button>
+              <button type="button" className="btn btn-quiet btn-small" onClick={() => move(1)}>
+                ↓ {t('goals.moveDown')}
+              </button>
+              <button type="button" className="btn btn-quiet btn-small btn-danger-text" onClick={() => onDelete(goal)}>
+                ✕ {t('goals.delete')}
+              </button>
+            </>
+          )}
+        </div>
+      )}
       {history && history.length > 0 && (
-        <ul className="goal-history" aria-label="Last session">
+        <ul className="goal-history" aria-label={t('goals.lastSession')}>
           {history.map((h) => (
             <li key={h}>{h}</li>
           ))}

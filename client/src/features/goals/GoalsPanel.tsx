@@ -1,5 +1,7 @@
 import { carriedGoalStatuses, type Goal, type GoalCommand, GoalFieldsSchema, keyBetween } from '@tandem/shared';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatTime } from '../../lib/time';
 import { useAppStore } from '../../store';
 import { describeEvent } from './describe';
 import { GoalRow } from './GoalRow';
@@ -12,7 +14,34 @@ interface Group {
 }
 
 /** The goals panel of a session: carried-over goals first, what was decided today, edits live on both sides. */
+/** How long the Undo toast stays after the last interaction with it. */
+const UNDO_MS = 10_000;
+
+/** Puts the keyboard on an element of a goal once the panel has re-rendered it (it may have moved). */
+function useFocusAfterRender() {
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    if (!pending.current) return;
+    const el = document.querySelector<HTMLElement>(pending.current);
+    if (el) {
+      el.focus();
+      pending.current = null;
+    }
+  });
+  return (selector: string) => {
+    pending.current = selector;
+    requestAnimationFrame(() => {
+      const el = pending.current ? document.querySelector<HTMLElement>(pending.current) : null;
+      if (el) {
+        el.focus();
+        pending.current = null;
+      }
+    });
+  };
+}
+
 export function GoalsPanel({ sessionId }: { sessionId: string }) {
+  const { t } = useTranslation();
   const run = useGoals(sessionId);
   const view = useAppStore((s) => s.goals);
   const [tab, setTab] = useState<'goals' | 'today'>('goals');
@@ -21,10 +50,11 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
   const [undo, setUndo] = useState<Goal | null>(null);
   const undoTimer = useRef<number | undefined>(undefined);
   const dragged = useRef<string | null>(null);
+  const focusLater = useFocusAfterRender();
 
   useEffect(() => () => window.clearTimeout(undoTimer.current), []);
 
-  if (!view || view.status === 'loading') return <p className="muted">Loading goals…</p>;
+  if (!view || view.status === 'loading') return <p className="muted">{t('goals.loading')}</p>;
   if (view.status === 'error') {
     return (
       <p className="error" role="alert">
@@ -35,14 +65,18 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
 
   const send = (command: GoalCommand) => void run(command);
   const all = [...view.goals, ...view.deleted];
-  const titleOf = (id: string) => all.find((g) => g.id === id)?.title ?? 'a goal';
-  const carried = view.goals.filter((g) => g.createdInSessionId !== sessionId && carriedGoalStatuses.includes(g.status));
-  const fresh = view.goals.filter((g) => g.createdInSessionId === sessionId && carriedGoalStatuses.includes(g.status));
+  const titleOf = (id: string) => all.find((g) => g.id === id)?.title ?? t('goals.aGoal');
+  const open = view.goals.filter((g) => carriedGoalStatuses.includes(g.status));
+  // The focus goal is pinned first, whichever week it comes from.
+  const focus = open.filter((g) => g.isFocus);
+  const carried = open.filter((g) => !g.isFocus && g.createdInSessionId !== sessionId);
+  const fresh = open.filter((g) => !g.isFocus && g.createdInSessionId === sessionId);
   const finished = view.goals.filter((g) => !carriedGoalStatuses.includes(g.status));
   const groups: Group[] = [
-    { key: 'carried', title: 'Carried over from previous weeks', goals: carried },
-    { key: 'new', title: 'New this session', goals: fresh },
-    { key: 'finished', title: 'Done and dropped', goals: finished },
+    { key: 'focus', title: t('goals.groups.focus'), goals: focus },
+    { key: 'carried', title: t('goals.groups.carried'), goals: carried },
+    { key: 'new', title: t('goals.groups.new'), goals: fresh },
+    { key: 'finished', title: t('goals.groups.finished'), goals: finished },
   ];
   const historyOf = (goalId: string) =>
     view.previousSessionEvents.filter((e) => e.goalId === goalId && e.kind !== 'moved').map((e) => describeEvent(e, titleOf));
@@ -57,19 +91,37 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
     if (index < 0 || index >= group.length) return;
     send({ type: 'move', goalId: goal.id, orderKey: keyAt(group, goal.id, index) });
     // Keep the keyboard on the moved goal once it re-renders in its new place.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-goal-id="${goal.id}"] .goal-title`)?.focus());
+    focusLater(`[data-goal-id="${goal.id}"] .goal-title`);
+  };
+  /** The toast stays until dismissed, or until 10 s after the last interaction with it. */
+  const keepUndo = () => {
+    window.clearTimeout(undoTimer.current);
+    undoTimer.current = window.setTimeout(() => setUndo(null), UNDO_MS);
   };
   const remove = (goal: Goal) => {
     send({ type: 'delete', goalId: goal.id });
     setUndo(goal);
-    window.clearTimeout(undoTimer.current);
-    undoTimer.current = window.setTimeout(() => setUndo(null), 8000);
+    keepUndo();
+    focusLater('.goals .toast button');
+  };
+  const restore = (goal: Goal) => {
+    send({ type: 'restore', goalId: goal.id });
+    setUndo(null);
+    focusLater(`[data-goal-id="${goal.id}"] .goal-title`);
+  };
+  const dismissUndo = () => {
+    setUndo(null);
+    focusLater('.goal-add input');
+  };
+  const makeFocus = (goal: Goal) => {
+    send({ type: 'focus', goalId: goal.id });
+    focusLater(`[data-goal-id="${goal.id}"] .goal-star.on`);
   };
 
   const add = (e: FormEvent) => {
     e.preventDefault();
     const parsed = GoalFieldsSchema.shape.title.safeParse(title);
-    if (!parsed.success) return setFormError(parsed.error.issues[0]?.message ?? 'Check the title.');
+    if (!parsed.success) return setFormError(t('goals.checkTitle'));
     setFormError(null);
     // New goals go to the end of the list.
     const last = view.goals.at(-1)?.orderKey ?? null;
@@ -78,14 +130,14 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
   };
 
   return (
-    <section className="goals" aria-label="Goals">
+    <section className="goals" aria-label={t('goals.region')}>
       <div className="goals-head">
-        <div role="tablist" aria-label="Goals view" className="seg">
+        <div role="tablist" aria-label={t('goals.view')} className="seg">
           <button type="button" role="tab" aria-selected={tab === 'goals'} onClick={() => setTab('goals')}>
-            All goals
+            {t('goals.all')}
           </button>
           <button type="button" role="tab" aria-selected={tab === 'today'} onClick={() => setTab('today')}>
-            This session ({view.sessionEvents.length})
+            {t('goals.thisSession', { count: view.sessionEvents.length })}
           </button>
         </div>
       </div>
@@ -94,34 +146,34 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
           {view.message}
         </p>
       )}
-      {undo && (
-        <div className="toast" role="status">
-          Deleted “{undo.title}”.{' '}
-          <button
-            type="button"
-            className="btn btn-quiet btn-small"
-            onClick={() => {
-              send({ type: 'restore', goalId: undo.id });
-              setUndo(null);
-            }}
-          >
-            Undo
-          </button>
-        </div>
-      )}
+      {/* Always in the page, so screen readers announce what appears in it. */}
+      <div className="toast-slot" aria-live="polite">
+        {undo && (
+          // biome-ignore lint/a11y/noStaticElementInteractions: any interaction with the toast keeps it open; its buttons do the work
+          <div className="toast" onFocus={keepUndo} onPointerMove={keepUndo} onKeyDown={keepUndo}>
+            <span>{t('goals.deleted', { title: undo.title })}</span>
+            <button type="button" className="btn btn-quiet btn-small" onClick={() => restore(undo)}>
+              {t('goals.undo')}
+            </button>
+            <button type="button" className="btn btn-quiet btn-small" aria-label={t('goals.dismiss')} onClick={dismissUndo}>
+              ✕
+            </button>
+          </div>
+        )}
+      </div>
       {tab === 'goals' ? (
         <>
           {!view.readOnly && (
             <form className="goal-add" onSubmit={add}>
               <input
-                aria-label="New goal"
-                placeholder="Add a goal…"
+                aria-label={t('goals.newGoal')}
+                placeholder={t('goals.addPlaceholder')}
                 value={title}
                 maxLength={200}
                 onChange={(e) => setTitle(e.target.value)}
               />
               <button type="submit" className="btn btn-primary btn-small">
-                Add
+                {t('goals.add')}
               </button>
             </form>
           )}
@@ -130,7 +182,7 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
               {formError}
             </p>
           )}
-          {view.goals.length === 0 && <p className="muted">No goals yet. What is the one thing to focus on this week?</p>}
+          {view.goals.length === 0 && <p className="muted">{t('goals.none')}</p>}
           {groups.map(
             (group) =>
               group.goals.length > 0 && (
@@ -142,10 +194,11 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
                         key={goal.id}
                         goal={goal}
                         readOnly={view.readOnly}
-                        history={group.key === 'carried' ? historyOf(goal.id) : undefined}
+                        history={group.key !== 'finished' && goal.createdInSessionId !== sessionId ? historyOf(goal.id) : undefined}
                         run={send}
                         move={(delta) => moveBy(group.goals, goal, delta)}
                         onDelete={remove}
+                        onFocusGoal={makeFocus}
                         dragHandlers={{
                           onDragStart: (e) => {
                             dragged.current = goal.id;
@@ -170,14 +223,14 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
         </>
       ) : (
         <div>
-          <h3>Decided in this session</h3>
+          <h3>{t('goals.decided')}</h3>
           {view.sessionEvents.length === 0 ? (
-            <p className="muted">Nothing yet. Changes to goals made during this session appear here.</p>
+            <p className="muted">{t('goals.nothingDecided')}</p>
           ) : (
             <ol className="goal-events">
               {view.sessionEvents.map((e) => (
                 <li key={e.id}>
-                  <time dateTime={e.createdAt}>{new Date(e.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>{' '}
+                  <time dateTime={e.createdAt}>{formatTime(e.createdAt)}</time>
                   {describeEvent(e, titleOf)}
                 </li>
               ))}

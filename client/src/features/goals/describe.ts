@@ -1,34 +1,29 @@
-import type { GoalEvent, GoalStatus } from '@tandem/shared';
+import { type GoalEvent, type GoalStatus, GoalStatusSchema } from '@tandem/shared';
+import { i18n } from '../../i18n';
 
-export const statusLabel: Record<GoalStatus, string> = { open: 'Open', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' };
+/** A goal status in the person's language. */
+export const statusLabel = (status: GoalStatus): string => i18n.t(`goals.statuses.${status}`);
 
-const fieldLabel: Record<string, string> = { title: 'title', detail: 'detail', owner: 'owner', status: 'status', dueDate: 'due date' };
+const fields = ['title', 'detail', 'owner', 'status', 'dueDate'] as const;
+const fieldLabel = (field: string) =>
+  fields.includes(field as (typeof fields)[number]) ? i18n.t(`goals.fields.${field as (typeof fields)[number]}`) : field;
 
 function show(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (field === 'status' && typeof value === 'string' && value in statusLabel) return statusLabel[value as GoalStatus];
+  const status = GoalStatusSchema.safeParse(value);
+  if (field === 'status' && status.success) return statusLabel(status.data);
+  if (field === 'owner' && (value === 'mentor' || value === 'student')) return i18n.t(`goals.owners.${value}`);
   return String(value);
 }
 
-/** One goal event in words: "Sam: status Open → In progress". */
+/** One goal event in words: "Sam changed “Ship it”: status Open → In progress". */
 export function describeEvent(e: GoalEvent, titleOf: (goalId: string) => string): string {
-  const title = `“${titleOf(e.goalId)}”`;
-  switch (e.kind) {
-    case 'created':
-      return `${e.userName} added ${title}`;
-    case 'updated':
-      return `${e.userName} changed ${title}: ${Object.keys(e.after ?? {})
-        .map((k) => `${fieldLabel[k] ?? k} ${show(k, e.before?.[k])} → ${show(k, e.after?.[k])}`)
-        .join(', ')}`;
-    case 'moved':
-      return `${e.userName} reordered ${title}`;
-    case 'focused':
-      return `${e.userName} made ${title} the focus`;
-    case 'deleted':
-      return `${e.userName} deleted ${title}`;
-    case 'restored':
-      return `${e.userName} restored ${title}`;
-  }
+  const args = { who: e.userName, title: titleOf(e.goalId) };
+  if (e.kind !== 'updated') return i18n.t(`goals.events.${e.kind}`, args);
+  const changes = Object.keys(e.after ?? {})
+    .map((k) => i18n.t('goals.events.change', { field: fieldLabel(k), before: show(k, e.before?.[k]), after: show(k, e.after?.[k]) }))
+    .join(', ');
+  return i18n.t('goals.events.updated', { ...args, changes });
 }
 
 /** True when a goal still open is past its due date (dates compared in the viewer's calendar). */

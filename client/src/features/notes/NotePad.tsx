@@ -4,6 +4,7 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { activeEditor } from './activeEditor';
 import { colorFor } from './colors';
 import { NoteToolbar } from './NoteToolbar';
@@ -16,16 +17,11 @@ export interface NotePadProps {
   role: 'mentor' | 'student' | 'admin';
 }
 
-const saveLabel = {
-  connecting: 'Connecting…',
-  saving: 'Saving…',
-  saved: 'All changes saved',
-  offline: 'Offline: edits are kept on this device',
-  error: 'Not saved',
-} as const;
+const noteAttributes = (label: string, lang: string) => ({ 'aria-label': label, class: 'note-editor', spellcheck: 'true', lang });
 
 /** The session's shared note: Tiptap bound to the Y.Doc, carets and presence from awareness. */
 export function NotePad({ note, user, role }: NotePadProps) {
+  const { t, i18n } = useTranslation();
   const status = useSyncStatus(note.sync);
   const people = usePresence(note.awareness);
   const editor = useEditor(
@@ -44,10 +40,15 @@ export function NotePad({ note, user, role }: NotePadProps) {
       // Large notes stay fast: no React re-render per keystroke.
       shouldRerenderOnTransaction: false,
       immediatelyRender: true,
-      editorProps: { attributes: { 'aria-label': 'Session notes', class: 'note-editor', spellcheck: 'true' } },
+      editorProps: { attributes: noteAttributes(t('notes.label'), i18n.language) },
     },
     [note],
   );
+
+  // A language switched mid-call renames the editor without rebuilding it.
+  useEffect(() => {
+    editor?.setOptions({ editorProps: { attributes: noteAttributes(t('notes.label'), i18n.language) } });
+  }, [editor, t, i18n.language]);
 
   useEffect(() => {
     editor?.setEditable(!status.readOnly);
@@ -62,13 +63,13 @@ export function NotePad({ note, user, role }: NotePadProps) {
 
   const unique = [...new Map(people.map((p) => [p.name, p])).values()];
   return (
-    <section className="notepad" aria-label="Notes">
+    <section className="notepad" aria-label={t('notes.region')}>
       <div className="notepad-head">
-        <ul className="presence" aria-label="Who is here">
+        <ul className="presence" aria-label={t('notes.who')}>
           {unique.map((p) => (
             <li key={p.name} title={p.name}>
               <span className="presence-dot" style={{ background: p.color }} aria-hidden="true" />
-              {p.name === user.displayName ? `${p.name} (you)` : p.name}
+              {p.name === user.displayName ? t('notes.you', { name: p.name }) : p.name}
             </li>
           ))}
         </ul>
@@ -76,7 +77,7 @@ export function NotePad({ note, user, role }: NotePadProps) {
       {editor && !status.readOnly && <NoteToolbar editor={editor} />}
       <EditorContent editor={editor} className="notepad-body" />
       <p className={`save-state save-${status.save}`} role="status" aria-live="polite" data-save-state={status.save}>
-        {status.readOnly ? 'This session has ended: the note is read-only.' : saveLabel[status.save]}
+        {status.readOnly ? t('notes.readOnly') : t(`notes.save.${status.save}`)}
         {status.message && status.save !== 'saved' ? ` — ${status.message}` : ''}
       </p>
     </section>

@@ -1,63 +1,84 @@
 import { type Editor, useEditorState } from '@tiptap/react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
+
+type ToolName = 'heading' | 'bold' | 'italic' | 'code' | 'bulletList' | 'orderedList' | 'taskList' | 'quote' | 'link' | 'undo' | 'redo';
 
 interface Tool {
-  label: string;
-  text: string;
+  name: ToolName;
+  /** What the button shows: a symbol, or a word of the catalogue. */
+  text: string | (() => string);
   active?: (e: Editor) => boolean;
   run: (e: Editor) => void;
 }
 
 const tools: Tool[] = [
   {
-    label: 'Heading',
-    text: 'H2',
+    name: 'heading',
+    text: () => i18n.t('notes.toolText.heading'),
     active: (e) => e.isActive('heading', { level: 2 }),
     run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run(),
   },
-  { label: 'Bold', text: 'B', active: (e) => e.isActive('bold'), run: (e) => e.chain().focus().toggleBold().run() },
-  { label: 'Italic', text: 'I', active: (e) => e.isActive('italic'), run: (e) => e.chain().focus().toggleItalic().run() },
-  { label: 'Code', text: '</>', active: (e) => e.isActive('code'), run: (e) => e.chain().focus().toggleCode().run() },
-  { label: 'Bullet list', text: '•', active: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
-  { label: 'Numbered list', text: '1.', active: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
-  { label: 'Task list', text: '☐', active: (e) => e.isActive('taskList'), run: (e) => e.chain().focus().toggleTaskList().run() },
-  { label: 'Quote', text: '❝', active: (e) => e.isActive('blockquote'), run: (e) => e.chain().focus().toggleBlockquote().run() },
   {
-    label: 'Link',
-    text: 'Link',
+    name: 'bold',
+    text: () => i18n.t('notes.toolText.bold'),
+    active: (e) => e.isActive('bold'),
+    run: (e) => e.chain().focus().toggleBold().run(),
+  },
+  {
+    name: 'italic',
+    text: () => i18n.t('notes.toolText.italic'),
+    active: (e) => e.isActive('italic'),
+    run: (e) => e.chain().focus().toggleItalic().run(),
+  },
+  {
+    name: 'code',
+    text: () => i18n.t('notes.toolText.code'),
+    active: (e) => e.isActive('code'),
+    run: (e) => e.chain().focus().toggleCode().run(),
+  },
+  { name: 'bulletList', text: '•', active: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
+  { name: 'orderedList', text: '1.', active: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { name: 'taskList', text: '☐', active: (e) => e.isActive('taskList'), run: (e) => e.chain().focus().toggleTaskList().run() },
+  { name: 'quote', text: '❝', active: (e) => e.isActive('blockquote'), run: (e) => e.chain().focus().toggleBlockquote().run() },
+  {
+    name: 'link',
+    text: () => i18n.t('notes.toolText.link'),
     active: (e) => e.isActive('link'),
     run: (e) => {
       const previous = (e.getAttributes('link').href as string | undefined) ?? '';
-      const href = window.prompt('Link address (empty to remove)', previous);
+      const href = window.prompt(i18n.t('notes.linkPrompt'), previous);
       if (href === null) return;
       if (href.trim() === '') e.chain().focus().extendMarkRange('link').unsetLink().run();
       else e.chain().focus().extendMarkRange('link').setLink({ href: href.trim() }).run();
     },
   },
-  { label: 'Undo my last edit', text: '↶', run: (e) => e.chain().focus().undo().run() },
-  { label: 'Redo', text: '↷', run: (e) => e.chain().focus().redo().run() },
+  { name: 'undo', text: '↶', run: (e) => e.chain().focus().undo().run() },
+  { name: 'redo', text: '↷', run: (e) => e.chain().focus().redo().run() },
 ];
 
 /** Formatting buttons; only this bar re-renders when the selection's marks change. */
 export function NoteToolbar({ editor }: { editor: Editor }) {
+  const { t } = useTranslation();
   const active = useEditorState({
     editor,
     selector: ({ editor: e }) => tools.map((t) => (t.active ? t.active(e) : false)),
     equalityFn: (a, b) => b !== null && a.length === b.length && a.every((v, i) => v === b[i]),
   });
   return (
-    <div className="note-toolbar" role="toolbar" aria-label="Formatting">
-      {tools.map((t, i) => (
+    <div className="note-toolbar" role="toolbar" aria-label={t('notes.formatting')}>
+      {tools.map((tool, i) => (
         <button
-          key={t.label}
+          key={tool.name}
           type="button"
           className="tool"
-          aria-label={t.label}
-          title={t.label}
-          aria-pressed={t.active ? Boolean(active[i]) : undefined}
+          aria-label={t(`notes.tools.${tool.name}`)}
+          title={t(`notes.tools.${tool.name}`)}
+          aria-pressed={tool.active ? Boolean(active[i]) : undefined}
           onMouseDown={(ev) => ev.preventDefault()}
-          onClick={() => t.run(editor)}
+          onClick={() => tool.run(editor)}
         >
-          {t.text}
+          {typeof tool.text === 'string' ? tool.text : tool.text()}
         </button>
       ))}
     </div>

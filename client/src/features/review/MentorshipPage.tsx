@@ -1,12 +1,15 @@
 import { ApiRoute, apiPath, type HistoryResponse, type SearchResponse } from '@tandem/shared';
 import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
+import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
-import { formatWhen } from '../../lib/format';
-import { formatDuration } from './format';
+import { formatDuration, formatWhen } from '../../lib/time';
 
 /** A mentorship's past sessions, newest first, with search across notes and transcripts. */
 export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
+  const { t } = useTranslation();
   const [history, setHistory] = useState<HistoryResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -14,7 +17,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
   const [searching, setSearching] = useState(false);
 
   useEffect(() => {
-    void api.history(mentorshipId).then((res) => (res.ok ? setHistory(res.data) : setError(res.error.message)));
+    void api.history(mentorshipId).then((res) => (res.ok ? setHistory(res.data) : setError(errorText(res.error))));
   }, [mentorshipId]);
 
   async function search(e: FormEvent) {
@@ -24,7 +27,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
     const res = await api.search(mentorshipId, query);
     setSearching(false);
     if (res.ok) setResults(res.data);
-    else setError(res.error.message);
+    else setError(errorText(res.error));
   }
 
   if (error) {
@@ -39,7 +42,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
   if (!history) {
     return (
       <main className="page" aria-busy="true">
-        <p className="muted">Loading sessions…</p>
+        <p className="muted">{t('review.loading')}</p>
       </main>
     );
   }
@@ -48,17 +51,15 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
     <main className="page">
       <div className="record-head">
         <div>
-          <h1>{m.title}</h1>
-          <p className="muted">
-            {m.mentor.displayName} (mentor) and {m.student.displayName} (student)
-          </p>
+          <PageHeading>{m.title}</PageHeading>
+          <p className="muted">{t('review.pair', { mentor: m.mentor.displayName, student: m.student.displayName })}</p>
         </div>
         <div className="row">
           <a className="btn btn-quiet btn-small" href={apiPath(ApiRoute.mentorshipExport, { id: m.id })} download>
-            Export all (Markdown)
+            {t('review.exportAll')}
           </a>
           <a className="btn btn-quiet btn-small" href={apiPath(ApiRoute.calendar, { id: m.id })} download>
-            Add to calendar (.ics)
+            {t('review.calendar')}
           </a>
         </div>
       </div>
@@ -66,28 +67,26 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
         <form className="search" onSubmit={search}>
           <input
             type="search"
-            aria-label="Search notes and transcripts"
-            placeholder="Search notes and transcripts…"
+            aria-label={t('review.search')}
+            placeholder={t('review.searchPlaceholder')}
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />
           <button type="submit" className="btn btn-primary btn-small" disabled={searching}>
-            {searching ? 'Searching…' : 'Search'}
+            {searching ? t('review.searching') : t('review.searchButton')}
           </button>
         </form>
       </search>
       {results && (
-        <section aria-label="Search results" className="card">
-          <h2>
-            {results.results.length} result{results.results.length === 1 ? '' : 's'} for “{results.query}”
-          </h2>
+        <section aria-label={t('review.results')} className="card">
+          <h2>{t('review.resultsFor', { count: results.results.length, query: results.query })}</h2>
           <ul className="search-results">
             {results.results.map((r) => (
               <li key={`${r.sessionId}-${r.kind}`}>
                 <a href={pagePath.session(r.sessionId)} onClick={linkTo(pagePath.session(r.sessionId))}>
-                  Week {r.week} · {formatWhen(r.scheduledAt)}
+                  {t('dashboard.weekAt', { week: r.week, when: formatWhen(r.scheduledAt, m.slot.timeZone) })}
                 </a>{' '}
-                <span className="muted">({r.kind})</span>
+                <span className="muted">({t(`review.kinds.${r.kind}`)})</span>
                 {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the server escapes the text and adds only <mark> */}
                 <p className="snippet" dangerouslySetInnerHTML={{ __html: r.snippet }} />
               </li>
@@ -96,22 +95,22 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
         </section>
       )}
       <section aria-labelledby="past">
-        <h2 id="past">Past sessions</h2>
+        <h2 id="past">{t('review.past')}</h2>
         {history.sessions.length === 0 ? (
-          <p className="muted">No past sessions yet.</p>
+          <p className="muted">{t('review.noPast')}</p>
         ) : (
           <ul className="history">
             {history.sessions.map((h) => (
               <li key={h.session.id} className="card">
                 <a href={pagePath.session(h.session.id)} onClick={linkTo(pagePath.session(h.session.id))}>
-                  Week {h.session.week} · {formatWhen(h.session.scheduledAt)}
+                  {t('dashboard.weekAt', { week: h.session.week, when: formatWhen(h.session.scheduledAt, m.slot.timeZone) })}
                 </a>
                 <div className="muted small">
                   {h.session.status === 'ended'
-                    ? `${formatDuration(h.durationSeconds ?? 0)} · ${h.attendees.length ? h.attendees.join(', ') : 'nobody joined'}`
+                    ? `${formatDuration(h.durationSeconds ?? 0)} · ${h.attendees.length ? h.attendees.join(', ') : t('review.nobodyJoined')}`
                     : h.session.status === 'cancelled'
-                      ? 'Cancelled'
-                      : 'No-show'}
+                      ? t('review.cancelled')
+                      : t('review.noShow')}
                 </div>
                 {h.summary && <p className="summary">{h.summary}</p>}
               </li>

@@ -1,26 +1,29 @@
 import { ApiRoute, apiPath, type SessionRecord } from '@tandem/shared';
+import { useTranslation } from 'react-i18next';
+import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
-import { formatWhen } from '../../lib/format';
+import { formatDate, formatDuration, formatWhen } from '../../lib/time';
 import { describeEvent, statusLabel } from '../goals/describe';
-import { formatDuration } from './format';
 
 /** An ended session's saved record: read-only note, goals, what was decided, transcript, attendance. */
 export function RecordView({ record }: { record: SessionRecord }) {
+  const { t } = useTranslation();
   const { session, mentorship } = record;
   const titleOf = (id: string) =>
-    record.goals.find((g) => g.id === id)?.title ?? String(record.goalEvents.find((e) => e.goalId === id)?.after?.title ?? 'a goal');
+    record.goals.find((g) => g.id === id)?.title ??
+    String(record.goalEvents.find((e) => e.goalId === id)?.after?.title ?? t('goals.aGoal'));
   const decided = record.goalEvents.filter((e) => e.kind !== 'moved');
   return (
     <article className="record" aria-labelledby="record-title">
       <header className="record-head">
         <div>
-          <div className="eyebrow">Saved record · week {session.week}</div>
-          <h1 id="record-title">{mentorship.title}</h1>
+          <div className="eyebrow">{t('review.savedRecord', { week: session.week })}</div>
+          <PageHeading id="record-title">{mentorship.title}</PageHeading>
           <p className="muted">
-            {formatWhen(session.scheduledAt)} · {formatDuration(record.durationSeconds)} ·{' '}
+            {formatWhen(session.scheduledAt, mentorship.slot.timeZone)} · {formatDuration(record.durationSeconds)} ·{' '}
             {record.attendance.length
               ? record.attendance.map((a) => `${a.displayName} (${formatDuration(a.seconds)})`).join(', ')
-              : 'nobody joined the call'}
+              : t('review.nobodyJoinedCall')}
           </p>
         </div>
         <div className="row no-print">
@@ -29,46 +32,46 @@ export function RecordView({ record }: { record: SessionRecord }) {
             href={pagePath.mentorship(mentorship.id)}
             onClick={linkTo(pagePath.mentorship(mentorship.id))}
           >
-            All sessions
+            {t('review.allSessions')}
           </a>
           <a className="btn btn-quiet btn-small" href={apiPath(ApiRoute.sessionExport, { id: session.id })} download>
-            Export Markdown
+            {t('review.exportMarkdown')}
           </a>
           <button type="button" className="btn btn-quiet btn-small" onClick={() => window.print()}>
-            Print
+            {t('review.print')}
           </button>
         </div>
       </header>
 
       <section aria-labelledby="record-notes">
-        <h2 id="record-notes">Notes</h2>
+        <h2 id="record-notes">{t('review.notes')}</h2>
         {record.noteHtml ? (
           // Built on the server from the note's structure: every text is escaped, only known tags and safe links survive.
           // biome-ignore lint/security/noDangerouslySetInnerHtml: server-sanitised by construction (see server/src/notes/render.ts)
           <div className="note-editor record-note" dangerouslySetInnerHTML={{ __html: record.noteHtml }} />
         ) : (
-          <p className="muted">No notes were taken.</p>
+          <p className="muted">{t('review.noNotes')}</p>
         )}
       </section>
 
       <section aria-labelledby="record-goals">
-        <h2 id="record-goals">Goals at the end of the session</h2>
+        <h2 id="record-goals">{t('review.goalsAtEnd')}</h2>
         {record.goals.length === 0 ? (
-          <p className="muted">No goals.</p>
+          <p className="muted">{t('review.noGoals')}</p>
         ) : (
           <ul className="record-goals">
             {record.goals.map((g) => (
               <li key={g.id}>
-                {g.isFocus && <span className="badge badge-focus">Focus</span>} <strong>{g.title}</strong> · {statusLabel[g.status]} ·{' '}
-                {g.owner}
-                {g.dueDate ? ` · due ${g.dueDate}` : ''}
+                {g.isFocus && <span className="badge badge-focus">{t('dashboard.focus')}</span>} <strong>{g.title}</strong> ·{' '}
+                {statusLabel(g.status)} · {t(`goals.owners.${g.owner}`)}
+                {g.dueDate ? ` · ${t('dashboard.due', { date: formatDate(g.dueDate) })}` : ''}
               </li>
             ))}
           </ul>
         )}
-        <h3>Decided in this session</h3>
+        <h3>{t('review.decided')}</h3>
         {decided.length === 0 ? (
-          <p className="muted">No goal changed in this session.</p>
+          <p className="muted">{t('review.noDecided')}</p>
         ) : (
           <ul>
             {decided.map((e) => (
@@ -79,15 +82,15 @@ export function RecordView({ record }: { record: SessionRecord }) {
       </section>
 
       <section aria-labelledby="record-transcript">
-        <h2 id="record-transcript">Transcript</h2>
+        <h2 id="record-transcript">{t('review.transcript')}</h2>
         {record.transcript.length === 0 ? (
-          <p className="muted">No transcript for this session.</p>
+          <p className="muted">{t('review.noTranscript')}</p>
         ) : (
           <ol className="transcript">
-            {record.transcript.map((t) => (
-              <li key={t.id}>
-                <time>{new Date(t.startMs).toISOString().slice(11, 19)}</time> <strong>{t.speakerName}</strong>
-                {t.kind === 'chat' ? ' (chat)' : ''}: {t.text}
+            {record.transcript.map((s) => (
+              <li key={s.id}>
+                <time>{new Date(s.startMs).toISOString().slice(11, 19)}</time> <strong>{s.speakerName}</strong>
+                {s.kind === 'chat' ? ` ${t('transcript.chat')}` : ''}: {s.text}
               </li>
             ))}
           </ol>

@@ -1,6 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CaptionsSync, CaptionsView } from '../../lib/captionsSync';
 import { quoteIntoNote } from '../notes/activeEditor';
+import { Linkified } from './Linkified';
 import { formatOffset } from './useCaptions';
 
 export interface TranscriptPanelProps {
@@ -12,11 +14,10 @@ export interface TranscriptPanelProps {
 
 /** Consent, the transcript following the conversation, and the in-call chat on the same timeline. */
 export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanelProps) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [chatError, setChatError] = useState<string | null>(null);
   const [quoted, setQuoted] = useState<string | null>(null);
-  /** The box follows a click at once; the server's answer (which may take a moment to start the transcriber) confirms it. */
-  const [pending, setPending] = useState<boolean | null>(null);
   const state = view.state;
   const mine = role === 'mentor' ? state?.mentorConsent : role === 'student' ? state?.studentConsent : false;
   const theirs = role === 'mentor' ? state?.studentConsent : state?.mentorConsent;
@@ -31,7 +32,7 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
   };
 
   return (
-    <section className="transcript-panel" aria-label="Transcript and chat">
+    <section className="transcript-panel" aria-label={t('transcript.region')}>
       {role !== 'admin' && (
         <div className="consent">
           <label>
@@ -41,7 +42,7 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
               disabled={!sync || view.status !== 'ready'}
               onChange={(e) => void sync?.consent(e.target.checked)}
             />
-            I agree to transcription of this session
+            {t('transcript.consent')}
           </label>
           <label>
             <input
@@ -50,16 +51,16 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
               disabled={!sync || view.status !== 'ready'}
               onChange={(e) => void sync?.consent(e.target.checked, 'mentorship')}
             />
-            …and of all our next sessions (unticking withdraws it for all of them)
+            {t('transcript.consentAll')}
           </label>
           <p className="muted small" data-testid="consent-state">
             {state?.running
-              ? 'Transcribing: both of you agreed. Either of you can stop it at any time.'
+              ? t('transcript.running')
               : mine && !theirs
-                ? `Waiting for ${otherName} to agree. Nothing is transcribed until then.`
+                ? t('transcript.waitingOther', { name: otherName })
                 : !mine && theirs
-                  ? `${otherName} agreed. Nothing is transcribed until you do too.`
-                  : 'Off. Nothing is transcribed unless both of you agree.'}
+                  ? t('transcript.otherAgreed', { name: otherName })
+                  : t('transcript.off')}
           </p>
           {view.message && (
             <p className="error" role="alert">
@@ -73,23 +74,24 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
           {quoted}
         </p>
       )}
-      <ol className="timeline" aria-label="Transcript" aria-live="polite">
-        {view.segments.length === 0 && (
-          <li className="muted">Nothing yet. Chat messages{state?.running ? ' and what is said' : ''} appear here.</li>
-        )}
+      <ol className="timeline" aria-label={t('transcript.timeline')} aria-live="polite">
+        {view.segments.length === 0 && <li className="muted">{state?.running ? t('transcript.emptyBoth') : t('transcript.emptyChat')}</li>}
         {view.segments.map((s) => (
-          <li key={s.id} className={`seg seg-${s.kind}`}>
+          <li key={s.id} className={`tl-item seg-${s.kind}`}>
+            <p className="seg-text">
+              <time>{formatOffset(s.startMs)}</time> <strong>{s.speakerName}</strong>
+              {s.kind === 'chat' ? <span className="muted"> {t('transcript.chat')}</span> : null}: <Linkified text={s.text} />
+            </p>
             <button
               type="button"
-              className="seg-quote"
-              title="Quote into the note"
+              className="seg-quote btn btn-quiet btn-small"
+              aria-label={t('transcript.quoteLabel', { name: s.speakerName, time: formatOffset(s.startMs) })}
               onClick={() => {
                 const ok = quoteIntoNote(s.speakerName, formatOffset(s.startMs), s.text);
-                setQuoted(ok ? 'Quoted into the note.' : 'Open the note to quote into it.');
+                setQuoted(ok ? t('transcript.quoted') : t('transcript.openNoteToQuote'));
               }}
             >
-              <time>{formatOffset(s.startMs)}</time> <strong>{s.speakerName}</strong>
-              {s.kind === 'chat' ? <span className="muted"> (chat)</span> : null}: {s.text}
+              {t('transcript.quote')}
             </button>
           </li>
         ))}
@@ -97,14 +99,14 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
       {role !== 'admin' && (
         <form className="chat" onSubmit={send}>
           <input
-            aria-label="Chat message"
-            placeholder="Write a message…"
+            aria-label={t('transcript.message')}
+            placeholder={t('transcript.messagePlaceholder')}
             value={text}
             maxLength={2000}
             onChange={(e) => setText(e.target.value)}
           />
           <button type="submit" className="btn btn-primary btn-small">
-            Send
+            {t('transcript.send')}
           </button>
         </form>
       )}
@@ -119,6 +121,7 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
 
 /** Live captions over the video: the latest words of each speaker, for a few seconds. */
 export function CaptionsOverlay({ view }: { view: CaptionsView }) {
+  const { t } = useTranslation();
   const [, tick] = useState(0);
   useEffect(() => {
     const t = window.setInterval(() => tick((n) => n + 1), 1000);
@@ -127,7 +130,7 @@ export function CaptionsOverlay({ view }: { view: CaptionsView }) {
   const recent = view.live.filter((l) => Date.now() - l.at < 10_000);
   if (!view.state?.running || recent.length === 0) return null;
   return (
-    <section className="captions" aria-label="Captions">
+    <section className="captions" aria-label={t('transcript.captions')}>
       {recent.map((l) => (
         <p key={l.segment.speakerId}>
           <strong>{l.segment.speakerName}:</strong> {l.segment.text}

@@ -1,4 +1,4 @@
-import type { WeeklySlot } from '@tandem/shared';
+import type { WeeklySlot } from './domain.js';
 
 /** The offset (ms) of a time zone from UTC at an instant: local = utc + offset. */
 function offsetAt(instant: number, timeZone: string): number {
