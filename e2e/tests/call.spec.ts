@@ -1,6 +1,7 @@
 import { demoAccount } from '@tandem/shared';
 import { expect, test } from '../fixtures/actors.js';
 import { joinFromPreJoin, openNextSession, remoteTile, waitForRemoteVideo } from '../fixtures/call.js';
+import { expectAccessible, tourShot } from '../fixtures/people.js';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -9,14 +10,22 @@ const median = (xs: number[]) => {
 };
 
 test('the mentor and the student meet on video and see each other', async ({ mentor, student }, testInfo) => {
+  await mentor.page.goto('/');
+  await expectAccessible(mentor.page, 'sign-in (en, desktop)');
+  await tourShot(mentor.page, 'sign-in-desktop-en');
   await mentor.signInWithForm();
   await student.signInWithForm();
+  await expectAccessible(mentor.page, 'dashboard (en, desktop)');
+  await tourShot(mentor.page, 'dashboard-desktop-en');
   await mentor.page.screenshot({ path: testInfo.outputPath('dashboard-mentor.png') });
 
   const mentorSession = await openNextSession(mentor.page);
   const studentSession = await openNextSession(student.page);
   expect(studentSession).toBe(mentorSession);
 
+  await expect(mentor.page.getByLabel('Your camera preview')).toBeVisible();
+  await expectAccessible(mentor.page, 'pre-join (en, desktop)');
+  await tourShot(mentor.page, 'prejoin-desktop-en');
   await joinFromPreJoin(mentor.page);
   await expect(mentor.page.getByText(`Waiting for ${student.name} to join`)).toBeVisible();
   await joinFromPreJoin(student.page);
@@ -27,6 +36,8 @@ test('the mentor and the student meet on video and see each other', async ({ men
   await expect(remoteTile(student.page).locator('.lk-participant-name')).toHaveText(mentor.name);
   await expect(mentor.page.getByText(`Waiting for ${student.name} to join`)).toBeHidden();
   await mentor.page.screenshot({ path: testInfo.outputPath('call-mentor.png') });
+  await expectAccessible(mentor.page, 'the call (en, desktop)');
+  await tourShot(mentor.page, 'call-desktop-en');
 
   // Join -> first remote frame, measured again over a few rejoins of the student.
   const samples = [studentMs];

@@ -1,56 +1,123 @@
 import { expect, test } from '../fixtures/actors.js';
 import { addGoal, goalRow, openGoalsTab } from '../fixtures/goals.js';
-import { openSessionCall } from '../fixtures/notes.js';
+import { expectFocusOn, focusedName, tabTo } from '../fixtures/keyboard.js';
+import { noteEditor, openSessionCall } from '../fixtures/notes.js';
+import { expectAccessible, expectFitsWidth, expectFocusKept, expectOnScreen, setUp, tourShot } from '../fixtures/people.js';
 
-test('the mentor adds a goal, the student moves it forward, both see it live and after a reload', async ({ mentor, student }, testInfo) => {
+test('goals live on both sides: the mentor by keyboard only on a desktop, the student on a phone', async ({
+  mentor,
+  student,
+}, testInfo) => {
+  await setUp(mentor.page, 'desktop');
+  await setUp(student.page, 'phone');
   await mentor.signInWithApi();
   await student.signInWithApi();
   const dashboard = await (await mentor.context.request.get('/api/dashboard')).json();
   const path = `/sessions/${dashboard.mentorships[0].nextSession.id}`;
-  await openSessionCall(mentor.page, path);
-  await openSessionCall(student.page, path);
-  await openGoalsTab(mentor.page);
-  await openGoalsTab(student.page);
 
+  // The mentor joins by keyboard alone; the focus lands on the call's heading, not the body.
+  await mentor.page.goto(path);
+  await expect(mentor.page.getByLabel('Your camera preview')).toBeVisible();
+  await tabTo(mentor.page, 'Join session');
+  await mentor.page.keyboard.press('Enter');
+  await expect(noteEditor(mentor.page)).toBeVisible();
+  await expectFocusKept(mentor.page, 'joining');
+
+  // The student on a phone: the panels open from the bottom bar, nothing wider than the screen.
+  await openSessionCall(student.page, path, 'phone');
+  await expectFitsWidth(student.page, 'the call on a phone');
+  for (const control of ['Leave', 'Goals', 'Notes', /^Chat/]) await expectOnScreen(student.page, control);
+  await tourShot(student.page, 'call-phone-en');
+  await student.page.getByRole('button', { name: 'Goals', exact: true }).click();
+  await expectAccessible(student.page, 'the call on a phone (goals)');
+
+  // Shortcuts: 2 shows the goals; never while typing.
+  await mentor.page.keyboard.press('2');
+  await expect(mentor.page.getByRole('tab', { name: 'Goals', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await tabTo(mentor.page, 'New goal');
   const title = `Ship the portfolio page ${Date.now() % 10000}`;
-  await addGoal(mentor.page, title);
+  await mentor.page.keyboard.type(title);
+  await mentor.page.keyboard.press('Enter');
   await expect(goalRow(student.page, title)).toBeVisible();
+  await expectFocusOn(mentor.page, 'New goal');
   await expect(student.page.getByRole('list', { name: 'New this session' })).toContainText(title);
 
   await goalRow(student.page, title).getByLabel('Status').selectOption('in_progress');
   await expect(goalRow(mentor.page, title).getByLabel('Status')).toHaveValue('in_progress');
-  await goalRow(mentor.page, title).getByRole('button', { name: 'Make this the focus' }).click();
+
+  // Star by keyboard: the goal moves to the top as the focus, and the keyboard stays on its star.
+  await tabTo(mentor.page, 'Make this the focus');
+  await mentor.page.keyboard.press('Enter');
+  await expect(mentor.page.getByRole('list', { name: 'Focus this week' })).toContainText(title);
+  await expectFocusOn(mentor.page, 'Current focus');
   await expect(goalRow(student.page, title).getByRole('button', { name: 'Current focus' })).toBeVisible();
 
-  // Keyboard reorder: a second goal moves above the first with Alt+↑.
+  // Keyboard reorder: a third goal moves above the second with Alt+↑.
   const second = `Write tests for the form ${Date.now() % 10000}`;
-  await addGoal(student.page, second);
-  await goalRow(student.page, second).getByRole('button', { name: second, exact: true }).focus();
-  await student.page.keyboard.press('Alt+ArrowUp');
-  const newList = mentor.page.getByRole('list', { name: 'New this session' });
-  await expect(newList.getByRole('listitem').first()).toHaveAccessibleName(`Goal: ${second}`);
+  const third = `Read the testing chapter ${Date.now() % 10000}`;
+  await addGoal(mentor.page, second);
+  await addGoal(mentor.page, third);
+  await goalRow(mentor.page, third).getByRole('button', { name: third, exact: true }).focus();
+  await mentor.page.keyboard.press('Alt+ArrowUp');
+  const newList = student.page.getByRole('list', { name: 'New this session' });
+  await expect(newList.getByRole('listitem').first()).toHaveAccessibleName(`Goal: ${third}`);
+  await expectFocusOn(mentor.page, third);
+
+  // Delete from the goal's menu: the keyboard moves to Undo, and Undo brings it back to the goal.
+  await tabTo(mentor.page, `More actions for ${second}`);
+  await mentor.page.keyboard.press('Enter');
+  await tabTo(mentor.page, /Delete$/);
+  await mentor.page.keyboard.press('Enter');
+  await expect(goalRow(student.page, second)).toHaveCount(0);
+  await expectFocusOn(mentor.page, 'Undo');
+  await expect(mentor.page.locator('.toast-slot')).toHaveAttribute('aria-live', 'polite');
+  await mentor.page.keyboard.press('Enter');
+  await expect(goalRow(student.page, second)).toBeVisible();
+  await expectFocusOn(mentor.page, second);
+
+  // M mutes from anywhere but a text field; "?" lists the shortcuts; Escape closes and keeps the focus.
+  const mic = mentor.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Microphone', exact: true });
+  const micBefore = await mic.getAttribute('aria-pressed');
+  await mentor.page.keyboard.press('m');
+  await expect(mic).not.toHaveAttribute('aria-pressed', micBefore ?? '');
+  await mentor.page.keyboard.press('m');
+  await expect(mic).toHaveAttribute('aria-pressed', micBefore ?? '');
+  const before = await focusedName(mentor.page);
+  await mentor.page.keyboard.press('Shift+?');
+  await expect(mentor.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await expectAccessible(mentor.page, 'the shortcuts dialog');
+  await mentor.page.keyboard.press('Escape');
+  await expect(mentor.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
+  expect(await focusedName(mentor.page)).toBe(before);
+
+  // N puts the cursor in the note; typing "m" there types, it does not mute.
+  await mentor.page.keyboard.press('n');
+  await expect(noteEditor(mentor.page)).toBeFocused();
+  await mentor.page.keyboard.type('m');
+  await expect(mic).toHaveAttribute('aria-pressed', micBefore ?? '');
+  await mentor.page.keyboard.press('Backspace');
 
   // What was decided today, in words.
+  await mentor.page.keyboard.press('Escape');
+  await openGoalsTab(mentor.page);
   await mentor.page.getByRole('tab', { name: /This session/ }).click();
   await expect(mentor.page.getByText(`${student.name} changed “${title}”: status Open → In progress`)).toBeVisible();
+  await expectAccessible(mentor.page, 'the call on a desktop (goals decided)');
   await mentor.page.screenshot({ path: testInfo.outputPath('goals-mentor.png') });
   await mentor.page.getByRole('tab', { name: 'All goals' }).click();
-
-  // Delete with undo.
-  await goalRow(mentor.page, second)
-    .getByRole('button', { name: `Delete ${second}` })
-    .click();
-  await expect(goalRow(student.page, second)).toHaveCount(0);
-  await mentor.page.getByRole('button', { name: 'Undo' }).click();
-  await expect(goalRow(student.page, second)).toBeVisible();
+  await tourShot(mentor.page, 'call-goals-desktop-en');
 
   await student.page.reload();
-  await openSessionCall(student.page, path);
-  await openGoalsTab(student.page);
+  await openSessionCall(student.page, path, 'phone');
+  await student.page.getByRole('button', { name: 'Goals', exact: true }).click();
   await expect(goalRow(student.page, title).getByLabel('Status')).toHaveValue('in_progress');
   await expect(goalRow(student.page, second)).toBeVisible();
+  await tourShot(student.page, 'call-goals-phone-en');
 
   // Outside the call, the dashboard shows the focus goal first.
   await student.page.goto('/');
   await expect(student.page.getByRole('list', { name: 'Open goals' }).getByRole('listitem').first()).toContainText(`Focus ${title}`);
+  await expectFitsWidth(student.page, 'the dashboard on a phone');
+  await expectAccessible(student.page, 'the dashboard on a phone');
+  await tourShot(student.page, 'dashboard-phone-en');
 });

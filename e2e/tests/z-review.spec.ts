@@ -1,47 +1,121 @@
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { expect, test } from '../fixtures/actors.js';
-import { addGoal, openGoalsTab } from '../fixtures/goals.js';
-import { expectSaved, openSessionCall, sectionBody } from '../fixtures/notes.js';
+import { goalRow } from '../fixtures/goals.js';
+import { expectFocusOn } from '../fixtures/keyboard.js';
+import { expectSaved, noteEditor, openSessionCall, sectionBody } from '../fixtures/notes.js';
+import { expectAccessible, expectFitsWidth, expectOnScreen, screens, setUp, tourShot } from '../fixtures/people.js';
 
 // Runs last (file order): it ends the demo session, and the next week's session takes its place.
-test('the mentor ends the session; both land on its record; next week opens with the goal carried over', async ({
+// The whole weekly cycle in French, both people on a phone; the record and history then on a desktop.
+test('en français, sur téléphone : the weekly cycle from joining to the record, then next week and the history', async ({
   mentor,
   student,
   outsider,
 }, testInfo) => {
+  test.setTimeout(180_000);
+  await setUp(mentor.page, 'phone', 'fr');
+  await setUp(student.page, 'phone');
   await mentor.signInWithApi();
-  await student.signInWithApi();
+
+  // The student picks French on the sign-in page, like a person would.
+  await student.page.goto('/');
+  await student.page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
+  await expect(student.page.getByRole('button', { name: 'Se connecter' })).toBeVisible();
+  await expect(student.page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expectAccessible(student.page, 'sign-in (fr, phone)');
+  await tourShot(student.page, 'sign-in-phone-fr');
+  await student.page.getByLabel('E-mail').fill('student@tandem.test');
+  await student.page.getByLabel('Mot de passe').fill('student-demo-1');
+  await student.page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(student.page.getByRole('heading', { name: 'Bonjour, Sam' })).toBeVisible();
+  await expectFitsWidth(student.page, 'dashboard (fr, phone)');
+  await expectAccessible(student.page, 'dashboard (fr, phone)');
+  await tourShot(student.page, 'dashboard-phone-fr');
+
   const dashboard = await (await mentor.context.request.get('/api/dashboard')).json();
   const sessionId: string = dashboard.mentorships[0].nextSession.id;
   const week: number = dashboard.mentorships[0].nextSession.week;
   const mentorshipId: string = dashboard.mentorships[0].mentorship.id;
   const path = `/sessions/${sessionId}`;
-  await openSessionCall(mentor.page, path);
-  await openSessionCall(student.page, path);
-  const roomName: string = (await (await mentor.post(`/api/sessions/${sessionId}/token`)).json()).roomName;
 
+  await mentor.page.goto(path);
+  await expect(mentor.page.getByLabel('Aperçu de votre caméra')).toBeVisible();
+  await expectFitsWidth(mentor.page, 'pre-join (fr, phone)');
+  await expectAccessible(mentor.page, 'pre-join (fr, phone)');
+  await tourShot(mentor.page, 'prejoin-phone-fr');
+  await mentor.page.getByRole('button', { name: 'Rejoindre la séance' }).click();
+  await openSessionCall(student.page, path, 'phone');
+  const roomName: string = (await (await mentor.post(`/api/sessions/${sessionId}/token`)).json()).roomName;
+  for (const [who, page] of [
+    ['mentor', mentor.page],
+    ['student', student.page],
+  ] as const) {
+    await expectFitsWidth(page, `the call (${who}, fr, phone)`);
+    for (const control of ['Notes', 'Objectifs', /^Discussion/, 'Quitter']) await expectOnScreen(page, control);
+  }
+  await expectOnScreen(mentor.page, 'Terminer la séance');
+  await expectAccessible(mentor.page, 'the call (fr, phone)');
+  await tourShot(mentor.page, 'call-phone-fr');
+
+  // Notes: the sheet opens from the bottom bar; the editor takes typing on a phone.
+  await mentor.page.getByRole('button', { name: 'Notes', exact: true }).click();
   const noteText = `Reviewed the accessibility audit ${Date.now() % 10000}`;
   await sectionBody(mentor.page, 'Project progress').click();
   await mentor.page.keyboard.type(noteText);
   await expectSaved(mentor.page);
-  await openGoalsTab(student.page);
-  const goal = `Fix the colour contrast ${Date.now() % 10000}`;
-  await addGoal(student.page, goal);
+  await expectAccessible(mentor.page, 'the note sheet (fr, phone)');
+  await tourShot(mentor.page, 'call-notes-phone-fr');
+  await student.page.getByRole('button', { name: 'Notes', exact: true }).click();
+  await expect(noteEditor(student.page)).toContainText(noteText);
 
-  await expect(student.page.getByRole('button', { name: 'End session' })).toHaveCount(0); // the mentor's call
-  await mentor.page.getByRole('button', { name: 'End session' }).click();
-  const dialog = mentor.page.getByRole('dialog', { name: 'End this session?' });
-  await expect(dialog).toContainText('the note, as it is now, then read-only');
-  await mentor.page.screenshot({ path: testInfo.outputPath('end-dialog.png') });
-  await dialog.getByRole('button', { name: 'End and save' }).click();
+  // Goals.
+  await student.page.getByRole('button', { name: 'Objectifs', exact: true }).click();
+  const goal = `Fix the colour contrast ${Date.now() % 10000}`;
+  await student.page.getByLabel('Nouvel objectif').fill(goal);
+  await student.page.getByLabel('Nouvel objectif').press('Enter');
+  await expect(goalRow(student.page, goal)).toHaveAccessibleName(`Objectif : ${goal}`);
+  await expectAccessible(student.page, 'the goals sheet (fr, phone)');
+  await tourShot(student.page, 'call-goals-phone-fr');
+
+  // Consent: the mentor asks; the student sees it over the goals, and opens the chat from the banner.
+  await mentor.page.getByRole('button', { name: /^Discussion/ }).click();
+  await mentor.page.getByLabel('J’accepte la transcription de cette séance').check();
+  const ask = student.page.getByRole('status').filter({ hasText: 'Maya Mentor demande à transcrire cette séance.' });
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Voir' }).click();
+  await expect(student.page.getByTestId('consent-state')).toContainText('Maya Mentor a accepté');
+
+  // Chat: a message with a link, counted on the chat button while the student looks at the goals.
+  await student.page.getByRole('button', { name: 'Objectifs', exact: true }).click();
+  await mentor.page.getByLabel('Message', { exact: true }).fill('Le brief est ici : https://example.org/brief');
+  await mentor.page.getByLabel('Message', { exact: true }).press('Enter');
+  const chatButton = student.page.getByRole('button', { name: /^Discussion/ });
+  await expect(chatButton).toContainText('1');
+  await expect(chatButton).toHaveAccessibleName(/1 nouveau message/);
+  await chatButton.click();
+  await expect(student.page.getByRole('link', { name: 'https://example.org/brief' })).toHaveAttribute('href', 'https://example.org/brief');
+  await expect(chatButton).not.toContainText('1');
+  await expectAccessible(student.page, 'the chat sheet (fr, phone)');
+  await tourShot(student.page, 'call-chat-phone-fr');
+
+  // End: only the mentor can, from the bar; both land on the record.
+  await expect(student.page.getByRole('button', { name: 'Terminer la séance' })).toHaveCount(0);
+  await mentor.page.getByRole('button', { name: 'Terminer la séance' }).click();
+  const dialog = mentor.page.getByRole('dialog', { name: 'Terminer cette séance ?' });
+  await expect(dialog).toContainText('la note, telle qu’elle est maintenant, puis en lecture seule');
+  await expectAccessible(mentor.page, 'the end dialog (fr, phone)');
+  await tourShot(mentor.page, 'end-dialog-phone-fr');
+  await dialog.getByRole('button', { name: 'Terminer et enregistrer' }).click();
 
   for (const page of [mentor.page, student.page]) {
     await expect(page.getByRole('heading', { name: 'Notes', exact: true, level: 2 })).toBeVisible();
     await expect(page.locator('.record-note')).toContainText(noteText);
     await expect(page.locator('.record-goals')).toContainText(goal);
-    await expect(page.getByText(`${student.name} added “${goal}”`)).toBeVisible();
+    await expect(page.getByText(`${student.name} a ajouté « ${goal} »`)).toBeVisible();
+    await expectFitsWidth(page, 'the record (fr, phone)');
   }
-  await student.page.screenshot({ path: testInfo.outputPath('record-student.png'), fullPage: true });
+  await expectAccessible(student.page, 'the record (fr, phone)');
+  await tourShot(student.page, 'record-phone-fr');
 
   // The LiveKit room is gone: nobody can stay in the call.
   const lk = process.env.E2E_LIVEKIT_URL;
@@ -67,30 +141,40 @@ test('the mentor ends the session; both land on its record; next week opens with
   // Next week: the session exists already with the goal carried over, and it does not open early
   // (joining it now used to use it up): its page says when it opens, with no camera and no Join.
   await student.page.goto('/');
-  await expect(student.page.getByText(`Week ${week + 1}`)).toBeVisible();
-  await expect(student.page.getByRole('list', { name: 'Open goals' })).toContainText(goal);
-  await student.page.getByRole('link', { name: 'Join' }).click();
-  await expect(student.page.getByRole('heading', { name: 'Not open yet' })).toBeVisible();
-  await expect(student.page.getByRole('status')).toContainText('opens to join on');
-  await expect(student.page.getByRole('button', { name: 'Join session' })).toHaveCount(0);
-  await expect(student.page.getByLabel('Your camera preview')).toHaveCount(0);
-  await student.page.setViewportSize({ width: 390, height: 844 });
-  await student.page.screenshot({ path: testInfo.outputPath('not-open-yet-390.png'), fullPage: true });
+  await expect(student.page.getByText(`Semaine ${week + 1}`)).toBeVisible();
+  await expect(student.page.getByRole('list', { name: 'Objectifs en cours' })).toContainText(goal);
+  await student.page.getByRole('link', { name: 'Rejoindre' }).click();
+  await expect(student.page.getByRole('heading', { name: 'Pas encore ouverte' })).toBeVisible();
+  await expect(student.page.getByRole('status')).toContainText('s’ouvre le');
+  await expect(student.page.getByRole('button', { name: 'Rejoindre la séance' })).toHaveCount(0);
+  await expect(student.page.getByLabel('Aperçu de votre caméra')).toHaveCount(0);
+  await expectAccessible(student.page, 'not open yet (fr, phone)');
+  await tourShot(student.page, 'not-open-yet-phone-fr');
   const nextId = decodeURIComponent(new URL(student.page.url()).pathname.split('/').pop() ?? '');
   const early = await student.post(`/api/sessions/${nextId}/token`);
   expect(early.status()).toBe(409);
   expect((await early.json()).error.code).toBe('NOT_YET_OPEN');
-  const goals = await (await student.context.request.get(`/api/mentorships/${mentorshipId}/goals`)).json();
-  expect(goals.goals.map((g: { title: string }) => g.title)).toContain(goal);
 
-  // The history page lists the ended session with its summary.
-  await mentor.page.goto(`/mentorships/${mentorshipId}`);
-  await expect(mentor.page.getByRole('heading', { name: 'Past sessions' })).toBeVisible();
+  // On a desktop, in French: the dashboard, then the history by its link (the focus lands on its heading).
+  await mentor.page.setViewportSize(screens.desktop);
+  await mentor.page.goto('/');
+  await expect(mentor.page.getByRole('heading', { name: 'Bonjour, Maya' })).toBeVisible();
+  await expectAccessible(mentor.page, 'dashboard (fr, desktop)');
+  await tourShot(mentor.page, 'dashboard-desktop-fr');
+  await mentor.page.getByRole('link', { name: /Toutes les séances, recherche et export/ }).click();
+  await expect(mentor.page.getByRole('heading', { name: 'Séances passées' })).toBeVisible();
+  await expectFocusOn(mentor.page, 'Frontend engineering path');
   // Its summary is the first line written (other journeys may have written before this one).
-  await expect(mentor.page.locator('.history')).toContainText(`Week ${week}`);
+  await expect(mentor.page.locator('.history')).toContainText(`Semaine ${week}`);
   await expect(mentor.page.locator('.history')).toContainText(`${mentor.name}, ${student.name}`);
-  await mentor.page.getByLabel('Search notes and transcripts').fill('accessib');
-  await mentor.page.getByRole('button', { name: 'Search' }).click();
+  await mentor.page.getByLabel('Rechercher dans les notes et les transcriptions').fill('accessib');
+  await mentor.page.getByRole('button', { name: 'Rechercher', exact: true }).click();
   await expect(mentor.page.locator('.snippet mark').first()).toHaveText(/accessibility/i);
-  await mentor.page.screenshot({ path: testInfo.outputPath('history-mentor.png'), fullPage: true });
+  await expectAccessible(mentor.page, 'history and search (fr, desktop)');
+  await tourShot(mentor.page, 'history-desktop-fr');
+  await mentor.page.locator('.history a').first().click();
+  await expect(mentor.page.locator('.record-note')).toContainText(noteText);
+  await expectAccessible(mentor.page, 'the record (fr, desktop)');
+  await tourShot(mentor.page, 'record-desktop-fr');
+  await mentor.page.screenshot({ path: testInfo.outputPath('record-mentor.png'), fullPage: true });
 });

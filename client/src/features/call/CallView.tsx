@@ -256,8 +256,13 @@ function VideoLayout() {
   if (tracks.length === cameras.length && remote.length === 1 && remote[0] && local) {
     return (
       <div className="speaker-layout">
-        <ParticipantTile trackRef={remote[0]} className="speaker-main" />
-        <ParticipantTile trackRef={local} className="speaker-self" />
+        {/* Wrapped: the tile sets its own inline position. */}
+        <div className="speaker-main">
+          <ParticipantTile trackRef={remote[0]} />
+        </div>
+        <div className="speaker-self">
+          <ParticipantTile trackRef={local} />
+        </div>
       </div>
     );
   }
