@@ -107,6 +107,13 @@ test('goals live on both sides: the mentor by keyboard only on a desktop, the st
   await mentor.page.getByRole('tab', { name: 'All goals' }).click();
   await tourShot(mentor.page, 'call-goals-desktop-en');
 
+  // The same call in French on the desktop.
+  await mentor.page.evaluate(() => window.localStorage.setItem('tandem.language', 'fr'));
+  await openSessionCall(mentor.page, path);
+  await expect(mentor.page.getByRole('tab', { name: 'Objectifs', exact: true })).toBeVisible();
+  await expectAccessible(mentor.page, 'the call (fr, desktop)');
+  await tourShot(mentor.page, 'call-desktop-fr');
+
   await student.page.reload();
   await openSessionCall(student.page, path, 'phone');
   await student.page.getByRole('button', { name: 'Goals', exact: true }).click();

@@ -1,6 +1,5 @@
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { expect, test } from '../fixtures/actors.js';
-import { goalRow } from '../fixtures/goals.js';
 import { expectFocusOn } from '../fixtures/keyboard.js';
 import { expectSaved, noteEditor, openSessionCall, sectionBody } from '../fixtures/notes.js';
 import { expectAccessible, expectFitsWidth, expectOnScreen, screens, setUp, tourShot } from '../fixtures/people.js';
@@ -62,7 +61,11 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
   const noteText = `Reviewed the accessibility audit ${Date.now() % 10000}`;
   await sectionBody(mentor.page, 'Project progress').click();
   await mentor.page.keyboard.type(noteText);
+  await mentor.page.keyboard.press('Enter');
+  await mentor.page.getByRole('button', { name: 'Liste de tâches' }).click();
+  await mentor.page.keyboard.type('Envoyer le lien du brief');
   await expectSaved(mentor.page);
+  await expect(mentor.page.getByRole('checkbox', { name: 'Tâche : Envoyer le lien du brief' })).toBeVisible();
   await expectAccessible(mentor.page, 'the note sheet (fr, phone)');
   await tourShot(mentor.page, 'call-notes-phone-fr');
   await student.page.getByRole('button', { name: 'Notes', exact: true }).click();
@@ -73,7 +76,7 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
   const goal = `Fix the colour contrast ${Date.now() % 10000}`;
   await student.page.getByLabel('Nouvel objectif').fill(goal);
   await student.page.getByLabel('Nouvel objectif').press('Enter');
-  await expect(goalRow(student.page, goal)).toHaveAccessibleName(`Objectif : ${goal}`);
+  await expect(student.page.getByRole('listitem', { name: `Objectif : ${goal}` })).toBeVisible();
   await expectAccessible(student.page, 'the goals sheet (fr, phone)');
   await tourShot(student.page, 'call-goals-phone-fr');
 
@@ -177,4 +180,25 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
   await expectAccessible(mentor.page, 'the record (fr, desktop)');
   await tourShot(mentor.page, 'record-desktop-fr');
   await mentor.page.screenshot({ path: testInfo.outputPath('record-mentor.png'), fullPage: true });
+  const recordPath = new URL(mentor.page.url()).pathname;
+
+  // Every page outside the call, on both screens and in both languages: axe, and no sideways scrolling.
+  for (const screen of ['desktop', 'phone'] as const)
+    for (const language of ['en', 'fr'] as const) {
+      const page = student.page;
+      await page.setViewportSize(screens[screen]);
+      await page.evaluate((lng) => window.localStorage.setItem('tandem.language', lng), language);
+      for (const [name, url] of [
+        ['dashboard', '/'],
+        ['history', `/mentorships/${mentorshipId}`],
+        ['record', recordPath],
+      ] as const) {
+        await page.goto(url);
+        await expect(page.locator('main h1')).toBeVisible();
+        await expect(page.locator('html')).toHaveAttribute('lang', language);
+        await expectFitsWidth(page, `${name} (${language}, ${screen})`);
+        await expectAccessible(page, `${name} (${language}, ${screen})`);
+        await tourShot(page, `${name}-${screen}-${language}`);
+      }
+    }
 });

@@ -2,6 +2,9 @@ import * as Y from 'yjs';
 import { mdCode, mdFence, mdText } from '../lib/markdown.js';
 import { NOTE_FIELD } from './template.js';
 
+/** Ids for task items, unique within a page however many records it shows. */
+let taskIds = 0;
+
 /** A ProseMirror node as JSON (what Tiptap's getJSON() gives). */
 export interface PMNode {
   type: string;
@@ -99,7 +102,9 @@ export function noteToHtml(node: PMNode, headingOffset = 0): string {
       return `<ul data-type="taskList">${children()}</ul>`;
     case 'taskItem': {
       const checked = node.attrs?.checked === true || node.attrs?.checked === 'true';
-      return `<li data-checked="${checked}"><input type="checkbox" disabled${checked ? ' checked' : ''}> <div>${children()}</div></li>`;
+      // The checkbox is named by its task's text (an unnamed checkbox says nothing to a screen reader).
+      const id = `task-${++taskIds}`;
+      return `<li data-checked="${checked}"><input type="checkbox" disabled${checked ? ' checked' : ''} aria-labelledby="${id}"> <div id="${id}">${children()}</div></li>`;
     }
     default: {
       const tag = blockTags[node.type];

@@ -30,7 +30,7 @@ export function NotePad({ note, user, role }: NotePadProps) {
         // Collaboration brings its own undo history: only one's own edits are undone.
         StarterKit.configure({ undoRedo: false, link: { openOnClick: false, autolink: true } }),
         TaskList,
-        TaskItem.configure({ nested: true }),
+        TaskItem.configure({ nested: true, a11y: { checkboxLabel: (node) => i18n.t('notes.task', { text: node.textContent }) } }),
         Collaboration.configure({ document: note.doc }),
         CollaborationCaret.configure({
           provider: { awareness: note.awareness },

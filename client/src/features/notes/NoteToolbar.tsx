@@ -57,6 +57,14 @@ const tools: Tool[] = [
   { name: 'redo', text: '↷', run: (e) => e.chain().focus().redo().run() },
 ];
 
+/**
+ * A button's name starts with the letters it shows ("H2 Heading"), so speech control users
+ * can say what they see; symbols (•, ❝) are not read as words and leave the name as it is.
+ */
+function spokenName(shown: string, label: string): string {
+  return /[\p{L}\p{N}]/u.test(shown) && !label.toLowerCase().startsWith(shown.toLowerCase()) ? `${shown} ${label}` : label;
+}
+
 /** Formatting buttons; only this bar re-renders when the selection's marks change. */
 export function NoteToolbar({ editor }: { editor: Editor }) {
   const { t } = useTranslation();
@@ -72,7 +80,7 @@ export function NoteToolbar({ editor }: { editor: Editor }) {
           key={tool.name}
           type="button"
           className="tool"
-          aria-label={t(`notes.tools.${tool.name}`)}
+          aria-label={spokenName(typeof tool.text === 'string' ? tool.text : tool.text(), t(`notes.tools.${tool.name}`))}
           title={t(`notes.tools.${tool.name}`)}
           aria-pressed={tool.active ? Boolean(active[i]) : undefined}
           onMouseDown={(ev) => ev.preventDefault()}
