@@ -74,16 +74,6 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     void load((detail) => ({ stage: 'prejoin', detail }));
   }, [load]);
 
-  // Each stage replaces the controls of the last (Join, Leave, End): the focus would fall to
-  // the page body, so it goes to the new stage's heading instead.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => {
-      if (document.activeElement === document.body || !document.activeElement)
-        document.querySelector<HTMLElement>('main h1[tabindex="-1"]')?.focus();
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [stage.stage]);
-
   // When the mentor ends the session, both people land on its saved record.
   useEffect(() => {
     const socket = getSocket();
