@@ -46,7 +46,10 @@ export async function ensureLivekitServer() {
     await progress(
       `Building livekit-server ${LIVEKIT_VERSION} with Go (first time only)`,
       'go',
-      ['install', '-trimpath', '-ldflags=-s -w', `github.com/livekit/livekit-server/cmd/server@${LIVEKIT_VERSION}`],
+      // Without inlining (-l): the first build takes 109 s instead of 155 s on 2 cores, for about
+      // 17% more CPU in a two-person call (4.5 → 5.3 s over 35 s). A deployment brings its own
+      // optimised livekit-server on PATH; this one serves the local start and the tests.
+      ['install', '-trimpath', '-ldflags=-s -w', '-gcflags=all=-l', `github.com/livekit/livekit-server/cmd/server@${LIVEKIT_VERSION}`],
       { env: { ...process.env, GOBIN: building, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' } },
     );
     fs.mkdirSync(path.dirname(bin), { recursive: true });
