@@ -90,6 +90,21 @@ test('goals live on both sides: the mentor by keyboard only on a desktop, the st
   await expect(mentor.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
   expect(await focusedName(mentor.page)).toBe(before);
 
+  // The side area: resized from its handle by keyboard, collapsed and brought back, the focus kept.
+  const handle = mentor.page.getByRole('separator', { name: 'Resize the side panel' });
+  const width = Number(await handle.getAttribute('aria-valuenow'));
+  await handle.focus();
+  await mentor.page.keyboard.press('ArrowLeft');
+  await expect(handle).toHaveAttribute('aria-valuenow', String(width + 24));
+  const side = await mentor.page.locator('.call-side').boundingBox();
+  expect(side?.width).toBeGreaterThan(width);
+  await mentor.page.getByRole('button', { name: 'Hide the side panel' }).click();
+  await expect(mentor.page.locator('.call-side')).toBeHidden();
+  await expectFocusOn(mentor.page, 'Show the side panel');
+  await mentor.page.keyboard.press('Enter');
+  await expect(mentor.page.locator('.call-side')).toBeVisible();
+  await expectFocusOn(mentor.page, 'Goals');
+
   // N puts the cursor in the note; typing "m" there types, it does not mute.
   await mentor.page.keyboard.press('n');
   await expect(noteEditor(mentor.page)).toBeFocused();

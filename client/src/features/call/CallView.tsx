@@ -194,7 +194,16 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
           </button>
         ))}
         {!sideOpen && (
-          <button type="button" className="lk-button desktop-only" data-side-toggle onClick={() => setSideOpen(true)}>
+          <button
+            type="button"
+            className="lk-button desktop-only"
+            data-side-toggle
+            onClick={() => {
+              setSideOpen(true);
+              // This button goes away: the keyboard moves to the panel's tab.
+              requestAnimationFrame(() => document.getElementById(`tab-${panel}`)?.focus());
+            }}
+          >
             {t('call.showSide')}
             {unread > 0 && (
               <span className="count-badge">
