@@ -99,6 +99,12 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
   await expect(student.page.getByRole('link', { name: 'https://example.org/brief' })).toHaveAttribute('href', 'https://example.org/brief');
   await expect(chatButton).not.toContainText('1');
   await expectAccessible(student.page, 'the chat sheet (fr, phone)');
+  // Q quotes the latest line into the note (from anywhere but a text field).
+  await mentor.page.locator('main h1').focus();
+  await mentor.page.keyboard.press('q');
+  await expect(mentor.page.locator('.note-editor blockquote').last()).toContainText('Maya Mentor');
+  await expect(mentor.page.locator('.note-editor blockquote').last()).toContainText('Le brief est ici');
+  await expectSaved(mentor.page);
   await tourShot(student.page, 'call-chat-phone-fr');
 
   // End: only the mentor can, from the bar; both land on the record.
@@ -188,6 +194,18 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
       const page = student.page;
       await page.setViewportSize(screens[screen]);
       await page.evaluate((lng) => window.localStorage.setItem('tandem.language', lng), language);
+      // Signed out: the sign-in page, in a browser of its own.
+      const visitor = await page.context().browser()?.newContext({ baseURL: testInfo.project.use.baseURL, viewport: screens[screen] });
+      if (visitor) {
+        await visitor.addInitScript((lng) => window.localStorage.setItem('tandem.language', lng), language);
+        const signIn = await visitor.newPage();
+        await signIn.goto('/sign-in');
+        await expect(signIn.locator('html')).toHaveAttribute('lang', language);
+        await expectFitsWidth(signIn, `sign-in (${language}, ${screen})`);
+        await expectAccessible(signIn, `sign-in (${language}, ${screen})`);
+        await tourShot(signIn, `sign-in-${screen}-${language}`);
+        await visitor.close();
+      }
       for (const [name, url] of [
         ['dashboard', '/'],
         ['history', `/mentorships/${mentorshipId}`],

@@ -29,6 +29,8 @@ export interface CallViewProps {
   endControl: ReactNode;
   /** Drawn over the video (live captions). */
   overlay?: ReactNode;
+  /** Quotes the latest chat or transcript line into the note; says what happened. */
+  onQuoteLatest(): string;
 }
 
 const PHONE = '(max-width: 480px)';
@@ -53,7 +55,7 @@ function isTyping(target: EventTarget | null): boolean {
  * screens, a full-height sheet on a phone), banners for consent and new messages, and
  * keyboard shortcuts listed in a "?" dialog.
  */
-export function CallView({ otherName, head, content, chatCount, consentAsked, endControl, overlay }: CallViewProps) {
+export function CallView({ otherName, head, content, chatCount, consentAsked, endControl, overlay, onQuoteLatest }: CallViewProps) {
   const { t } = useTranslation();
   const state = useConnectionState();
   const remotes = useRemoteParticipants();
@@ -63,6 +65,9 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
   const [sideOpen, setSideOpen] = useState(!phone);
   const [width, setWidth] = useState(() => clampWidth(Number(window.localStorage.getItem(SIDE_WIDTH_KEY)) || 420));
   const help = useRef<HTMLDialogElement>(null);
+  const [said, setSaid] = useState<string | null>(null);
+  const saidTimer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(saidTimer.current), []);
 
   // Unread chat: what arrived while the chat panel was not on screen.
   const chatVisible = sideOpen && panel === 'transcript';
@@ -98,6 +103,13 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
       else if (key === 'n') {
         open('notes');
         requestAnimationFrame(() => document.querySelector<HTMLElement>('.note-editor[contenteditable="true"]')?.focus());
+      } else if (key === 'q') {
+        open('notes');
+        requestAnimationFrame(() => {
+          setSaid(onQuoteLatest());
+          window.clearTimeout(saidTimer.current);
+          saidTimer.current = window.setTimeout(() => setSaid(null), 4000);
+        });
       } else if (key === '?') {
         if (help.current?.open) help.current.close();
         else help.current?.showModal();
@@ -115,6 +127,7 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
     ['2', t('call.keys.goals')],
     ['3', t('call.keys.chat')],
     ['N', t('call.keys.note')],
+    ['Q', t('call.keys.quote')],
     ['?', t('call.keys.help')],
   ];
 
@@ -122,6 +135,9 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
     <div className={`call${sideOpen ? ' side-open' : ''}`} style={{ '--side-width': `${width}px` } as React.CSSProperties}>
       <div className="call-head">
         {head}
+        <span className="sr-only" role="status">
+          {said}
+        </span>
         {consentAsked && !chatVisible && (
           <div className="banner banner-ask" role="status">
             <span>{t('call.consentAsked', { name: otherName })}</span>

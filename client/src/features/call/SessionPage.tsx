@@ -18,11 +18,12 @@ import { getSocket } from '../../lib/socket';
 import { formatWhen } from '../../lib/time';
 import { useAppStore } from '../../store';
 import { GoalsPanel } from '../goals/GoalsPanel';
+import { quoteIntoNote } from '../notes/activeEditor';
 import { NotePad } from '../notes/NotePad';
 import { useNoteSession } from '../notes/useNoteSession';
 import { RecordView } from '../review/RecordView';
 import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel';
-import { useCaptions } from '../transcript/useCaptions';
+import { formatOffset, useCaptions } from '../transcript/useCaptions';
 import { CallView } from './CallView';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
@@ -347,6 +348,13 @@ function InCall({
           consentAsked={Boolean(theirs && !mine && !running)}
           endControl={endControl}
           overlay={showCaptions ? <CaptionsOverlay view={captions.view} /> : null}
+          onQuoteLatest={() => {
+            const last = captions.view.segments.at(-1);
+            if (!last) return t('call.nothingToQuote');
+            return quoteIntoNote(last.speakerName, formatOffset(last.startMs), last.text)
+              ? t('transcript.quoted')
+              : t('transcript.openNoteToQuote');
+          }}
         />
       </LiveKitRoom>
     </main>
