@@ -75,6 +75,26 @@ test('goals live on both sides: the mentor by keyboard only on a desktop, the st
   await expect(goalRow(student.page, second)).toBeVisible();
   await expectFocusOn(mentor.page, second);
 
+  // The Undo toast stays while it is used, and goes 10 s after the last interaction with it.
+  const toast = mentor.page.locator('.goals .toast');
+  await goalRow(mentor.page, third)
+    .getByRole('button', { name: `More actions for ${third}` })
+    .click();
+  await goalRow(mentor.page, third)
+    .getByRole('button', { name: /Delete$/ })
+    .click();
+  await expect(toast).toBeVisible();
+  await mentor.page.waitForTimeout(6_000);
+  await expectFocusOn(mentor.page, 'Undo');
+  await mentor.page.keyboard.press('Tab'); // a key pressed in the toast counts as using it
+  await expectFocusOn(mentor.page, 'Dismiss');
+  await mentor.page.waitForTimeout(6_000);
+  await expect(toast).toBeVisible();
+  await expect(toast).toBeHidden({ timeout: 8_000 });
+  await expectFocusOn(mentor.page, 'New goal');
+  await mentor.page.getByRole('tab', { name: /This session/ }).click();
+  await mentor.page.getByRole('tab', { name: 'All goals' }).click();
+
   // M mutes from anywhere but a text field; "?" lists the shortcuts; Escape closes and keeps the focus.
   const mic = mentor.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Microphone', exact: true });
   const micBefore = await mic.getAttribute('aria-pressed');
@@ -82,6 +102,11 @@ test('goals live on both sides: the mentor by keyboard only on a desktop, the st
   await expect(mic).not.toHaveAttribute('aria-pressed', micBefore ?? '');
   await mentor.page.keyboard.press('m');
   await expect(mic).toHaveAttribute('aria-pressed', micBefore ?? '');
+  const camera = mentor.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'Camera', exact: true });
+  await mentor.page.keyboard.press('v');
+  await expect(camera).toHaveAttribute('aria-pressed', 'false');
+  await mentor.page.keyboard.press('v');
+  await expect(camera).toHaveAttribute('aria-pressed', 'true');
   const before = await focusedName(mentor.page);
   await mentor.page.keyboard.press('Shift+?');
   await expect(mentor.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();

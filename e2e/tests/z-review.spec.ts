@@ -77,12 +77,17 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
   await student.page.getByLabel('Nouvel objectif').fill(goal);
   await student.page.getByLabel('Nouvel objectif').press('Enter');
   await expect(student.page.getByRole('listitem', { name: `Objectif : ${goal}` })).toBeVisible();
+  // Its due date is picked in French (the date field speaks the page's language).
+  await student.page.getByRole('button', { name: `Autres actions pour ${goal}` }).click();
+  await expect(student.page.getByLabel('Échéance')).toHaveAttribute('lang', 'fr');
   await expectAccessible(student.page, 'the goals sheet (fr, phone)');
   await tourShot(student.page, 'call-goals-phone-fr');
 
   // Consent: the mentor asks; the student sees it over the goals, and opens the chat from the banner.
   await mentor.page.getByRole('button', { name: /^Discussion/ }).click();
-  await mentor.page.getByLabel('J’accepte la transcription de cette séance').check();
+  // The box follows the server's answer, so a click, then the state.
+  await mentor.page.getByLabel('J’accepte la transcription de cette séance').click();
+  await expect(mentor.page.getByLabel('J’accepte la transcription de cette séance')).toBeChecked();
   const ask = student.page.getByRole('status').filter({ hasText: 'Maya Mentor demande à transcrire cette séance.' });
   await expect(ask).toBeVisible();
   await ask.getByRole('button', { name: 'Voir' }).click();

@@ -96,7 +96,12 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
   /** The toast stays until dismissed, or until 10 s after the last interaction with it. */
   const keepUndo = () => {
     window.clearTimeout(undoTimer.current);
-    undoTimer.current = window.setTimeout(() => setUndo(null), UNDO_MS);
+    undoTimer.current = window.setTimeout(() => {
+      // The toast goes; a keyboard that was on it goes to the new-goal field, not the page body.
+      const hadFocus = Boolean(document.activeElement?.closest('.goals .toast'));
+      setUndo(null);
+      if (hadFocus) focusLater('.goal-add input');
+    }, UNDO_MS);
   };
   const remove = (goal: Goal) => {
     send({ type: 'delete', goalId: goal.id });
