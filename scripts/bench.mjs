@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { summariseProfile } from './lib/cpuprofile.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { fail, freePort, root, run, step, waitForHttp } from './lib/proc.mjs';
@@ -16,6 +17,8 @@ const dist = path.join(root, 'server', 'dist');
 const serverDist = process.env.BENCH_SERVER_DIST ? path.resolve(process.env.BENCH_SERVER_DIST) : dist;
 /** `notes`, `flood`, or both (default). */
 const only = process.env.BENCH_ONLY ?? 'notes,flood';
+/** BENCH_PROFILE=1: the note-pad server runs under `node --cpu-prof`; where its time went is printed after each size. */
+const profile = process.env.BENCH_PROFILE === '1';
 
 /**
  * @param {string[]} args
@@ -44,7 +47,9 @@ async function withServer(n, script, args) {
   const pairsFile = path.join(dataDir, 'pairs.json');
   fs.writeFileSync(pairsFile, await capture([path.join(serverDist, 'bench', 'seed.js'), dataDir, String(n)]));
   const port = await freePort();
-  const server = spawn(process.execPath, [path.join(serverDist, 'server.js')], {
+  const profileDir = path.join(dataDir, 'profile');
+  const nodeArgs = profile && script === 'notesLoad.js' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const server = spawn(process.execPath, [...nodeArgs, path.join(serverDist, 'server.js')], {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
@@ -61,7 +66,20 @@ async function withServer(n, script, args) {
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, 20_000);
     const out = await capture([path.join(dist, 'bench', script), `http://127.0.0.1:${port}`, pairsFile, ...args(port, server.pid ?? 0)]);
-    return JSON.parse(out);
+    const result = JSON.parse(out);
+    if (nodeArgs.length > 0) {
+      // The profile is written when the server exits by itself.
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+      const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      const keystrokes = Math.round(result.keystrokesPerSecond * seconds);
+      if (file)
+        process.stdout.write(
+          `\n  CPU profile of the server, ${n} sessions (the whole run, warm-up included):\n${summariseProfile(path.join(profileDir, file), keystrokes)}\n\n`,
+        );
+    }
+    return result;
   } finally {
     server.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
