@@ -13,7 +13,7 @@ import {
 import { ConnectionState, Track } from 'livekit-client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Panel, panels, SideArea } from './SideArea';
+import { type Panel, panels, SideArea, UnreadBadge } from './SideArea';
 
 export interface CallViewProps {
   otherName: string;
@@ -172,22 +172,13 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
         <SideArea content={content} panel={panel} onPanel={setPanel} unread={unread} onClose={close} />
       </aside>
       <div className="call-bar" role="toolbar" aria-label={t('call.controls')} data-lk-theme="default">
-        <div className="lk-button-group">
-          <TrackToggle source={Track.Source.Microphone} showIcon>
-            <span className="bar-label">{t('call.microphone')}</span>
-          </TrackToggle>
-          <div className="lk-button-group-menu">
-            <MediaDeviceMenu kind="audioinput" aria-label={t('call.chooseMicrophone')} title={t('call.chooseMicrophone')} />
-          </div>
-        </div>
-        <div className="lk-button-group">
-          <TrackToggle source={Track.Source.Camera} showIcon>
-            <span className="bar-label">{t('call.camera')}</span>
-          </TrackToggle>
-          <div className="lk-button-group-menu">
-            <MediaDeviceMenu kind="videoinput" aria-label={t('call.chooseCamera')} title={t('call.chooseCamera')} />
-          </div>
-        </div>
+        <DeviceControl
+          source={Track.Source.Microphone}
+          kind="audioinput"
+          label={t('call.microphone')}
+          menuLabel={t('call.chooseMicrophone')}
+        />
+        <DeviceControl source={Track.Source.Camera} kind="videoinput" label={t('call.camera')} menuLabel={t('call.chooseCamera')} />
         <TrackToggle source={Track.Source.ScreenShare} showIcon className="lk-button desktop-only">
           <span className="bar-label">{t('call.screenShare')}</span>
         </TrackToggle>
@@ -201,12 +192,7 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
             onClick={() => (sideOpen && panel === p ? close() : open(p))}
           >
             {t(`call.shortTabs.${p}`)}
-            {p === 'transcript' && unread > 0 && (
-              <span className="count-badge">
-                {unread}
-                <span className="sr-only"> — {t('call.newMessages', { count: unread })}</span>
-              </span>
-            )}
+            {p === 'transcript' && unread > 0 && <UnreadBadge count={unread} />}
           </button>
         ))}
         {!sideOpen && (
@@ -221,12 +207,7 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
             }}
           >
             {t('call.showSide')}
-            {unread > 0 && (
-              <span className="count-badge">
-                {unread}
-                <span className="sr-only"> — {t('call.newMessages', { count: unread })}</span>
-              </span>
-            )}
+            {unread > 0 && <UnreadBadge count={unread} />}
           </button>
         )}
         <button
@@ -262,6 +243,25 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
           </button>
         </form>
       </dialog>
+    </div>
+  );
+}
+
+/** A device's on/off toggle with the menu to pick which one. */
+function DeviceControl(props: {
+  source: Track.Source.Microphone | Track.Source.Camera;
+  kind: 'audioinput' | 'videoinput';
+  label: string;
+  menuLabel: string;
+}) {
+  return (
+    <div className="lk-button-group">
+      <TrackToggle source={props.source} showIcon>
+        <span className="bar-label">{props.label}</span>
+      </TrackToggle>
+      <div className="lk-button-group-menu">
+        <MediaDeviceMenu kind={props.kind} aria-label={props.menuLabel} title={props.menuLabel} />
+      </div>
     </div>
   );
 }

@@ -23,7 +23,7 @@ import { NotePad } from '../notes/NotePad';
 import { useNoteSession } from '../notes/useNoteSession';
 import { RecordView } from '../review/RecordView';
 import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel';
-import { formatOffset, useCaptions } from '../transcript/useCaptions';
+import { consentSides, formatOffset, useCaptions } from '../transcript/useCaptions';
 import { CallView } from './CallView';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
@@ -297,8 +297,7 @@ function InCall({
   const [showCaptions, setShowCaptions] = useState(true);
   const consent = captions.view.state;
   const running = Boolean(consent?.running);
-  const mine = role === 'mentor' ? consent?.mentorConsent : role === 'student' ? consent?.studentConsent : true;
-  const theirs = role === 'mentor' ? consent?.studentConsent : consent?.mentorConsent;
+  const { mine, theirs } = consentSides(consent, role);
   const chatCount = captions.view.status === 'ready' ? captions.view.segments.filter((s) => s.kind === 'chat').length : null;
   const head = (
     <>
@@ -345,7 +344,7 @@ function InCall({
             transcript: <TranscriptPanel view={captions.view} sync={captions.sync} role={role} otherName={otherName} />,
           }}
           chatCount={chatCount}
-          consentAsked={Boolean(theirs && !mine && !running)}
+          consentAsked={theirs && !mine && !running}
           endControl={endControl}
           overlay={showCaptions ? <CaptionsOverlay view={captions.view} /> : null}
           onQuoteLatest={() => {

@@ -39,12 +39,7 @@ export function SideArea({ content, panel, onPanel, unread, onClose }: SideAreaP
               }}
             >
               {t(`call.tabs.${id}`)}
-              {id === 'transcript' && unread > 0 && panel !== 'transcript' && (
-                <span className="count-badge">
-                  {unread}
-                  <span className="sr-only"> — {t('call.newMessages', { count: unread })}</span>
-                </span>
-              )}
+              {id === 'transcript' && unread > 0 && panel !== 'transcript' && <UnreadBadge count={unread} />}
             </button>
           ))}
         </div>
@@ -64,5 +59,16 @@ export function SideArea({ content, panel, onPanel, unread, onClose }: SideAreaP
         </div>
       ))}
     </div>
+  );
+}
+
+/** The number of chat messages not seen yet, read out as words. */
+export function UnreadBadge({ count }: { count: number }) {
+  const { t } = useTranslation();
+  return (
+    <span className="count-badge">
+      {count}
+      <span className="sr-only"> — {t('call.newMessages', { count })}</span>
+    </span>
   );
 }

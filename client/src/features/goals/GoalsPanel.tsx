@@ -20,23 +20,17 @@ const UNDO_MS = 10_000;
 /** Puts the keyboard on an element of a goal once the panel has re-rendered it (it may have moved). */
 function useFocusAfterRender() {
   const pending = useRef<string | null>(null);
-  useEffect(() => {
-    if (!pending.current) return;
-    const el = document.querySelector<HTMLElement>(pending.current);
-    if (el) {
-      el.focus();
-      pending.current = null;
-    }
-  });
+  // Tried after the next render (the goal moved) and on the next frame (nothing re-rendered).
+  const tryFocus = () => {
+    const el = pending.current ? document.querySelector<HTMLElement>(pending.current) : null;
+    if (!el) return;
+    el.focus();
+    pending.current = null;
+  };
+  useEffect(tryFocus);
   return (selector: string) => {
     pending.current = selector;
-    requestAnimationFrame(() => {
-      const el = pending.current ? document.querySelector<HTMLElement>(pending.current) : null;
-      if (el) {
-        el.focus();
-        pending.current = null;
-      }
-    });
+    requestAnimationFrame(tryFocus);
   };
 }
 

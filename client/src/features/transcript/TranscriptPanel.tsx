@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CaptionsSync, CaptionsView } from '../../lib/captionsSync';
 import { quoteIntoNote } from '../notes/activeEditor';
 import { Linkified } from './Linkified';
-import { formatOffset } from './useCaptions';
+import { consentSides, formatOffset } from './useCaptions';
 
 export interface TranscriptPanelProps {
   view: CaptionsView;
@@ -19,9 +19,7 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
   const [chatError, setChatError] = useState<string | null>(null);
   const [quoted, setQuoted] = useState<string | null>(null);
   const state = view.state;
-  const mine = role === 'mentor' ? state?.mentorConsent : role === 'student' ? state?.studentConsent : false;
-  const theirs = role === 'mentor' ? state?.studentConsent : state?.mentorConsent;
-  const remembers = role === 'mentor' ? state?.mentorRemembers : role === 'student' ? state?.studentRemembers : false;
+  const { mine, theirs, remembers } = consentSides(state, role);
 
   const send = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useSyncSource } from '../../app/useSyncSource';
 import { CaptionsSync, type CaptionsView } from '../../lib/captionsSync';
+
+type CaptionsState = NonNullable<CaptionsView['state']>;
+
 import { getSocket } from '../../lib/socket';
 
 const loading: CaptionsView = { status: 'loading', state: null, segments: [], live: [], message: null };
@@ -25,4 +28,15 @@ export function formatOffset(ms: number): string {
   const s = total % 60;
   const mm = String(m).padStart(h ? 2 : 1, '0');
   return `${h ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/** This person's and the other person's consent (an admin, who only reads, has neither). */
+export function consentSides(state: CaptionsState | null, role: 'mentor' | 'student' | 'admin') {
+  if (role === 'admin') return { mine: false, theirs: false, remembers: false };
+  const mentor = role === 'mentor';
+  return {
+    mine: Boolean(mentor ? state?.mentorConsent : state?.studentConsent),
+    theirs: Boolean(mentor ? state?.studentConsent : state?.mentorConsent),
+    remembers: Boolean(mentor ? state?.mentorRemembers : state?.studentRemembers),
+  };
 }
