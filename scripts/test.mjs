@@ -30,6 +30,9 @@ const POSTGRES_TESTS = [
   'test/sessions-end.test.ts',
   'test/end-race.test.ts',
   'test/hostile.test.ts',
+  'test/programme.test.ts',
+  'test/programme-pairs.test.ts',
+  'test/oidc.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 

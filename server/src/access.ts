@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely, Selectable } from 'kysely';
 import { getMentorship, getSessionRow } from './db/mentorships.js';
 import type { Database, SessionsTable } from './db/schema.js';
-import { notFound, unauthenticated } from './lib/errors.js';
+import { forbidden, notFound, unauthenticated } from './lib/errors.js';
 
 /** What a person may do with one mentorship (and, when asked about one, one of its sessions). */
 export interface Access {
@@ -36,7 +36,8 @@ export async function accessTo(db: Kysely<Database>, user: User, target: AccessT
   const relation = mentorship.mentor.id === user.id ? 'mentor' : mentorship.student.id === user.id ? 'student' : 'admin';
   if (relation === 'admin' && user.role !== 'admin') return null;
   const member = relation !== 'admin';
-  const over = session ? closedSessionStatuses.includes(session.status) : false;
+  // An ended mentorship is read-only for good, whatever state its sessions are in.
+  const over = (session ? closedSessionStatuses.includes(session.status) : false) || mentorship.status === 'ended';
   return { mentorship, session, relation, member, mentor: relation === 'mentor', write: member && !over };
 }
 
@@ -55,6 +56,17 @@ export async function requireAccess(
   const access = await accessTo(app.db, user, target);
   if (!access) throw notFound(what);
   return { ...access, user };
+}
+
+/**
+ * The same rule for the programme's own pages (people, pairs, mail, audit): programme staff
+ * only. 401 signed out, 403 for everyone else (these pages exist for everyone to know).
+ */
+export function requireAdmin(request: FastifyRequest): User {
+  const user = request.user;
+  if (!user) throw unauthenticated();
+  if (user.role !== 'admin') throw forbidden('Only the programme staff can do this.');
+  return user;
 }
 
 /** {@link requireAccess} for the session named in a route's `:id`, with its row. */

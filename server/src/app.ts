@@ -12,6 +12,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import livekitPlugin from './plugins/livekit.js';
+import mailPlugin from './plugins/mail.js';
 import { captionsDomain } from './realtime/captions.js';
 import { goalsDomain } from './realtime/goals.js';
 import realtime from './realtime/io.js';
@@ -19,6 +20,10 @@ import { notesDomain } from './realtime/notes.js';
 import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import mentorshipRoutes from './routes/mentorships/index.js';
+import adminRoutes from './routes/programme/admin.js';
+import linkRoutes from './routes/programme/links.js';
+import oidcRoutes from './routes/programme/oidc.js';
+import profileRoutes from './routes/programme/profile.js';
 import sessionRoutes from './routes/sessions/index.js';
 import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
 import lifecycle from './sessions/lifecycle.js';
@@ -73,6 +78,12 @@ export interface BuildOptions {
   /** Compact a note's log into a snapshot after this many updates. */
   snapshotEvery?: number;
   signIn?: Partial<AuthRoutesOptions>;
+  /** "Forgot password" requests per address and email per 15 minutes. */
+  forgotMax?: number;
+  /** How often the mail worker looks at the queue. */
+  mailPollMs?: number;
+  /** Told of each message kept in the outbox when no SMTP is configured. */
+  onMailKept?: (mail: { to: string; subject: string; links: string[] }) => void;
 }
 
 /** The whole app as a plugin tree, not listening: tests inject into it or listen on port 0. */
@@ -98,7 +109,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(livekitPlugin, { livekit: config.livekit });
 
   app.get(ApiRoute.health, async () => ({ ok: true as const, version: VERSION }));
-  await app.register(authRoutes, { signInMax: 10, signInWindowMs: 60_000, ...options.signIn });
+  await app.register(mailPlugin, { mail: config.mail, pollMs: options.mailPollMs, onKept: options.onMailKept });
+  await app.register(authRoutes, { signInMax: 10, signInWindowMs: 60_000, passwordSignIn: config.passwordSignIn, ...options.signIn });
+  await app.register(linkRoutes, {
+    passwordSignIn: config.passwordSignIn,
+    oidcName: config.oidc?.name ?? null,
+    forgotMax: options.forgotMax ?? 5,
+  });
+  await app.register(profileRoutes);
+  await app.register(adminRoutes);
+  if (config.oidc) await app.register(oidcRoutes, { oidc: config.oidc });
   await app.register(dashboardRoutes);
   await app.register(sessionRoutes);
   await app.register(mentorshipRoutes);

@@ -35,6 +35,15 @@ export interface Config {
   };
   /** Directory of the built client to serve, when it exists. */
   clientDir: string | undefined;
+  mail: {
+    /** smtp:// or smtps:// URL; undefined keeps mail in the outbox table (shown to admins). */
+    smtpUrl: string | undefined;
+    from: string;
+  };
+  /** The organisation's OpenID Connect sign-in, when configured. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | undefined;
+  /** False: only the organisation's sign-in (PASSWORD_SIGNIN=false). */
+  passwordSignIn: boolean;
 }
 
 /** A bad environment: the message names each variable and what it expects. */
@@ -106,7 +115,26 @@ const EnvSchema = z.object({
     .max(24 * 60)
     .default(JOIN_WINDOW_MINUTES),
   CLIENT_DIR: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL (leave it unset to keep mail in the outbox)')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Tandem <tandem@localhost>'),
+  OIDC_ISSUER: z.string().url('must be the issuer URL, e.g. https://accounts.example.org').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_NAME: z.string().min(1).max(40).default('your organisation'),
+  PASSWORD_SIGNIN: bool.default(true),
 });
+
+function oidcConfig(e: z.infer<typeof EnvSchema>): Config['oidc'] {
+  const set = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (set === 0) return undefined;
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) {
+    throw new ConfigError(['OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together (or none of them)']);
+  }
+  return { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME };
+}
 
 /** Reads and validates the environment; throws {@link ConfigError} naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -121,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  if (!e.PASSWORD_SIGNIN && !e.OIDC_ISSUER) throw new ConfigError(['PASSWORD_SIGNIN=false needs OIDC_ISSUER: nobody could sign in']);
   const publicOrigin = new URL(e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).origin;
   const extra = (e.ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -154,5 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       joinWindowMinutes: e.SESSION_JOIN_WINDOW_MINUTES,
     },
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    oidc: oidcConfig(e),
+    passwordSignIn: e.PASSWORD_SIGNIN,
   };
 }

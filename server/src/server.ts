@@ -2,6 +2,7 @@ import { demoAccounts } from '@tandem/shared';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seedDemo } from './db/demo.js';
+import { createSetupLink, hasAdmin } from './programme/invitations.js';
 
 // Process concerns only: configuration, listen, demo data, graceful close.
 async function main(): Promise<void> {
@@ -16,7 +17,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = await buildApp(config);
+  const app = await buildApp(config, {
+    // With no SMTP server, mail stays in the outbox (admins see it) and its links are printed here.
+    onMailKept: ({ to, subject, links }) =>
+      process.stdout.write(`✉ Mail to ${to}: "${subject}"${links.map((l) => `\n    ${l}`).join('')}\n`),
+  });
   // A promise someone forgot to handle must not take every live session down with it: log it and go on.
   process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled promise rejection (kept running)'));
   if (config.seedDemo) await seedDemo(app.db);
@@ -40,6 +45,12 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     lines.push('Demo sign-ins:');
     for (const a of demoAccounts) lines.push(`  ${a.displayName.padEnd(14)} ${a.email.padEnd(22)} ${a.password}`);
+  }
+  // An empty programme: a one-time link (24 h) makes the first administrator.
+  if (!(await hasAdmin(app.db))) {
+    const setup = await createSetupLink(app.db, config.publicOrigin);
+    lines.push('No administrator yet. Open this link within 24 hours to set up the first one (it works once):');
+    lines.push(`  ${setup.url}`);
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }

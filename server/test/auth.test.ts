@@ -20,7 +20,9 @@ describe('sign-in, sessions and cookies', () => {
       payload: { email: user.email.toUpperCase(), password: user.password },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ user: { id: user.id, email: user.email, displayName: user.displayName, role: 'mentor', locale: 'en' } });
+    expect(res.json()).toEqual({
+      user: { id: user.id, email: user.email, displayName: user.displayName, role: 'mentor', locale: 'en', timeZone: 'UTC' },
+    });
     expect(res.body).not.toMatch(/scrypt|password/i);
     const cookie = cookieOf(res.headers);
     expect(cookie).toMatch(/^tandem_session=[\w-]{40,};/);

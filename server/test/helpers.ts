@@ -28,6 +28,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 const apps: FastifyInstance[] = [];
+const envs = new WeakMap<FastifyInstance, Record<string, string>>();
+
+/** The environment an app was built with: another app built with it opens the same database (a restart). */
+export function envOf(app: FastifyInstance): Record<string, string> {
+  const env = envs.get(app);
+  if (!env) throw new Error('not a test app');
+  return env;
+}
 
 /**
  * With TEST_DATABASE_URL (a PostgreSQL server the test command starts), each app gets a
@@ -51,7 +59,9 @@ export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 /** Builds an app on its own database; closed by {@link closeTestApps}. */
 export async function buildTestApp(env: Record<string, string> = {}, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig({ ...(await freshDatabaseEnv()), ...env }), { logger: false, ...options });
+  const full = { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-test-')), ...(await freshDatabaseEnv()), ...env };
+  const app = await buildApp(testConfig(full), { logger: false, ...options });
+  envs.set(app, full);
   apps.push(app);
   return app;
 }

@@ -8,6 +8,7 @@ export const demoAccounts = [
   { key: 'student', email: 'student@tandem.test', password: 'student-demo-1', displayName: 'Sam Student', role: 'student' },
   { key: 'outsider', email: 'outsider@tandem.test', password: 'outsider-demo-1', displayName: 'Olli Outsider', role: 'mentor' },
   { key: 'otherStudent', email: 'riley@tandem.test', password: 'riley-demo-1', displayName: 'Riley Student', role: 'student' },
+  { key: 'admin', email: 'admin@tandem.test', password: 'admin-demo-1', displayName: 'Ada Admin', role: 'admin' },
 ] as const;
 
 /** The key naming one demo account. */

@@ -23,6 +23,24 @@ export const IdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** An IANA time zone, e.g. "Europe/Paris". */
+export const TimeZoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone');
+
+/** The languages Tandem speaks (its pages and its emails). */
+export const LocaleSchema = z.enum(['en', 'fr']);
+/** en or fr. */
+export type Locale = z.infer<typeof LocaleSchema>;
+export const isLocale = (v: string): v is Locale => LocaleSchema.safeParse(v).success;
+
 /** A signed-in person as the API returns them: never with a password hash. */
 export const UserSchema = z.object({
   id: IdSchema,
@@ -30,6 +48,8 @@ export const UserSchema = z.object({
   displayName: z.string().min(1).max(Limits.displayNameMax),
   role: RoleSchema,
   locale: z.string().min(2).max(35),
+  /** Where the person lives: their emails give times in it. */
+  timeZone: z.string().min(1).max(64),
 });
 /** A signed-in person. */
 export type User = z.infer<typeof UserSchema>;
@@ -42,15 +62,6 @@ export const PersonSchema = z.object({
 /** A participant's public face. */
 export type Person = z.infer<typeof PersonSchema>;
 
-const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** When a mentorship meets each week, in the mentor's local time. */
 export const WeeklySlotSchema = z.object({
   /** ISO weekday: 1 = Monday ... 7 = Sunday. */
@@ -58,7 +69,7 @@ export const WeeklySlotSchema = z.object({
   /** Local wall-clock time, "HH:MM" (24 h). */
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
   /** IANA time zone, e.g. "Europe/Berlin". */
-  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone'),
+  timeZone: TimeZoneSchema,
   durationMinutes: z.number().int().min(15).max(240),
 });
 /** A weekly slot. */

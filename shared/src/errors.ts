@@ -27,6 +27,20 @@ export const ErrorCode = {
   BadOrigin: 'BAD_ORIGIN',
   /** The body is larger than the server accepts. */
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** The account has been deactivated by the programme's staff. */
+  AccountDeactivated: 'ACCOUNT_DEACTIVATED',
+  /** A link (invitation, set-up, password reset) that has been used already. */
+  LinkUsed: 'LINK_USED',
+  /** A link past its expiry. */
+  LinkExpired: 'LINK_EXPIRED',
+  /** A link that was revoked, or never existed. */
+  LinkInvalid: 'LINK_INVALID',
+  /** Something with the same key exists already (an account with this email). */
+  Conflict: 'CONFLICT',
+  /** Password sign-in is switched off: sign in with the organisation's accounts. */
+  PasswordSignInOff: 'PASSWORD_SIGNIN_OFF',
+  /** The organisation's sign-in did not go through (not invited, email not verified, state mismatch). */
+  SignInRefused: 'SIGNIN_REFUSED',
   /** Something went wrong on the server; details are in its log. */
   Internal: 'INTERNAL',
 } as const;

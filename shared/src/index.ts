@@ -5,6 +5,7 @@ export * from './events.js';
 export * from './goals.js';
 export * from './http.js';
 export * from './ordering.js';
+export * from './programme.js';
 export * from './records.js';
 export * from './result.js';
 export * from './schedule.js';

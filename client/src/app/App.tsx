@@ -1,12 +1,16 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { InvitePage } from '../features/auth/InvitePage';
+import { ForgotPage, ResetPage } from '../features/auth/PasswordPages';
 import { SignInPage } from '../features/auth/SignInPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { ProfilePage } from '../features/profile/ProfilePage';
+import { ProgrammePage } from '../features/programme/ProgrammePage';
 import { MentorshipPage } from '../features/review/MentorshipPage';
 import { useAppStore } from '../store';
 import { Header } from './Header';
 import { PageHeading } from './PageHeading';
-import { linkTo, matchRoute, navigate, pagePath, usePathname } from './router';
+import { linkTo, matchRoute, navigate, pagePath, publicPages, usePathname } from './router';
 
 // The call (LiveKit, Tiptap, Yjs) is most of the code: loaded only when a session opens.
 const SessionPage = lazy(() => import('../features/call/SessionPage').then((m) => ({ default: m.SessionPage })));
@@ -33,13 +37,17 @@ export function App() {
   }, [loadMe]);
 
   useEffect(() => {
-    if (authStatus === 'signedOut' && route.page !== 'signIn') {
+    if (authStatus === 'signedOut' && !publicPages.includes(route.page)) {
       navigate(`${pagePath.signIn}?next=${encodeURIComponent(pathname)}`, { replace: true });
     }
   }, [authStatus, route.page, pathname]);
 
   if (authStatus === 'unknown') return <Loading what={t('app.loading')} />;
   if (route.page === 'signIn') return <SignInPage />;
+  // Links from emails work signed in or out: they are about the link, not the visitor.
+  if (route.page === 'invite') return <InvitePage token={route.token} />;
+  if (route.page === 'forgot') return <ForgotPage />;
+  if (route.page === 'reset') return <ResetPage token={route.token} />;
   if (authStatus !== 'signedIn') return null;
   if (route.page === 'session') {
     return (
@@ -55,6 +63,10 @@ export function App() {
         <DashboardPage />
       ) : route.page === 'mentorship' ? (
         <MentorshipPage mentorshipId={route.mentorshipId} />
+      ) : route.page === 'profile' ? (
+        <ProfilePage />
+      ) : route.page === 'programme' ? (
+        <ProgrammePage tab={route.tab} />
       ) : (
         <main className="page">
           <PageHeading>{t('app.notFound')}</PageHeading>

@@ -27,14 +27,21 @@ export function Header() {
   const signOut = useAppStore((s) => s.signOut);
   return (
     <header className="app-header">
-      <a className="brand" href={pagePath.dashboard} onClick={linkTo(pagePath.dashboard)}>
-        {t('app.name')}
-      </a>
+      <nav className="header-nav" aria-label={t('header.nav')}>
+        <a className="brand" href={pagePath.dashboard} onClick={linkTo(pagePath.dashboard)}>
+          {t('app.name')}
+        </a>
+        {user?.role === 'admin' && (
+          <a href={pagePath.programme()} onClick={linkTo(pagePath.programme())}>
+            {t('header.programme')}
+          </a>
+        )}
+      </nav>
       <div className="header-user">
         {user && (
-          <span className="header-name">
+          <a className="header-name" href={pagePath.profile} onClick={linkTo(pagePath.profile)} title={t('header.profile')}>
             {user.displayName} <span className="role-badge">{t(`header.role.${user.role}`)}</span>
-          </span>
+          </a>
         )}
         <LanguageSwitcher />
         {user && (

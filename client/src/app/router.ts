@@ -33,11 +33,32 @@ export type Route =
   | { page: 'dashboard' }
   | { page: 'session'; sessionId: string }
   | { page: 'mentorship'; mentorshipId: string }
+  | { page: 'invite'; token: string }
+  | { page: 'forgot' }
+  | { page: 'reset'; token: string }
+  | { page: 'profile' }
+  | { page: 'programme'; tab: ProgrammeTab }
   | { page: 'notFound' };
+
+/** The programme area's sections, each its own address. */
+export const programmeTabs = ['week', 'people', 'pairs', 'invitations', 'outbox', 'audit'] as const;
+export type ProgrammeTab = (typeof programmeTabs)[number];
+
+/** Pages a visitor may open without signing in. */
+export const publicPages: readonly Route['page'][] = ['signIn', 'invite', 'forgot', 'reset'];
 
 /** Maps a pathname to a page. */
 export function matchRoute(pathname: string): Route {
   if (pathname === '/sign-in') return { page: 'signIn' };
+  if (pathname === '/forgot') return { page: 'forgot' };
+  if (pathname === '/profile') return { page: 'profile' };
+  const link = /^\/(invite|reset)\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
+  if (link?.[2]) return link[1] === 'invite' ? { page: 'invite', token: link[2] } : { page: 'reset', token: link[2] };
+  const programme = /^\/programme(?:\/([a-z]+))?\/?$/.exec(pathname);
+  if (programme) {
+    const tab = programme[1] ?? 'week';
+    if ((programmeTabs as readonly string[]).includes(tab)) return { page: 'programme', tab: tab as ProgrammeTab };
+  }
   if (pathname === '/' || pathname === '') return { page: 'dashboard' };
   const session = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
   if (session?.[1]) return { page: 'session', sessionId: decodeURIComponent(session[1]) };
@@ -52,6 +73,9 @@ export const pagePath = {
   dashboard: '/',
   session: (id: string) => `/sessions/${encodeURIComponent(id)}`,
   mentorship: (id: string) => `/mentorships/${encodeURIComponent(id)}`,
+  forgot: '/forgot',
+  profile: '/profile',
+  programme: (tab: ProgrammeTab = 'week') => (tab === 'week' ? '/programme' : `/programme/${tab}`),
 };
 
 /** Click handler for in-app links: navigate without a reload (modified clicks keep browser behaviour). */

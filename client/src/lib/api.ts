@@ -1,22 +1,39 @@
 import {
+  type AcceptInvitationBody,
   type ApiError,
   ApiRoute,
+  AuditResponseSchema,
   apiPath,
+  type ChangePasswordBody,
+  type CreatePairBody,
   DashboardResponseSchema,
   EndSessionResponseSchema,
   ErrorBodySchema,
   ErrorCode,
   GoalsStateSchema,
   HistoryResponseSchema,
+  InvitationInfoSchema,
+  InvitationsResponseSchema,
+  type InviteBody,
   MentorshipResponseSchema,
   MeResponseSchema,
   type NoteTemplateBody,
+  OutboxResponseSchema,
+  PairResponseSchema,
+  PairsResponseSchema,
+  type PeopleQuery,
+  PeopleResponseSchema,
+  type ProfileBody,
+  ProgrammeRoute,
   type Result,
   SearchResponseSchema,
   SessionDetailResponseSchema,
   SessionRecordSchema,
   SessionTokenResponseSchema,
   type SignInBody,
+  SignInOptionsSchema,
+  type WeeklySlot,
+  WeekResponseSchema,
 } from '@tandem/shared';
 import type { z } from 'zod';
 import { i18n } from '../i18n/index.js';
@@ -26,7 +43,7 @@ import { i18n } from '../i18n/index.js';
  * failure comes back as a coded Result, never as a throw.
  */
 async function request<S extends z.ZodType>(
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
   schema: S | null,
   body?: unknown,
@@ -77,4 +94,35 @@ export const api = {
     request('GET', `${apiPath(ApiRoute.search, { id: mentorshipId })}?${new URLSearchParams({ q })}`, SearchResponseSchema),
   setNoteTemplate: (mentorshipId: string, body: NoteTemplateBody) =>
     request('PUT', apiPath(ApiRoute.noteTemplate, { id: mentorshipId }), MentorshipResponseSchema, body),
+
+  // The programme around the call.
+  signInOptions: () => request('GET', ProgrammeRoute.signInOptions, SignInOptionsSchema),
+  invitation: (token: string) => request('GET', apiPath(ProgrammeRoute.invitation, { token }), InvitationInfoSchema),
+  acceptInvitation: (token: string, body: AcceptInvitationBody) =>
+    request('POST', apiPath(ProgrammeRoute.acceptInvitation, { token }), MeResponseSchema, body),
+  forgotPassword: (email: string) => request('POST', ProgrammeRoute.forgotPassword, null, { email }),
+  resetPassword: (token: string, password: string) => request('POST', ProgrammeRoute.resetPassword, null, { token, password }),
+  updateProfile: (body: ProfileBody) => request('PATCH', ProgrammeRoute.profile, MeResponseSchema, body),
+  changePassword: (body: ChangePasswordBody) => request('POST', ProgrammeRoute.password, null, body),
+  people: (query: PeopleQuery) =>
+    request(
+      'GET',
+      `${ProgrammeRoute.people}?${new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])))}`,
+      PeopleResponseSchema,
+    ),
+  deactivate: (id: string) => request('POST', apiPath(ProgrammeRoute.deactivate, { id }), null),
+  reactivate: (id: string) => request('POST', apiPath(ProgrammeRoute.reactivate, { id }), null),
+  invitations: () => request('GET', ProgrammeRoute.invitations, InvitationsResponseSchema),
+  invite: (body: InviteBody) => request('POST', ProgrammeRoute.invitations, null, body),
+  resendInvitation: (id: string) => request('POST', apiPath(ProgrammeRoute.resendInvitation, { id }), null),
+  revokeInvitation: (id: string) => request('POST', apiPath(ProgrammeRoute.revokeInvitation, { id }), null),
+  pairs: () => request('GET', ProgrammeRoute.pairs, PairsResponseSchema),
+  createPair: (body: CreatePairBody) => request('POST', ProgrammeRoute.pairs, PairResponseSchema, body),
+  changeSlot: (id: string, slot: WeeklySlot) => request('PATCH', apiPath(ProgrammeRoute.pairSlot, { id }), PairResponseSchema, { slot }),
+  setPairStatus: (id: string, action: 'pause' | 'resume' | 'end') =>
+    request('POST', apiPath(ProgrammeRoute.pairStatus, { id }), PairResponseSchema, { action }),
+  reassign: (id: string, mentorId: string) => request('POST', apiPath(ProgrammeRoute.reassign, { id }), PairResponseSchema, { mentorId }),
+  week: () => request('GET', ProgrammeRoute.week, WeekResponseSchema),
+  outbox: () => request('GET', ProgrammeRoute.outbox, OutboxResponseSchema),
+  audit: () => request('GET', ProgrammeRoute.audit, AuditResponseSchema),
 };

@@ -72,7 +72,9 @@ export async function listMentorshipsOf(db: Kysely<Database>, user: User): Promi
   let q = mentorshipQuery(db);
   if (user.role !== 'admin') q = q.where((eb) => eb.or([eb('m.mentor_id', '=', user.id), eb('m.student_id', '=', user.id)]));
   const rows = await q.orderBy('m.created_at').execute();
-  return rows.map(toMentorship);
+  // The active one first, then paused, then ended; among equals, as they were created.
+  const rank = { active: 0, paused: 1, ended: 2 } as const;
+  return rows.map(toMentorship).sort((a, b) => rank[a.status] - rank[b.status]);
 }
 
 export async function getMentorship(db: Kysely<Database>, id: string): Promise<Mentorship | undefined> {

@@ -212,6 +212,75 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_programme': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+        .execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('time_zone', 'text', (c) => c.notNull().defaultTo('UTC'))
+        .execute();
+      await db.schema.alterTable('users').addColumn('deactivated_at', 'text').execute();
+      await db.schema.alterTable('mentorships').addColumn('ended_at', 'text').execute();
+      // The mentorship a reassigned student came from (its open goals were carried over).
+      await db.schema.alterTable('mentorships').addColumn('previous_id', 'text').execute();
+      // Invitations and set-up links: only the hash of the link's token is stored.
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sqlIn('kind', ['invite', 'setup'])))
+        .addColumn('email', 'text')
+        .addColumn('display_name', 'text')
+        .addColumn('role', 'text', (c) => c.notNull().check(sqlIn('role', ['mentor', 'student', 'admin'])))
+        .addColumn('invited_by', 'text', (c) => c.references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('accepted_at', 'text')
+        .addColumn('accepted_user_id', 'text', (c) => c.references('users.id'))
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('password_resets')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .execute();
+      // Mail is queued in the transaction that causes it and sent by a worker.
+      await db.schema
+        .createTable('mail_outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('to_address', 'text', (c) => c.notNull())
+        .addColumn('to_name', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('text_body', 'text', (c) => c.notNull())
+        .addColumn('html_body', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['queued', 'sending', 'sent', 'kept', 'failed'])))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('claimed_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .execute();
+      await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('actor_id', 'text', (c) => c.references('users.id'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('detail_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_created').on('audit_log').column('created_at').execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

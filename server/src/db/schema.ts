@@ -9,6 +9,9 @@ export interface UsersTable {
   locale: string;
   password_hash: string;
   created_at: string;
+  status: Generated<'active' | 'deactivated'>;
+  time_zone: Generated<string>;
+  deactivated_at: string | null;
 }
 
 export interface AuthSessionsTable {
@@ -34,6 +37,9 @@ export interface MentorshipsTable {
   /** Grows by one with every goal command of this mentorship. */
   goals_version: Generated<number>;
   created_at: string;
+  ended_at: Generated<string | null>;
+  /** The mentorship a reassigned student came from. */
+  previous_id: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -159,7 +165,63 @@ export interface TranscriptionConsentMentorshipTable {
   updated_at: string;
 }
 
+export interface InvitationsTable {
+  id: string;
+  /** sha256 of the link's token. */
+  token_hash: string;
+  kind: 'invite' | 'setup';
+  email: string | null;
+  display_name: string | null;
+  role: 'mentor' | 'student' | 'admin';
+  /** Null for a set-up link printed by the server itself. */
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_user_id: string | null;
+  revoked_at: string | null;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  to_name: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  purpose: string;
+  status: 'queued' | 'sending' | 'sent' | 'kept' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  /** While a worker sends it: another worker leaves it alone until then. */
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  actor_id: string | null;
+  action: string;
+  target: string | null;
+  detail_json: string;
+  created_at: string;
+}
+
 export interface Database {
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  mail_outbox: MailOutboxTable;
+  audit_log: AuditLogTable;
   transcription_consent_mentorship: TranscriptionConsentMentorshipTable;
   transcript_segments: TranscriptSegmentsTable;
   transcription_consent: TranscriptionConsentTable;

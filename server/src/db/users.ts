@@ -6,7 +6,14 @@ import type { Database, UsersTable } from './schema.js';
 
 /** Maps a row to the API shape: the password hash never leaves this module. */
 export function toUser(row: Selectable<UsersTable>): User {
-  return { id: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale };
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    locale: row.locale,
+    timeZone: row.time_zone,
+  };
 }
 
 export interface NewUser {
@@ -15,6 +22,7 @@ export interface NewUser {
   role: User['role'];
   passwordHash: string;
   locale?: string;
+  timeZone?: string;
 }
 
 export async function insertUser(db: Kysely<Database>, input: NewUser): Promise<User> {
@@ -26,6 +34,9 @@ export async function insertUser(db: Kysely<Database>, input: NewUser): Promise<
     locale: input.locale ?? 'en',
     password_hash: input.passwordHash,
     created_at: nowIso(),
+    status: 'active' as const,
+    time_zone: input.timeZone ?? 'UTC',
+    deactivated_at: null,
   };
   await db.insertInto('users').values(row).execute();
   return toUser(row);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import { ApiRoute, ErrorCode, type User } from '@tandem/shared';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { toUser } from '../db/users.js';
 import { AppError, unauthenticated } from '../lib/errors.js';
@@ -28,6 +28,8 @@ declare module 'fastify' {
       signInForToken(token: string | undefined): Promise<{ user: User; authSessionId: string } | null>;
       /** True while a sign-in (by its stored id) has not ended or expired. */
       isSignInValid(authSessionId: string): Promise<boolean>;
+      /** Ends every sign-in of a person but the request's own (a password change), closing their sockets. */
+      endOtherSignIns(request: FastifyRequest, userId: string): Promise<void>;
       /** A preHandler hook that answers 401 when nobody is signed in. */
       requireUser(request: FastifyRequest): Promise<void>;
     };
@@ -63,6 +65,7 @@ export default fp<AuthOptions>(
         .selectAll('u')
         .where('s.id', '=', authSessionId)
         .where('s.expires_at', '>', nowIso())
+        .where('u.status', '=', 'active')
         .executeTakeFirst();
       return row ? { user: toUser(row), authSessionId } : null;
     }
@@ -86,10 +89,12 @@ export default fp<AuthOptions>(
       signInForToken,
       async isSignInValid(authSessionId) {
         const row = await app.db
-          .selectFrom('auth_sessions')
-          .select('id')
-          .where('id', '=', authSessionId)
-          .where('expires_at', '>', nowIso())
+          .selectFrom('auth_sessions as s')
+          .innerJoin('users as u', 'u.id', 's.user_id')
+          .select('s.id')
+          .where('s.id', '=', authSessionId)
+          .where('s.expires_at', '>', nowIso())
+          .where('u.status', '=', 'active')
           .executeTakeFirst();
         return Boolean(row);
       },
@@ -116,6 +121,19 @@ export default fp<AuthOptions>(
           app.realtime.signedOut(authSessionId);
         }
         reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
+      },
+      async endOtherSignIns(request, userId) {
+        const token = request.cookies[SESSION_COOKIE];
+        const keep = token ? hashToken(token) : '';
+        const others = await app.db
+          .selectFrom('auth_sessions')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('id', '!=', keep)
+          .execute();
+        if (others.length === 0) return;
+        await app.db.deleteFrom('auth_sessions').where('user_id', '=', userId).where('id', '!=', keep).execute();
+        for (const { id } of others) app.realtime.signedOut(id);
       },
       async requireUser(request) {
         if (!request.user) throw unauthenticated();

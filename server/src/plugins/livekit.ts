@@ -10,6 +10,8 @@ declare module 'fastify' {
       mintToken(input: { identity: string; name: string; roomName: string }): Promise<{ token: string; expiresAt: string }>;
       /** Removes everyone and closes the room (a missing room is fine). */
       closeRoom(roomName: string): Promise<void>;
+      /** Takes one person out of a room now (a missing room or participant is fine). */
+      removeParticipant(roomName: string, identity: string): Promise<void>;
       /** Names and participant counts of the rooms that exist now. */
       listRooms(names: string[]): Promise<{ name: string; participants: number }[]>;
       /** Verifies a webhook's signature against the raw body; throws when it does not match. */
@@ -30,6 +32,13 @@ export default fp<{ livekit: Config['livekit'] }>(
           await rooms.deleteRoom(roomName);
         } catch (error) {
           if (!/not found|404/i.test(String(error))) throw error;
+        }
+      },
+      async removeParticipant(roomName, identity) {
+        try {
+          await rooms.removeParticipant(roomName, identity);
+        } catch (error) {
+          if (!/not found|404|does not exist/i.test(String(error))) throw error;
         }
       },
       async listRooms(names) {

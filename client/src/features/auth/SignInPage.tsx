@@ -1,8 +1,8 @@
-import { SignInBodySchema } from '@tandem/shared';
-import { type FormEvent, useState } from 'react';
+import { ProgrammeRoute, SignInBodySchema, type SignInOptions } from '@tandem/shared';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../../app/Header';
-import { navigate, pagePath } from '../../app/router';
+import { linkTo, navigate, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { useAppStore } from '../../store';
@@ -16,8 +16,16 @@ function nextPath(): string {
 export function SignInPage() {
   const { t } = useTranslation();
   const setUser = useAppStore((s) => s.setUser);
-  const [error, setError] = useState<string | null>(null);
+  // The organisation's sign-in comes back here with a code when it refused someone.
+  const [error, setError] = useState<string | null>(() => {
+    const code = new URLSearchParams(window.location.search).get('error');
+    return code ? errorText({ code: code as never, message: t('signIn.oidcFailed') }) : null;
+  });
   const [busy, setBusy] = useState(false);
+  const [options, setOptions] = useState<SignInOptions>({ password: true, oidc: null });
+  useEffect(() => {
+    void api.signInOptions().then((res) => res.ok && setOptions(res.data));
+  }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,22 +55,39 @@ export function SignInPage() {
       <form className="card sign-in" onSubmit={onSubmit} noValidate aria-describedby={error ? 'sign-in-error' : undefined}>
         <h1>{t('app.name')}</h1>
         <p className="muted">{t('signIn.tagline')}</p>
-        <label>
-          {t('signIn.email')}
-          <input name="email" type="email" autoComplete="username" required />
-        </label>
-        <label>
-          {t('signIn.password')}
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
+        {options.oidc && (
+          <a className="btn btn-primary" href={ProgrammeRoute.oidcStart}>
+            {t('signIn.withOrganisation', { name: options.oidc.name })}
+          </a>
+        )}
+        {options.oidc && options.password && <p className="or-line">{t('signIn.or')}</p>}
+        {options.password && (
+          <>
+            <label>
+              {t('signIn.email')}
+              <input name="email" type="email" autoComplete="username" required />
+            </label>
+            <label>
+              {t('signIn.password')}
+              <input name="password" type="password" autoComplete="current-password" required />
+            </label>
+          </>
+        )}
         {error && (
           <p id="sign-in-error" className="error" role="alert">
             {error}
           </p>
         )}
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? t('signIn.busy') : t('signIn.submit')}
-        </button>
+        {options.password && (
+          <>
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              {busy ? t('signIn.busy') : t('signIn.submit')}
+            </button>
+            <a href={pagePath.forgot} onClick={linkTo(pagePath.forgot)}>
+              {t('signIn.forgot')}
+            </a>
+          </>
+        )}
       </form>
     </main>
   );

@@ -9,6 +9,8 @@ export interface AuthRoutesOptions {
   /** Sign-in attempts allowed per client address and window. */
   signInMax: number;
   signInWindowMs: number;
+  /** False: only the organisation's sign-in is offered. */
+  passwordSignIn: boolean;
 }
 
 const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
@@ -37,11 +39,23 @@ const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
       },
     },
     async (request, reply): Promise<MeResponse> => {
+      if (!opts.passwordSignIn)
+        throw new AppError(
+          403,
+          ErrorCode.PasswordSignInOff,
+          'Password sign-in is switched off here: sign in with your organisation instead.',
+        );
       const body = SignInBodySchema.parse(request.body);
       const row = await findUserByEmail(app.db, body.email);
       // Verify against a dummy hash for unknown emails so timing does not reveal who has an account.
       const valid = await verifyPassword(body.password, row?.password_hash ?? (await dummyHash()));
       if (!row || !valid) throw new AppError(401, ErrorCode.InvalidCredentials, 'Wrong email or password.');
+      if (row.status !== 'active')
+        throw new AppError(
+          403,
+          ErrorCode.AccountDeactivated,
+          'This account has been deactivated. Contact the programme staff if you think this is a mistake.',
+        );
       await app.auth.signIn(reply, row.id);
       return { user: toUser(row) };
     },

@@ -1,5 +1,6 @@
 import {
   ApiRoute,
+  ErrorCode,
   type GoalsState,
   type HistoryResponse,
   MentorshipParamsSchema,
@@ -14,7 +15,7 @@ import { requireAccess } from '../../access.js';
 import { loadGoals } from '../../db/goals.js';
 import { setNoteTemplate } from '../../db/mentorships.js';
 import { loadHistory, loadRecord, searchMentorship } from '../../db/records.js';
-import { forbidden } from '../../lib/errors.js';
+import { AppError, forbidden } from '../../lib/errors.js';
 import { mdText } from '../../lib/markdown.js';
 import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 
@@ -76,6 +77,7 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
   app.put(ApiRoute.noteTemplate, async (request): Promise<z.input<typeof MentorshipResponseSchema>> => {
     const { mentorship, mentor, relation } = await accessOf(request);
     if (!mentor && relation !== 'admin') throw forbidden('Only the mentor can change the note template.');
+    if (mentorship.status === 'ended') throw new AppError(409, ErrorCode.SessionClosed, 'This mentorship has ended: it is read-only.');
     const { sections } = NoteTemplateBodySchema.parse(request.body);
     await setNoteTemplate(app.db, mentorship.id, sections);
     return { mentorship: { ...mentorship, noteTemplate: sections } };

@@ -1,0 +1,78 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { languages } from '../i18n';
+
+/** The browser's own time zone, the default a person confirms. */
+export const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+let zones: string[] | null = null;
+/** Every IANA zone this browser knows, UTC first. */
+function allZones(): string[] {
+  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  return zones;
+}
+
+/** A time zone picker (a native select: typing a zone's first letters jumps to it). */
+export function TimeZoneField({ name, defaultValue, label }: { name: string; defaultValue: string; label: string }) {
+  const list = allZones();
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={defaultValue}>
+        {(list.includes(defaultValue) ? list : [defaultValue, ...list]).map((z) => (
+          <option key={z} value={z}>
+            {z.replaceAll('_', ' ')}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** English or French: for the pages and the emails. */
+export function LanguageField({ name, defaultValue }: { name: string; defaultValue: string }) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t('fields.language')}
+      <select name={name} defaultValue={defaultValue}>
+        {languages.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`languages.${l}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A password field with the rule under it, tied to it for screen readers. */
+export function NewPasswordField({ name, label }: { name: string; label: string }) {
+  const { t } = useTranslation();
+  const hint = useId();
+  return (
+    <label>
+      {label}
+      <input name={name} type="password" autoComplete="new-password" minLength={8} required aria-describedby={hint} />
+      <span id={hint} className="hint">
+        {t('fields.passwordRule')}
+      </span>
+    </label>
+  );
+}
+
+/** A form's error, announced when it appears. */
+export function FormError({ id, message }: { id: string; message: string | null }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** The text of a form field (empty when missing). */
+export const fieldText = (form: FormData, name: string): string => {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+};

@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Load } from '../../lib/useLoad';
+
+/** Loading, error (with "Try again") or the content: the same on every programme tab. */
+export function Loaded<T>({ load, reload, children }: { load: Load<T>; reload(): void; children(data: T): ReactNode }) {
+  const { t } = useTranslation();
+  if (load.state === 'loading')
+    return (
+      <p className="muted" role="status" aria-busy="true">
+        {t('programme.loading')}
+      </p>
+    );
+  if (load.state === 'error')
+    return (
+      <div className="error" role="alert">
+        {load.message}{' '}
+        <button type="button" className="btn btn-quiet" onClick={reload}>
+          {t('errors.tryAgain')}
+        </button>
+      </div>
+    );
+  return <>{children(load.data)}</>;
+}
+
+/** What the last action did, announced politely (or as an alert when it failed). */
+export function ActionOutcome({ outcome }: { outcome: { ok: boolean; message: string } | null }) {
+  return (
+    <p className={outcome?.ok === false ? 'error' : 'success'} role={outcome?.ok === false ? 'alert' : 'status'}>
+      {outcome?.message ?? ''}
+    </p>
+  );
+}
+
+export function StatusBadge({ status, label }: { status: string; label: string }) {
+  return <span className={`status-badge status-${status}`}>{label}</span>;
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { nowIso } from '../lib/time.js';
+import type { MailMessage } from './messages.js';
+
+export interface QueuedMail {
+  to: string;
+  toName: string;
+  /** What caused it (invite, reset, paired, ...): shown on the outbox page and in logs. */
+  purpose: string;
+  message: MailMessage;
+}
+
+/**
+ * Queues a message in the same transaction as what caused it: it is sent (or kept) if and
+ * only if that commits. The worker picks it up; call `app.mail.kick()` after the commit.
+ */
+export async function enqueueMail(db: Kysely<Database>, mail: QueuedMail): Promise<string> {
+  const id = randomUUID();
+  const now = nowIso();
+  await db
+    .insertInto('mail_outbox')
+    .values({
+      id,
+      to_address: mail.to,
+      to_name: mail.toName,
+      subject: mail.message.subject,
+      text_body: mail.message.text,
+      html_body: mail.message.html,
+      purpose: mail.purpose,
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: now,
+      claimed_until: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
+  return id;
+}
