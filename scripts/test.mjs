@@ -10,7 +10,7 @@ import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
 import { POSTGRES_PACKAGE, startTestPostgres } from './lib/postgres.mjs';
 import { fail, freePort, progress, root, run, step } from './lib/proc.mjs';
-import { startStack } from './lib/stack.mjs';
+import { startEmptyServer, startStack } from './lib/stack.mjs';
 
 /** When the command was typed (the parent's start when it re-ran itself under Node 24). */
 const started = Number(process.env.TANDEM_STARTED_AT ?? Date.now());
@@ -96,6 +96,13 @@ async function main() {
     logLevel: 'warn',
     quietServer: true,
   });
+  // The programme's front door is walked from an empty database, on a server of its own.
+  const empty = await startEmptyServer({ port: Number(process.env.E2E_EMPTY_PORT ?? 3101), livekitEnv: stack.livekit }).catch(
+    async (error) => {
+      await stack.stop();
+      throw error;
+    },
+  );
   try {
     step('End-to-end journeys (Playwright + Chromium)');
     await run(pnpm, ['--filter', '@tandem/e2e', 'e2e', ...playwrightArgs], {
@@ -107,9 +114,12 @@ async function main() {
         E2E_LIVEKIT_URL: stack.livekit.LIVEKIT_URL ?? process.env.LIVEKIT_URL ?? '',
         E2E_LIVEKIT_API_KEY: stack.livekit.LIVEKIT_API_KEY ?? process.env.LIVEKIT_API_KEY ?? '',
         E2E_LIVEKIT_API_SECRET: stack.livekit.LIVEKIT_API_SECRET ?? process.env.LIVEKIT_API_SECRET ?? '',
+        E2E_EMPTY_URL: empty.url,
+        E2E_SETUP_LINK: empty.setupLink,
       },
     });
   } finally {
+    await empty.stop();
     await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,5 +1,7 @@
 // @ts-check
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ensureLivekitServer, startLivekit } from './livekit.mjs';
@@ -184,4 +186,61 @@ export async function startStack({ port, dataDir, livekitPort, seedDemo, logLeve
       await livekit?.stop();
     },
   };
+}
+
+/**
+ * A second Tandem server on an empty database (no demo data) beside a running stack, using its
+ * LiveKit: the journeys that start from nothing (the first administrator) run against it.
+ * Resolves once it prints its one-time set-up link.
+ * @param {{ port: number, livekitEnv: Record<string, string> }} options
+ */
+export async function startEmptyServer({ port, livekitEnv }) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-empty-'));
+  const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'server.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...livekitEnv,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      CLIENT_DIR: path.join(root, 'client', 'dist'),
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  /** @type {string | null} */
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = `the empty-programme server exited (${signal ?? `code ${code}`}): ${output.slice(-2000)}`;
+  });
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`, 30_000, () => exited);
+    const deadline = Date.now() + 10_000;
+    const printed = () => /https?:\/\/\S+\/invite\/[\w-]{43}/.exec(output)?.[0];
+    let link = printed();
+    while (!link) {
+      if (Date.now() > deadline) throw new Error(`no set-up link printed: ${output.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+      link = printed();
+    }
+    return { url: `http://localhost:${port}`, setupLink: link, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

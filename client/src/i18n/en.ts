@@ -139,6 +139,7 @@ export const en = {
       allBooked: 'Every active pair has its next session booked.',
     },
     people: {
+      name: 'Name',
       inviteTitle: 'Invite someone',
       role: 'Role',
       invite: 'Send the invitation',
@@ -167,6 +168,8 @@ export const en = {
       reactivated: '{{name}} can sign in again.',
     },
     pairs: {
+      mentor: 'Mentor',
+      student: 'Student',
       createTitle: 'Pair a mentor and a student',
       choose: 'Choose…',
       path: 'Learning path',

@@ -140,6 +140,7 @@ export const fr: Messages = {
       allBooked: 'Chaque binôme actif a sa prochaine séance réservée.',
     },
     people: {
+      name: 'Nom',
       inviteTitle: 'Inviter quelqu’un',
       role: 'Rôle',
       invite: "Envoyer l'invitation",
@@ -168,6 +169,8 @@ export const fr: Messages = {
       reactivated: '{{name}} peut de nouveau se connecter.',
     },
     pairs: {
+      mentor: 'Mentor',
+      student: 'Étudiant·e',
       createTitle: 'Former un binôme',
       choose: 'Choisir…',
       path: 'Parcours',

@@ -49,12 +49,13 @@ export async function deactivate(app: FastifyInstance, userId: string, by: User)
     await audit(trx, by.id, 'person.deactivated', userId, {});
   });
   app.realtime.userRevoked(userId);
-  // Out of any call they are in: LiveKit does not re-check a token on reconnect.
+  // Out of any call they are in: LiveKit does not re-check a token on reconnect. Every session
+  // still open counts (a room can be live before its webhook has marked the session live).
   const live = await app.db
     .selectFrom('sessions as s')
     .innerJoin('mentorships as m', 'm.id', 's.mentorship_id')
     .select('s.room_name')
-    .where('s.status', '=', 'live')
+    .where('s.status', 'in', ['scheduled', 'live'])
     .where((eb) => eb.or([eb('m.mentor_id', '=', userId), eb('m.student_id', '=', userId)]))
     .execute();
   for (const { room_name } of live) {

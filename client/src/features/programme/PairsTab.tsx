@@ -95,7 +95,7 @@ function CreatePairForm({ people, onCreated }: { people: PersonRow[]; onCreated(
     >
       <h2 id="pair-title">{t('programme.pairs.createTitle')}</h2>
       <label>
-        {t('header.role.mentor')}
+        {t('programme.pairs.mentor')}
         <select name="mentorId" required defaultValue="">
           <option value="" disabled>
             {t('programme.pairs.choose')}
@@ -108,7 +108,7 @@ function CreatePairForm({ people, onCreated }: { people: PersonRow[]; onCreated(
         </select>
       </label>
       <label>
-        {t('header.role.student')}
+        {t('programme.pairs.student')}
         <select name="studentId" required defaultValue="">
           <option value="" disabled>
             {t('programme.pairs.choose')}

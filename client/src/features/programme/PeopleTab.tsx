@@ -45,7 +45,7 @@ export function InviteForm({ onInvited }: { onInvited(message: string): void }) 
     >
       <h2 id="invite-title">{t('programme.people.inviteTitle')}</h2>
       <label>
-        {t('fields.name')}
+        {t('programme.people.name')}
         <input name="displayName" required maxLength={80} autoComplete="off" />
       </label>
       <label>
