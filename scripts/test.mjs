@@ -33,6 +33,7 @@ const POSTGRES_TESTS = [
   'test/programme.test.ts',
   'test/programme-pairs.test.ts',
   'test/oidc.test.ts',
+  'test/admin-cli.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 

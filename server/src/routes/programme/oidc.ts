@@ -74,7 +74,7 @@ const oidcRoutes: FastifyPluginAsync<{ oidc: NonNullable<Config['oidc']> }> = as
     } catch {
       return refuse(reply, 'OIDC_FLOW', 'no sign-in under way in this browser');
     }
-    let claims: client.IDToken | undefined;
+    let claims: Record<string, unknown> | undefined;
     try {
       const config = await configuration();
       const current = new URL(request.url, app.publicOrigin);
@@ -84,7 +84,11 @@ const oidcRoutes: FastifyPluginAsync<{ oidc: NonNullable<Config['oidc']> }> = as
         expectedNonce: flow.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const idToken = tokens.claims();
+      if (!idToken) throw new Error('no ID token');
+      claims = { ...idToken };
+      // Many providers put the email only in the UserInfo answer (scope claims), not in the ID token.
+      if (typeof idToken.email !== 'string') claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)) };
     } catch (error) {
       return refuse(reply, 'OIDC_FLOW', error instanceof Error ? error.message : String(error));
     }
