@@ -110,6 +110,10 @@ test('from an empty database: set up, invite, accept, pair, meet on video, deact
   await expect(admin.page.getByRole('heading', { name: 'Web developer path' })).toBeVisible();
   await expectAccessible(admin.page, 'programme: pairs');
   await tourShot(admin.page, 'programme-pairs-desktop-en');
+  await admin.page.getByRole('link', { name: 'This week' }).click();
+  await expect(admin.page.getByRole('heading', { name: /^Today: / })).toBeVisible();
+  await expectAccessible(admin.page, 'programme: this week');
+  await tourShot(admin.page, 'programme-week-desktop-en');
   const adminClicks = clicks;
 
   // Both were told by email (kept in the outbox).
@@ -149,6 +153,7 @@ test('from an empty database: set up, invite, accept, pair, meet on video, deact
     await expect(admin.page.getByRole('link', { name: tab, exact: true })).toHaveAttribute('aria-current', 'page');
     await expect(admin.page.getByRole('status').filter({ hasText: 'Loading' })).toHaveCount(0);
     await expectFitsWidth(admin.page, `programme: ${tab} on a phone`);
+    if (tab === 'People' || tab === 'Pairs') await tourShot(admin.page, `programme-${tab.toLowerCase()}-phone-en`);
   }
   await expectAccessible(admin.page, 'programme: audit log (phone)');
   await expect(admin.page.getByText('person.deactivated')).toBeVisible();

@@ -256,6 +256,17 @@ describe('invitations and password resets by email (a real SMTP server)', () => 
   });
 });
 
+describe('limits on the link pages', () => {
+  it('rate-limits a flood of link lookups from one address (30 a minute)', async () => {
+    const app = await buildTestApp();
+    const url = apiPath(ProgrammeRoute.invitation, { token: 'A'.repeat(43) });
+    const codes: number[] = [];
+    for (let i = 0; i < 32; i++) codes.push((await call(app, 'GET', url)).statusCode);
+    expect(codes.slice(0, 30).every((c) => c === 410)).toBe(true);
+    expect(codes.at(-1)).toBe(429);
+  });
+});
+
 describe('who reaches the programme pages', () => {
   it('401 signed out, 403 for mentors and students (of this pair or another), 200 for admins', async () => {
     const { app, cookie: adminCookie } = await appWithAdmin();
