@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
 import { joinFromPreJoin, remoteTile, waitForRemoteVideo } from '../fixtures/call.js';
-import { expectAccessible, expectFitsWidth, setUp, tourShot } from '../fixtures/people.js';
+import { expectAccessible, expectFitsWidth, expectFocusKept, setUp, tourShot } from '../fixtures/people.js';
 
 // From an empty database (a server of its own, started by `npm test` without demo data): the first
 // admin sets up, invites a mentor and a student, both accept from the mail outbox's links, the admin
@@ -145,6 +145,24 @@ test('from an empty database: set up, invite, accept, pair, meet on video, deact
   await student.page.getByLabel('Password').fill('stan-password-1');
   await student.page.getByRole('button', { name: 'Sign in' }).click();
   await expect(student.page.getByRole('alert')).toContainText('deactivated');
+
+  // By keyboard: invite someone, then revoke the invitation; the focus never falls to the page body.
+  await admin.page.getByRole('link', { name: 'People' }).click();
+  await admin.page.getByLabel('Name', { exact: true }).focus();
+  await admin.page.keyboard.type('Rita Reader');
+  await admin.page.keyboard.press('Tab');
+  await admin.page.keyboard.type('rita@programme.test');
+  await admin.page.keyboard.press('Tab');
+  await admin.page.keyboard.press('Tab');
+  await expect(admin.page.getByRole('button', { name: 'Send the invitation' })).toBeFocused();
+  await admin.page.keyboard.press('Enter');
+  await expect(admin.page.getByRole('status').filter({ hasText: 'Invitation sent to rita@programme.test' })).toBeVisible();
+  await expectFocusKept(admin.page, 'inviting by keyboard');
+  await admin.page.getByRole('link', { name: 'Invitations' }).click();
+  await admin.page.getByRole('button', { name: 'Revoke rita@programme.test' }).focus();
+  await admin.page.keyboard.press('Enter');
+  await expect(admin.page.getByRole('status').filter({ hasText: 'The invitation to rita@programme.test is revoked.' })).toBeFocused();
+  await expectAccessible(admin.page, 'programme: invitations');
 
   // The programme pages on a phone.
   await setUp(admin.page, 'phone');

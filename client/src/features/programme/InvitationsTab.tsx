@@ -23,7 +23,7 @@ export function InvitationsTab() {
   };
   return (
     <>
-      <ActionOutcome outcome={outcome} />
+      <ActionOutcome outcome={outcome} list={load} />
       <section className="card" aria-labelledby="inv-title">
         <h2 id="inv-title">{t('programme.tabs.invitations')}</h2>
         <Loaded load={load} reload={reload}>

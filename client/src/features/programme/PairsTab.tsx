@@ -278,7 +278,7 @@ export function PairsTab() {
       <section className="card">
         <CreatePairForm people={active} onCreated={(message) => report({ ok: true, message })} />
       </section>
-      <ActionOutcome outcome={outcome} />
+      <ActionOutcome outcome={outcome} list={pairs} />
       <section className="card" aria-labelledby="pairs-title">
         <h2 id="pairs-title">{t('programme.tabs.pairs')}</h2>
         <Loaded load={pairs} reload={reloadPairs}>

@@ -104,7 +104,7 @@ export function PeopleTab() {
           }}
         />
       </section>
-      <ActionOutcome outcome={outcome} />
+      <ActionOutcome outcome={outcome} list={load} />
       <section className="card" aria-labelledby="people-title">
         <h2 id="people-title">{t('programme.tabs.people')}</h2>
         <form

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Load } from '../../lib/useLoad';
 
@@ -23,10 +23,20 @@ export function Loaded<T>({ load, reload, children }: { load: Load<T>; reload():
   return <>{children(load.data)}</>;
 }
 
-/** What the last action did, announced politely (or as an alert when it failed). */
-export function ActionOutcome({ outcome }: { outcome: { ok: boolean; message: string } | null }) {
+/**
+ * What the last action did, announced politely (or as an alert when it failed). When the
+ * action took away the control that had the focus (an ended pair's buttons, a revoked
+ * invitation's), the focus comes here instead of falling to the page body.
+ */
+export function ActionOutcome({ outcome, list }: { outcome: { ok: boolean; message: string } | null; list?: unknown }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  // Checked again whenever the list re-renders with the action's result.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `list` is a trigger, not read
+  useEffect(() => {
+    if (outcome && (!document.activeElement || document.activeElement === document.body)) ref.current?.focus();
+  }, [outcome, list]);
   return (
-    <p className={outcome?.ok === false ? 'error' : 'success'} role={outcome?.ok === false ? 'alert' : 'status'}>
+    <p ref={ref} tabIndex={-1} className={outcome?.ok === false ? 'error' : 'success'} role={outcome?.ok === false ? 'alert' : 'status'}>
       {outcome?.message ?? ''}
     </p>
   );
