@@ -8,7 +8,7 @@ import path from 'node:path';
 import { summariseProfile } from './lib/cpuprofile.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
-import { fail, freePort, root, run, step, waitForHttp } from './lib/proc.mjs';
+import { fail, freePort, progress, root, run, step, waitForHttp } from './lib/proc.mjs';
 
 const sizes = (process.env.BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -19,14 +19,25 @@ const serverDist = process.env.BENCH_SERVER_DIST ? path.resolve(process.env.BENC
 const only = process.env.BENCH_ONLY ?? 'notes,flood';
 /** BENCH_PROFILE=1: the note-pad server runs under `node --cpu-prof`; where its time went is printed after each size. */
 const profile = process.env.BENCH_PROFILE === '1';
+/** The systems measured side by side on the same workload (bench/peers holds the others). */
+const systems = (process.env.BENCH_SYSTEMS ?? 'tandem,hocuspocus,hocuspocus-sqlite,y-websocket').split(',').filter(Boolean);
+/** A measured run starts when the 1-minute load average is below this (or after BENCH_QUIET_WAIT seconds). */
+const quietLoad = Number(process.env.BENCH_QUIET_LOAD ?? 1);
+const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT ?? 90) * 1000;
+/** Capacity search: the largest session count with p99 <= 100 ms, from this size, at most this many, within this time per system. */
+const capacityStart = Number(process.env.BENCH_CAPACITY_START ?? 100);
+const capacityMax = Number(process.env.BENCH_CAPACITY_MAX ?? 1600);
+const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 5);
+const peersDir = path.join(root, 'bench', 'peers');
 
 /**
  * @param {string[]} args
+ * @param {string} [cwd]
  * @returns {Promise<string>}
  */
-function capture(args) {
+function capture(args, cwd = path.join(root, 'server')) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: path.join(root, 'server'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -86,12 +97,83 @@ async function withServer(n, script, args) {
   }
 }
 
+/**
+ * One of the peers' servers (bench/peers/servers.mjs) on its own, loaded by bench/peers/load.mjs
+ * through the peer's own client library, with the same workload and measurement as Tandem's.
+ * @param {string} system
+ * @param {number} n
+ */
+async function withPeer(system, n) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-peer-'));
+  const port = await freePort();
+  const server = spawn(process.execPath, [path.join(peersDir, 'servers.mjs'), system, String(port), path.join(dataDir, 'peer.sqlite')], {
+    cwd: peersDir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${system} did not start`)), 20_000);
+      server.stdout?.on('data', (d) => {
+        if (String(d).includes('ready')) {
+          clearTimeout(timer);
+          resolve(undefined);
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`${system} exited with ${code}`)));
+    });
+    const client = system.startsWith('hocuspocus') ? 'hocuspocus' : system;
+    const out = await capture(
+      [path.join(peersDir, 'load.mjs'), client, `ws://127.0.0.1:${port}`, String(n), String(server.pid ?? 0), String(seconds)],
+      peersDir,
+    );
+    return JSON.parse(out);
+  } finally {
+    server.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits (bounded) until the machine is quiet; returns the 1-minute load it starts at. */
+async function waitQuiet() {
+  const start = Date.now();
+  while ((os.loadavg()[0] ?? 0) > quietLoad && Date.now() - start < quietWaitMs) await new Promise((r) => setTimeout(r, 2000));
+  return os.loadavg()[0] ?? 0;
+}
+
+/**
+ * One measured run of a system at n sessions, after waiting for a quiet machine.
+ * @param {string} system
+ * @param {number} n
+ */
+async function measure(system, n) {
+  const load = await waitQuiet();
+  const r =
+    system === 'tandem' ? await withServer(n, 'notesLoad.js', (_port, pid) => [String(pid), String(seconds)]) : await withPeer(system, n);
+  return { ...r, system, load };
+}
+
+/** The peers' servers and clients, installed on first use outside the workspace (bench only). */
+async function ensurePeers(/** @type {string} */ pnpm) {
+  if (systems.every((s) => s === 'tandem')) return;
+  // sqlite3 (Hocuspocus's SQLite extension) compiles against Node 24's own headers.
+  const nodedir = path.dirname(path.dirname(process.execPath));
+  await progress(
+    'Installing the peers (bench/peers, a workspace of its own)',
+    pnpm,
+    ['install', '--dir', peersDir, '--reporter=append-only'],
+    {
+      env: { ...process.env, npm_config_nodedir: nodedir },
+    },
+  );
+}
+
 try {
   await requireNode24();
   const pnpm = await ensurePnpm();
   await installDependencies(pnpm);
   step('Building');
   await run(pnpm, ['-r', '--reporter=append-only', 'build'], { quiet: true });
+  if (only.includes('notes')) await ensurePeers(pnpm);
   const f = (/** @type {number} */ x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
   if (serverDist !== dist) process.stdout.write(`Server under test: ${serverDist}\n`);
   if (only.includes('notes')) await notePad(f);
@@ -102,21 +184,16 @@ try {
 
 /** @param {(x: number, d?: number) => string} f */
 async function notePad(f) {
-  step(`Note pad: keystroke propagation, ${seconds} s per size, 2 typists per session at 5 keys/s plus caret updates`);
-  const rows = [];
-  for (const n of sizes) {
-    process.stdout.write(`  running ${n} sessions…\n`);
-    rows.push(await withServer(n, 'notesLoad.js', (_port, pid) => [String(pid), String(seconds)]));
-  }
-  process.stdout.write(
-    `\n${['sessions', 'keys/s', 'samples', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU %', 'CPU µs/key', 'RSS/session KB'].map((h) => h.padStart(16)).join('')}\n`,
+  step(
+    `Note pad: ${systems.join(', ')} side by side; ${seconds} s per run, 2 typists per session at 5 keys/s plus caret updates, a ~4,000-character note`,
   );
-  for (const r of rows) {
-    process.stdout.write(
-      `${[
+  const header = ['system', 'sessions', 'keys/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'CPU %', 'CPU µs/key', 'RSS/sess KB', 'load 1m'];
+  const line = (/** @type {any} */ r) =>
+    `${[
+      r.system.padEnd(18),
+      ...[
         r.sessions,
         f(r.keystrokesPerSecond, 0),
-        r.samples,
         f(r.p50, 2),
         f(r.p95, 2),
         f(r.p99, 2),
@@ -124,21 +201,84 @@ async function notePad(f) {
         f(r.serverCpuPercent),
         f(r.serverCpuMicrosPerKeystroke, 0),
         f(r.rssPerSessionBytes / 1024, 0),
-      ]
-        .map((v) => String(v).padStart(16))
-        .join('')}\n`,
-    );
+        f(r.load, 2),
+      ].map((v) => String(v).padStart(12)),
+    ].join('')}\n`;
+  const headerLine = `\n${header[0]?.padEnd(18)}${header
+    .slice(1)
+    .map((h) => h.padStart(12))
+    .join('')}\n`;
+  /** @type {any[]} */
+  const rows = [];
+  for (const n of sizes) {
+    // Interleaved: every system at this size before the next size.
+    for (const system of systems) {
+      process.stdout.write(`  ${system}, ${n} sessions…\n`);
+      rows.push(await measure(system, n));
+    }
   }
-  const first = rows[0];
-  const last = rows[rows.length - 1];
+  process.stdout.write(headerLine);
+  for (const r of rows) process.stdout.write(line(r));
+
+  /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */
+  const capacity = {};
+  if (process.env.BENCH_CAPACITY !== '0') {
+    step(
+      `Capacity: the largest session count with p99 <= 100 ms (from ${capacityStart}, at most ${capacityMax}, ${capacityMinutes} min per system)`,
+    );
+    for (const system of systems) {
+      let good = 0;
+      /** @type {number | null} */
+      let bad = null;
+      let n = capacityStart;
+      const tried = [];
+      const deadline = Date.now() + capacityMinutes * 60_000;
+      while (n <= capacityMax && Date.now() < deadline) {
+        const r = await measure(system, n);
+        tried.push(`${n}: p99 ${f(r.p99, 0)} ms`);
+        process.stdout.write(line(r));
+        if (r.p99 <= 100) good = Math.max(good, n);
+        else bad = bad === null ? n : Math.min(bad, n);
+        if (bad !== null && bad - good <= Math.max(25, good * 0.1)) break;
+        n = bad === null ? n * 2 : Math.round((good + bad) / 2);
+      }
+      capacity[system] = { good, bad, tried };
+    }
+    process.stdout.write(`\n${'system'.padEnd(18)}${'capacity'.padStart(12)}   runs\n`);
+    for (const [system, c] of Object.entries(capacity)) {
+      const shown = c.good === 0 ? `< ${capacityStart}` : c.bad === null ? `>= ${c.good}` : String(c.good);
+      process.stdout.write(`${system.padEnd(18)}${shown.padStart(12)}   ${c.tried.join(', ')}\n`);
+    }
+  }
+
+  // Targets, printed beside the figures (nothing is asserted).
+  const at = (/** @type {string} */ system, /** @type {number} */ n) => rows.find((r) => r.system === system && r.sessions === n);
+  const mid = sizes.includes(50) ? 50 : sizes[Math.floor(sizes.length / 2)];
+  const tandem = mid === undefined ? undefined : at('tandem', mid);
+  const hocus = mid === undefined ? undefined : at('hocuspocus', mid);
+  process.stdout.write('\nTargets:\n');
+  if (tandem && hocus)
+    process.stdout.write(
+      `  CPU per keystroke <= Hocuspocus's at ${mid} sessions: ${f(tandem.serverCpuMicrosPerKeystroke, 0)} vs ${f(hocus.serverCpuMicrosPerKeystroke, 0)} µs — ${tandem.serverCpuMicrosPerKeystroke <= hocus.serverCpuMicrosPerKeystroke ? 'met' : 'NOT met'}\n`,
+    );
+  const capT = capacity.tandem;
+  const capH = capacity.hocuspocus;
+  if (capT && capH)
+    process.stdout.write(
+      `  sessions at p99 <= 100 ms >= 1.5 x Hocuspocus's: ${capT.good} vs ${capH.good} (x${f(capT.good / Math.max(1, capH.good), 2)}) — ${capT.good >= 1.5 * capH.good ? 'met' : 'NOT met'}\n`,
+    );
+  const t50 = at('tandem', 50);
+  if (t50) process.stdout.write(`  p99 <= 10 ms at 50 sessions: ${f(t50.p99, 2)} ms — ${t50.p99 <= 10 ? 'met' : 'NOT met'}\n`);
+  const tRows = rows.filter((r) => r.system === 'tandem');
+  const first = tRows[0];
+  const last = tRows[tRows.length - 1];
   if (first && last && last.sessions > first.sessions) {
     // The slope between the smallest and the largest run: what one more live session costs, without the fixed overhead.
     const slope = (last.rssLoaded - first.rssLoaded) / (last.sessions - first.sessions);
     process.stdout.write(
-      `\nMemory per additional live session (slope ${first.sessions} -> ${last.sessions} sessions): ${f(slope / 1024, 0)} KB\n`,
+      `  <= 1 MB memory per live session: ${f(slope / 1024, 0)} KB (slope ${first.sessions} -> ${last.sessions} sessions) — ${slope <= 1024 * 1024 ? 'met' : 'NOT met'}\n`,
     );
   }
-  process.stdout.write('\nTargets: p99 < 10 ms at 50 sessions; < 1 MB server memory per live session with a typical weekly note.\n');
 }
 
 /** @param {(x: number, d?: number) => string} f */

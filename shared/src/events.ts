@@ -64,6 +64,25 @@ export const NotesJoinAckSchema = z.object({
 export const NotesUpdateSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.noteUpdateBytes) }).strict();
 /** notes:awareness — a y-protocols awareness update (carets, names, colours). */
 export const NotesAwarenessSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
+const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The hot path's check of a note update or awareness envelope: the same rule as
+ * {@link NotesUpdateSchema} / {@link NotesAwarenessSchema} (exactly `sessionId` and `update`, an id, binary data
+ * within `maxBytes`) without a general schema walk per keystroke. Null when anything is off: the
+ * caller then parses with the schema for its error message.
+ */
+export function parseNoteEnvelope(raw: unknown, maxBytes: number): { sessionId: string; update: Uint8Array } | null {
+  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return null;
+  const { sessionId, update } = raw as { sessionId?: unknown; update?: unknown };
+  let keys = 0;
+  for (const _ in raw) keys += 1;
+  if (keys !== 2 || typeof sessionId !== 'string' || !idPattern.test(sessionId)) return null;
+  const bytes = update instanceof Uint8Array ? update : update instanceof ArrayBuffer ? new Uint8Array(update) : null;
+  if (!bytes || bytes.byteLength > maxBytes) return null;
+  return { sessionId, update: bytes };
+}
+
 /** notes:leave */
 export const NotesLeaveSchema = z.object(sessionRef).strict();
 /** Who agreed to transcription, and whether it runs. Nothing is transcribed unless both agreed. */

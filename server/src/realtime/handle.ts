@@ -29,6 +29,32 @@ export function handle<S extends z.ZodType, T>(
   };
 }
 
+/**
+ * {@link handle} for the events of every keystroke: `fast` checks the envelope without a general
+ * schema walk; only what it refuses is parsed with the schema, for the error message.
+ */
+export function handleFast<S extends z.ZodType, T>(
+  app: FastifyInstance,
+  socket: TandemSocket,
+  fast: (raw: unknown) => z.infer<S> | null,
+  schema: S,
+  run: (payload: z.infer<S>) => Promise<Result<T>>,
+): (raw: unknown, ack?: unknown) => void {
+  const slow = handle(app, socket, schema, run);
+  return (raw, ack) => {
+    const payload = fast(raw);
+    if (payload === null) return slow(raw, ack);
+    const reply = typeof ack === 'function' ? (ack as (r: Result<T>) => void) : null;
+    run(payload).then(
+      (r) => reply?.(r),
+      (error: unknown) => {
+        app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
+        reply?.({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
+      },
+    );
+  };
+}
+
 /** The answer to anyone who may not know a session exists (or asks for one that does not). */
 export const sessionNotFound = { ok: false as const, error: { code: ErrorCode.NotFound, message: 'This session was not found.' } };
 

@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { ClientEvent, ErrorCode, type NotesJoinAckSchema, type Result, ServerEvent } from '@tandem/shared';
+import {
+  ClientEvent,
+  ErrorCode,
+  type NotesJoinAckSchema,
+  parseNoteEnvelope,
+  RealtimeLimits,
+  type Result,
+  ServerEvent,
+} from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import type { LiveNote, NoteHub } from '../notes/noteHub.js';
-import { handle, sessionAccess } from './handle.js';
+import { handle, handleFast, sessionAccess } from './handle.js';
 import type { RealtimeDomain } from './io.js';
 import { Rooms } from './rooms.js';
 
 const room = Rooms.note;
+const updateEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes);
+const awarenessEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes);
 
 /** A note this connection has open, and whether this connection may write to it. */
 interface Joined {
@@ -71,7 +81,7 @@ export function notesDomain(hub: NoteHub) {
 
       socket.on(
         ClientEvent.notesUpdate.name,
-        handle(app, socket, ClientEvent.notesUpdate.payload, async ({ sessionId, update }) => {
+        handleFast(app, socket, updateEnvelope, ClientEvent.notesUpdate.payload, async ({ sessionId, update }) => {
           const j = joinedNote(sessionId);
           if ('ok' in j) return j;
           if (j.readOnly && !j.note.frozen)
@@ -86,7 +96,7 @@ export function notesDomain(hub: NoteHub) {
 
       socket.on(
         ClientEvent.notesAwareness.name,
-        handle(app, socket, ClientEvent.notesAwareness.payload, async ({ sessionId, update }) => {
+        handleFast(app, socket, awarenessEnvelope, ClientEvent.notesAwareness.payload, async ({ sessionId, update }) => {
           const j = joinedNote(sessionId);
           if ('ok' in j) return j;
           const note = j.note;

@@ -1,0 +1,190 @@
+// The note-pad workload and its measurement, shared by every system the bench compares
+// (Tandem, Hocuspocus, the y-websocket server): N sessions of 2 typists at 5 keystrokes per
+// second, each keystroke followed by a caret (awareness) update, into a note of ~4,000
+// characters. Only the transport differs; the timing, the percentiles and the server's CPU
+// and memory readings are this file's.
+import fs from 'node:fs';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Yjs from 'yjs';
+
+export const KEYS_PER_SECOND = 5;
+
+/** One typist's connection, as a system's own client library (or protocol) makes it. */
+export interface Connection {
+  doc: Yjs.Doc;
+  awareness: Awareness;
+  /** True for updates that came from the server (the measured arrivals). */
+  isRemote(origin: unknown): boolean;
+  /** Resolves when the local changes so far have reached the server (as far as the system can tell). */
+  flushed(): Promise<void>;
+  close(): void;
+}
+
+/** How a system's typist connects: session `index`, typist 0 or 1. */
+export type Connect = (index: number, typist: 0 | 1) => Promise<Connection>;
+
+interface Typist {
+  c: Connection;
+  text: Yjs.XmlText;
+  /** Send times of this typist's keystrokes not yet seen by the partner, in order. */
+  inFlight: number[];
+  partner?: Typist;
+}
+
+export function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+}
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** The nearest-rank percentile of sorted samples. */
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+export interface LoadResult {
+  sessions: number;
+  keystrokes: number;
+  keystrokesPerSecond: number;
+  samples: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  serverCpuPercent: number;
+  serverCpuMicrosPerKeystroke: number;
+  rssPerSessionBytes: number;
+  rssLoaded: number;
+  rssEnd: number;
+}
+
+const waitFor = async (ok: () => boolean, ms: number) => {
+  const end = Date.now() + ms;
+  while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+};
+
+/**
+ * Runs the workload against one server process and measures it. `Y` is the caller's own Yjs
+ * (a second copy of Yjs in one process breaks its type checks).
+ */
+export async function runLoad(options: {
+  Y: typeof Yjs;
+  sessions: number;
+  serverPid: number;
+  seconds: number;
+  connect: Connect;
+}): Promise<LoadResult> {
+  const { Y, sessions, serverPid, seconds, connect } = options;
+  const latencies: number[] = [];
+  let measuring = false;
+  let sent = 0;
+
+  const join = async (index: number, who: 0 | 1): Promise<Typist> => {
+    const c = await connect(index, who);
+    const fragment = c.doc.getXmlFragment('default');
+    // A note with an agenda: Tandem's opens with one; a bare Yjs server gets the same shape from the first typist.
+    if (who === 0 && fragment.length < 4) {
+      fragment.insert(
+        fragment.length,
+        Array.from({ length: 4 - fragment.length }, () => new Y.XmlElement('paragraph')),
+      );
+    }
+    await waitFor(() => fragment.length >= 4, 5000);
+    const para = fragment.get(who === 0 ? 1 : 3) as Yjs.XmlElement;
+    const typist: Typist = { c, text: new Y.XmlText(), inFlight: [] };
+    para.insert(0, [typist.text]);
+    c.doc.on('update', (_u: Uint8Array, origin: unknown) => {
+      if (!c.isRemote(origin)) return;
+      const sentAt = typist.partner?.inFlight.shift();
+      if (measuring && sentAt !== undefined) latencies.push(performance.now() - sentAt);
+    });
+    c.awareness.setLocalStateField('user', { name: `typist ${index}.${who}`, color: '#f59e0b' });
+    await c.flushed();
+    return typist;
+  };
+
+  const keystroke = (t: Typist) => {
+    t.inFlight.push(performance.now());
+    sent += 1;
+    t.text.insert(t.text.length, String.fromCharCode(97 + Math.floor(Math.random() * 26)));
+    t.c.awareness.setLocalStateField('cursor', { anchor: t.text.length, head: t.text.length });
+  };
+
+  const rssBefore = rssBytes(serverPid);
+  const typists: [Typist, Typist][] = [];
+  for (let i = 0; i < sessions; i++) {
+    const a = await join(i, 0);
+    const b = await join(i, 1);
+    a.partner = b;
+    b.partner = a;
+    typists.push([a, b]);
+  }
+  // A typical week's note: ~4,000 characters typed in ~200 bursts.
+  await Promise.all(
+    typists.map(async ([a]) => {
+      for (let i = 0; i < 200; i++) {
+        a.text.insert(Math.floor(Math.random() * (a.text.length + 1)), 'weekly note text ab ');
+        if (i % 20 === 19) await a.c.flushed();
+      }
+      await a.c.flushed();
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const [a, b] of typists) {
+    a.inFlight.length = 0;
+    b.inFlight.length = 0;
+  }
+  const rssLoaded = rssBytes(serverPid);
+
+  // Each typist on its own timer, phase-shifted so the load is spread evenly.
+  const timers: NodeJS.Timeout[] = [];
+  for (const pair of typists) {
+    for (const t of pair) {
+      timers.push(
+        setTimeout(
+          () => {
+            keystroke(t);
+            timers.push(setInterval(() => keystroke(t), 1000 / KEYS_PER_SECOND));
+          },
+          Math.random() * (1000 / KEYS_PER_SECOND),
+        ),
+      );
+    }
+  }
+  await new Promise((r) => setTimeout(r, 2000)); // warm-up
+  measuring = true;
+  sent = 0;
+  const cpuStart = cpuTicks(serverPid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpuEnd = cpuTicks(serverPid);
+  measuring = false;
+  for (const t of timers) clearInterval(t);
+  const rssEnd = rssBytes(serverPid);
+  for (const [a, b] of typists) {
+    a.c.close();
+    b.c.close();
+  }
+
+  latencies.sort((x, y) => x - y);
+  const ticksPerSecond = 100;
+  return {
+    sessions,
+    keystrokes: sent,
+    keystrokesPerSecond: sent / elapsed,
+    samples: latencies.length,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    serverCpuPercent: ((cpuEnd - cpuStart) / ticksPerSecond / elapsed) * 100,
+    serverCpuMicrosPerKeystroke: (((cpuEnd - cpuStart) / ticksPerSecond) * 1e6) / Math.max(1, sent),
+    rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,
+    rssLoaded,
+    rssEnd,
+  };
+}
