@@ -9,6 +9,8 @@ import { runLoad } from '../../server/dist/bench/loadCore.js';
 
 const [system = '', url = '', sessionsRaw = '10', serverPid = '0', seconds = '10'] = process.argv.slice(2);
 const run = `${Date.now().toString(36)}`;
+// y-websocket's provider adds a process exit listener per connection.
+process.setMaxListeners(0);
 
 /** @type {import('../../server/dist/bench/loadCore.js').Connect} */
 async function connect(index, who) {

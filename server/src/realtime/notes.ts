@@ -101,9 +101,17 @@ export function notesDomain(hub: NoteHub) {
           if ('ok' in j) return j;
           const note = j.note;
           let changed: number[];
+          let claimed: number[];
+          let asSent = false;
           try {
             // Each awareness entry belongs to the connection that created it: no one moves another person's caret.
-            const claimed = awarenessClientIds(update);
+            const entries = awarenessEntries(update);
+            claimed = entries.ids;
+            // The bytes can go on as they came only if every state in them already carries the right name.
+            asSent = entries.states.every((raw) => {
+              const name = nameIn(raw);
+              return name === undefined || name === socket.data.user.displayName;
+            });
             if (claimed.some((id) => (note.awarenessOwners.get(id) ?? connectionId) !== connectionId)) {
               return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
             }
@@ -120,14 +128,19 @@ export function notesDomain(hub: NoteHub) {
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
           }
           // The name on a caret is the signed-in person's, whatever the client wrote.
+          let renamed = false;
           for (const id of changed) {
             const state = note.awareness.getStates().get(id) as { user?: { name?: unknown; color?: unknown } } | undefined;
-            if (state?.user) state.user = { ...state.user, name: socket.data.user.displayName };
+            if (state?.user && state.user.name !== socket.data.user.displayName) {
+              state.user = { ...state.user, name: socket.data.user.displayName };
+              renamed = true;
+            }
           }
           if (changed.length > 0) {
-            socket
-              .to(room(sessionId))
-              .volatile.emit(ServerEvent.notesAwareness.name, { sessionId, update: encodeAwarenessUpdate(note.awareness, changed) });
+            // The usual case (a caret moved, the name already right): the client's own bytes go on as
+            // they came, without encoding the states again.
+            const out = asSent && !renamed && changed.length === claimed.length ? update : encodeAwarenessUpdate(note.awareness, changed);
+            socket.to(room(sessionId)).volatile.emit(ServerEvent.notesAwareness.name, { sessionId, update: out });
           }
           return { ok: true, data: {} };
         }),
@@ -161,16 +174,27 @@ export function notesDomain(hub: NoteHub) {
     };
 }
 
-/** The client ids an awareness update speaks for (its wire format: count, then id, clock, state per entry). */
-function awarenessClientIds(update: Uint8Array): number[] {
+/** The client ids an awareness update speaks for and their states as sent (wire format: count, then id, clock, state per entry). */
+function awarenessEntries(update: Uint8Array): { ids: number[]; states: string[] } {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   if (count > 64) throw new Error('too many awareness entries');
   const ids: number[] = [];
+  const states: string[] = [];
   for (let i = 0; i < count; i++) {
     ids.push(decoding.readVarUint(decoder));
     decoding.readVarUint(decoder);
-    decoding.readVarString(decoder);
+    states.push(decoding.readVarString(decoder));
   }
-  return ids;
+  return { ids, states };
+}
+
+/** The name a state (as sent, JSON) puts on its caret; undefined when it has no user. */
+function nameIn(raw: string): unknown {
+  try {
+    const state = JSON.parse(raw) as { user?: { name?: unknown } } | null;
+    return state?.user ? state.user.name : undefined;
+  } catch {
+    return Symbol('malformed');
+  }
 }
