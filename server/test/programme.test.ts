@@ -321,7 +321,16 @@ describe('who reaches the programme pages', () => {
       expect(res.statusCode, `${method} ${url} as admin: ${res.body}`).toBeLessThan(300);
     }
     // Every admin action is in the audit log, with who did it.
-    const audit = (await call(app, 'GET', ProgrammeRoute.audit, adminCookie)).json().entries as { action: string; actor: string }[];
+    const audit = (await call(app, 'GET', ProgrammeRoute.audit, adminCookie)).json().entries as {
+      action: string;
+      actor: string;
+      target: string;
+    }[];
+    // Targets by name: the person deactivated, the pair ended.
+    expect(audit.find((e) => e.action === 'person.deactivated')?.target).toBe(pair.student.displayName);
+    expect(audit.find((e) => e.action === 'pair.ended')?.target).toBe(
+      (await app.db.selectFrom('mentorships').select('title').where('id', '=', pair.mentorshipId).executeTakeFirstOrThrow()).title,
+    );
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining([
         'invitation.sent',

@@ -217,12 +217,21 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
       .orderBy('a.created_at', 'desc')
       .limit(300)
       .execute();
+    // Targets are ids (a person, a pair) or an email: shown by name where there is one.
+    const ids = [...new Set(rows.flatMap((r) => (r.target ? [r.target] : [])))];
+    const names = new Map<string, string>();
+    if (ids.length > 0) {
+      for (const u of await app.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute())
+        names.set(u.id, u.display_name);
+      for (const m of await app.db.selectFrom('mentorships').select(['id', 'title']).where('id', 'in', ids).execute())
+        names.set(m.id, m.title);
+    }
     return {
       entries: rows.map((r) => ({
         id: r.id,
         actor: r.actor,
         action: r.action,
-        target: r.target,
+        target: r.target ? (names.get(r.target) ?? r.target) : null,
         detail: r.detail_json,
         createdAt: r.created_at,
       })),
