@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { type BuildOptions, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
@@ -93,6 +93,22 @@ export async function createMentorship(app: FastifyInstance) {
   });
   const session = await insertSession(app.db, { mentorshipId, scheduledAt: new Date().toISOString(), durationMinutes: 60 });
   return { mentor, student, mentorshipId, session };
+}
+
+/** A request as the browser sends it: the app's Origin, the cookie when given, a JSON body when given. */
+export function call(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+  url: string,
+  cookie?: string,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method,
+    url,
+    headers: { origin: TEST_ORIGIN, ...(cookie ? { cookie } : {}) },
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
 }
 
 /** Signs in through the API and returns the Cookie header to send afterwards. */

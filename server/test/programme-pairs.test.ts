@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiPath, ProgrammeRoute } from '@tandem/shared';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
-import { TEST_ORIGIN } from './origin.js';
+import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
 import { listen, newGoalsClient, newNoteClient, until } from './realtime.js';
 
 const closers: (() => void)[] = [];
@@ -12,17 +10,16 @@ afterEach(async () => {
   await closeTestApps();
 });
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
-function call(app: FastifyInstance, method: Method, url: string, cookie?: string, payload?: unknown) {
-  return app.inject({
-    method,
-    url,
-    headers: { origin: TEST_ORIGIN, ...(cookie ? { cookie } : {}) },
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-}
-
 const slot = { weekday: 3, time: '18:30', timeZone: 'Europe/Paris', durationMinutes: 45 };
+/** Weekday and time of an instant in Paris, e.g. "Wed 18:30". */
+const inParis = (at: Date) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
 
 async function setUp() {
   const app = await buildTestApp({}, { mailPollMs: 50 });
@@ -49,15 +46,7 @@ describe('pairs', () => {
     expect(at.getTime()).toBeGreaterThan(Date.now());
     expect(at.getTime()).toBeLessThan(Date.now() + 7 * 24 * 3600_000 + 1);
     // Wednesday 18:30 in Paris.
-    expect(
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/Paris',
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(at),
-    ).toBe('Wed 18:30');
+    expect(inParis(at)).toBe('Wed 18:30');
 
     await app.mail.idle();
     await until(
@@ -118,15 +107,7 @@ describe('pairs', () => {
       .execute();
     expect(sessions[0]?.scheduled_at).toBe('2026-01-07T17:00:00.000Z');
     expect(sessions[1]?.duration_minutes).toBe(45);
-    expect(
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/Paris',
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(new Date(sessions[1]?.scheduled_at ?? '')),
-    ).toBe('Wed 18:30');
+    expect(inParis(new Date(sessions[1]?.scheduled_at ?? ''))).toBe('Wed 18:30');
 
     const status = (action: string) => call(app, 'POST', apiPath(ProgrammeRoute.pairStatus, { id: pair.mentorshipId }), cookie, { action });
     expect((await status('pause')).json().pair).toMatchObject({ mentorship: { status: 'paused' }, nextSession: null });

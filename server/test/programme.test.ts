@@ -1,8 +1,7 @@
 import { apiPath, ProgrammeRoute } from '@tandem/shared';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSetupLink } from '../src/programme/invitations.js';
-import { buildTestApp, closeTestApps, createMentorship, createUser, envOf, signIn } from './helpers.js';
+import { buildTestApp, call, closeTestApps, createMentorship, createUser, envOf, signIn } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 import { linkIn, startSmtp } from './smtp.js';
 
@@ -13,14 +12,6 @@ afterEach(async () => {
 });
 
 type Method = 'GET' | 'POST' | 'PATCH';
-function call(app: FastifyInstance, method: Method, url: string, cookie?: string, payload?: unknown) {
-  return app.inject({
-    method,
-    url,
-    headers: { origin: TEST_ORIGIN, ...(cookie ? { cookie } : {}) },
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-}
 const cookieFrom = (headers: Record<string, unknown>) => {
   const raw = headers['set-cookie'];
   return String(Array.isArray(raw) ? raw[0] : raw).split(';')[0] ?? '';

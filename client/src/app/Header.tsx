@@ -4,6 +4,16 @@ import { setLanguage } from '../i18n/browser';
 import { useAppStore } from '../store';
 import { linkTo, pagePath } from './router';
 
+/** The languages Tandem speaks as a select's options, each named in itself. */
+export function LanguageOptions() {
+  const { t } = useTranslation();
+  return languages.map((l) => (
+    <option key={l} value={l} lang={l}>
+      {t(`languages.${l}`)}
+    </option>
+  ));
+}
+
 /** The language switcher: one select, each language named in itself. */
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
@@ -11,11 +21,7 @@ export function LanguageSwitcher() {
     <label className="lang-switch">
       <span className="sr-only">{t('header.language')}</span>
       <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)}>
-        {languages.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`languages.${l}`)}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
     </label>
   );

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { languages } from '../i18n';
+import { LanguageOptions } from './Header';
 
 /** The browser's own time zone, the default a person confirms. */
 export const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -36,11 +36,7 @@ export function LanguageField({ name, defaultValue }: { name: string; defaultVal
     <label>
       {t('fields.language')}
       <select name={name} defaultValue={defaultValue}>
-        {languages.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`languages.${l}`)}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
     </label>
   );

@@ -1,5 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEFAULT_NOTE_TEMPLATE, type Mentorship, NoteTemplateSchema, type Session, type User, type WeeklySlot } from '@tandem/shared';
+import {
+  closedSessionStatuses,
+  DEFAULT_NOTE_TEMPLATE,
+  type Mentorship,
+  NoteTemplateSchema,
+  type Session,
+  type User,
+  type WeeklySlot,
+} from '@tandem/shared';
 import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../lib/time.js';
 import type { Database, SessionsTable } from './schema.js';
@@ -137,6 +145,12 @@ export async function insertSession(
 
 export function getSessionRow(db: Kysely<Database>, id: string) {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A mentorship's sessions (newest first, as {@link listSessions} gives them): the next one not over yet, and the past ones. */
+export function nextAndPast(sessions: Session[]): { nextSession: Session | null; pastSessions: Session[] } {
+  const open = sessions.filter((s) => !closedSessionStatuses.includes(s.status));
+  return { nextSession: open.at(-1) ?? null, pastSessions: sessions.filter((s) => closedSessionStatuses.includes(s.status)) };
 }
 
 export async function listSessions(db: Kysely<Database>, mentorshipId: string): Promise<Session[]> {

@@ -56,17 +56,19 @@ export default fp<AuthOptions>(
   async (app, opts) => {
     await app.register(cookie);
 
+    /** A sign-in that still counts: not ended, not expired, and its person not deactivated. */
+    const liveSignIn = (authSessionId: string) =>
+      app.db
+        .selectFrom('auth_sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .where('s.id', '=', authSessionId)
+        .where('s.expires_at', '>', nowIso())
+        .where('u.status', '=', 'active');
+
     async function signInForToken(token: string | undefined): Promise<{ user: User; authSessionId: string } | null> {
       if (!token || token.length > 200) return null;
       const authSessionId = hashToken(token);
-      const row = await app.db
-        .selectFrom('auth_sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .selectAll('u')
-        .where('s.id', '=', authSessionId)
-        .where('s.expires_at', '>', nowIso())
-        .where('u.status', '=', 'active')
-        .executeTakeFirst();
+      const row = await liveSignIn(authSessionId).selectAll('u').executeTakeFirst();
       return row ? { user: toUser(row), authSessionId } : null;
     }
     const userForToken = async (token: string | undefined) => (await signInForToken(token))?.user ?? null;
@@ -88,15 +90,7 @@ export default fp<AuthOptions>(
       userForToken,
       signInForToken,
       async isSignInValid(authSessionId) {
-        const row = await app.db
-          .selectFrom('auth_sessions as s')
-          .innerJoin('users as u', 'u.id', 's.user_id')
-          .select('s.id')
-          .where('s.id', '=', authSessionId)
-          .where('s.expires_at', '>', nowIso())
-          .where('u.status', '=', 'active')
-          .executeTakeFirst();
-        return Boolean(row);
+        return Boolean(await liveSignIn(authSessionId).select('s.id').executeTakeFirst());
       },
       async signIn(reply, userId) {
         const token = randomBytes(32).toString('base64url');

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AcceptInvitationBody, ErrorCode, type InvitationInfo, type Locale, type Role, type User } from '@tandem/shared';
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, InvitationsTable } from '../db/schema.js';
 import { findUserByEmail, insertUser } from '../db/users.js';
 import { AppError } from '../lib/errors.js';
@@ -19,6 +19,10 @@ export function newLinkToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
   return { token, hash: hashToken(token) };
 }
+
+/** Invitations (and set-up links) neither accepted nor revoked: the ones a new link replaces. A `where` filter. */
+export const pending = (eb: ExpressionBuilder<Database, 'invitations'>) =>
+  eb.and([eb('accepted_at', 'is', null), eb('revoked_at', 'is', null)]);
 
 export const invitationUrl = (origin: string, token: string) => `${origin}/invite/${token}`;
 
@@ -62,13 +66,7 @@ export async function invite(db: Kysely<Database>, origin: string, input: NewInv
   const id = randomUUID();
   await db.transaction().execute(async (trx) => {
     // One live invitation per email: a new one replaces what was pending.
-    await trx
-      .updateTable('invitations')
-      .set({ revoked_at: nowIso() })
-      .where('email', '=', input.email)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await trx.updateTable('invitations').set({ revoked_at: nowIso() }).where('email', '=', input.email).where(pending).execute();
     const row = {
       id,
       token_hash: hash,
@@ -125,13 +123,7 @@ export async function resendInvitation(db: Kysely<Database>, origin: string, id:
 
 export async function revokeInvitation(db: Kysely<Database>, id: string, by: User): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const res = await trx
-      .updateTable('invitations')
-      .set({ revoked_at: nowIso() })
-      .where('id', '=', id)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const res = await trx.updateTable('invitations').set({ revoked_at: nowIso() }).where('id', '=', id).where(pending).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return false;
     const row = await trx.selectFrom('invitations').select('email').where('id', '=', id).executeTakeFirstOrThrow();
     await audit(trx, by.id, 'invitation.revoked', row.email, {});
@@ -151,13 +143,7 @@ export async function createSetupLink(
   const { token, hash } = newLinkToken();
   const expiresAt = isoIn(SETUP_TTL_MS);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('invitations')
-      .set({ revoked_at: nowIso() })
-      .where('kind', '=', 'setup')
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await trx.updateTable('invitations').set({ revoked_at: nowIso() }).where('kind', '=', 'setup').where(pending).execute();
     await trx
       .insertInto('invitations')
       .values({
@@ -198,8 +184,7 @@ export async function acceptInvitation(db: Kysely<Database>, token: string, body
       .updateTable('invitations')
       .set({ accepted_at: nowIso() })
       .where('id', '=', row.id)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
+      .where(pending)
       .where('expires_at', '>', nowIso())
       .executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) throw linkError(ErrorCode.LinkUsed, 'This link has been used already.');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CreatePairBody,
-  closedSessionStatuses,
   ErrorCode,
   type Locale,
   type Mentorship,
@@ -11,7 +10,7 @@ import {
   type WeeklySlot,
 } from '@tandem/shared';
 import type { Kysely } from 'kysely';
-import { getMentorship, insertMentorship, insertSession, listSessions } from '../db/mentorships.js';
+import { getMentorship, insertMentorship, insertSession, listSessions, nextAndPast } from '../db/mentorships.js';
 import type { Database } from '../db/schema.js';
 import { AppError, notFound } from '../lib/errors.js';
 import { nowIso } from '../lib/time.js';
@@ -138,8 +137,7 @@ export async function setPairStatus(
     } else if (action === 'resume') {
       if (m.status !== 'paused') throw refused('Only a paused mentorship can be resumed');
       await trx.updateTable('mentorships').set({ status: 'active' }).where('id', '=', mentorshipId).execute();
-      const open = (await listSessions(trx, mentorshipId)).filter((s) => !closedSessionStatuses.includes(s.status));
-      if (open.length === 0) {
+      if (!nextAndPast(await listSessions(trx, mentorshipId)).nextSession) {
         const slot = { weekday: m.slot_weekday, time: m.slot_time, timeZone: m.slot_time_zone, durationMinutes: m.slot_duration_minutes };
         await insertSession(trx, {
           mentorshipId,
@@ -212,14 +210,17 @@ export async function reassign(db: Kysely<Database>, origin: string, mentorshipI
 
 /** Pairs as staff see them: active first, then paused, then ended. */
 export async function listPairs(db: Kysely<Database>, mentorships: Mentorship[]): Promise<PairRow[]> {
-  const created = new Map((await db.selectFrom('mentorships').select(['id', 'created_at']).execute()).map((r) => [r.id, r.created_at]));
+  if (mentorships.length === 0) return [];
+  const ids = mentorships.map((m) => m.id);
+  const created = new Map(
+    (await db.selectFrom('mentorships').select(['id', 'created_at']).where('id', 'in', ids).execute()).map((r) => [r.id, r.created_at]),
+  );
   const rows = await Promise.all(
     mentorships.map(async (mentorship) => {
       const sessions = await listSessions(db, mentorship.id);
-      const open = sessions.filter((s) => !closedSessionStatuses.includes(s.status));
       return {
         mentorship,
-        nextSession: open.at(-1) ?? null,
+        nextSession: nextAndPast(sessions).nextSession,
         sessionsHeld: sessions.filter((s) => s.status === 'ended').length,
         createdAt: created.get(mentorship.id) ?? '',
       };

@@ -1,6 +1,6 @@
-import { ApiRoute, closedSessionStatuses, type DashboardResponse } from '@tandem/shared';
+import { ApiRoute, type DashboardResponse } from '@tandem/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { listMentorshipsOf, listSessions } from '../../db/mentorships.js';
+import { listMentorshipsOf, listSessions, nextAndPast } from '../../db/mentorships.js';
 import { unauthenticated } from '../../lib/errors.js';
 
 const dashboardRoutes: FastifyPluginAsync = async (app) => {
@@ -13,14 +13,7 @@ const dashboardRoutes: FastifyPluginAsync = async (app) => {
     return {
       mentorships: await Promise.all(
         mentorships.map(async (mentorship) => {
-          const sessions = await listSessions(app.db, mentorship.id);
-          const open = sessions.filter((s) => !closedSessionStatuses.includes(s.status));
-          return {
-            mentorship,
-            // listSessions is newest first: the next one is the earliest still open.
-            nextSession: open.at(-1) ?? null,
-            pastSessions: sessions.filter((s) => closedSessionStatuses.includes(s.status)),
-          };
+          return { mentorship, ...nextAndPast(await listSessions(app.db, mentorship.id)) };
         }),
       ),
     };

@@ -9,6 +9,7 @@ import { limitRoutes } from '../../lib/limits.js';
 import { hashPassword } from '../../lib/password.js';
 import { nowIso } from '../../lib/time.js';
 import { audit } from '../../programme/audit.js';
+import { pending } from '../../programme/invitations.js';
 
 const FLOW_COOKIE = 'tandem_oidc';
 const FLOW_TTL_S = 600;
@@ -102,8 +103,7 @@ const oidcRoutes: FastifyPluginAsync<{ oidc: NonNullable<Config['oidc']> }> = as
         .selectAll()
         .where('email', '=', email)
         .where('kind', '=', 'invite')
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
+        .where(pending)
         .where('expires_at', '>', nowIso())
         .executeTakeFirst();
       if (!invitation) return refuse(reply, 'OIDC_NOT_INVITED', `${email} has no account and no invitation`);
