@@ -21,6 +21,8 @@ const resultFiles = [
 ];
 /** Server tests that touch the database, run a second time on PostgreSQL. */
 const POSTGRES_TESTS = [
+  'test/week.test.ts',
+  'test/week-jobs.test.ts',
   'test/auth.test.ts',
   'test/sessions.test.ts',
   'test/demo.test.ts',

@@ -13,6 +13,7 @@ import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import livekitPlugin from './plugins/livekit.js';
 import mailPlugin from './plugins/mail.js';
+import weekPlugin from './plugins/week.js';
 import { captionsDomain } from './realtime/captions.js';
 import { goalsDomain } from './realtime/goals.js';
 import realtime from './realtime/io.js';
@@ -26,6 +27,7 @@ import oidcRoutes from './routes/programme/oidc.js';
 import profileRoutes from './routes/programme/profile.js';
 import sessionRoutes from './routes/sessions/index.js';
 import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
+import weekRoutes from './routes/week/index.js';
 import lifecycle from './sessions/lifecycle.js';
 import { DeepgramEngine } from './transcript/deepgram.js';
 import { PocketsphinxEngine } from './transcript/pocketsphinx.js';
@@ -147,6 +149,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await writer?.close();
   });
   await app.register(sessionLifecycleRoutes);
+  await app.register(weekPlugin, { week: config.week, origin: config.publicOrigin, mailFrom: config.mail.from });
+  await app.register(weekRoutes);
   await app.register(lifecycle, {
     graceMs: config.sessions.graceSeconds * 1000,
     reconcileEveryMs: config.sessions.reconcileSeconds * 1000,

@@ -33,6 +33,14 @@ export interface Config {
     /** A session opens to join this many minutes before its time. */
     joinWindowMinutes: number;
   };
+  week: {
+    /** How often reminders, calendar invitations, no-show checks and digests are looked at (0 = never on its own). */
+    tickSeconds: number;
+    /** A digest of unread messages waits this long after the first one. */
+    digestDelayMinutes: number;
+    /** At most one digest per person and mentorship this often. */
+    digestEveryHours: number;
+  };
   /** Directory of the built client to serve, when it exists. */
   clientDir: string | undefined;
   mail: {
@@ -108,6 +116,13 @@ const EnvSchema = z.object({
   DEEPGRAM_URL: wsUrl.default('wss://api.deepgram.com'),
   SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  WEEK_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
+  DIGEST_DELAY_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
+  DIGEST_EVERY_HOURS: z.coerce.number().min(0).max(72).default(3),
   SESSION_JOIN_WINDOW_MINUTES: z.coerce
     .number()
     .int()
@@ -182,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcileSeconds: e.SESSION_RECONCILE_SECONDS,
       joinWindowMinutes: e.SESSION_JOIN_WINDOW_MINUTES,
     },
+    week: { tickSeconds: e.WEEK_TICK_SECONDS, digestDelayMinutes: e.DIGEST_DELAY_MINUTES, digestEveryHours: e.DIGEST_EVERY_HOURS },
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     oidc: oidcConfig(e),

@@ -23,6 +23,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LIVEKIT_API_SECRET: TEST_LIVEKIT.secret,
     LOG_LEVEL: 'silent',
     SESSION_RECONCILE_SECONDS: '0',
+    WEEK_TICK_SECONDS: '0',
     ...env,
   });
 }

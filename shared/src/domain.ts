@@ -50,6 +50,8 @@ export const UserSchema = z.object({
   locale: z.string().min(2).max(35),
   /** Where the person lives: their emails give times in it. */
   timeZone: z.string().min(1).max(64),
+  /** Email reminders before each session (each can be turned off on the profile). */
+  reminders: z.object({ dayBefore: z.boolean(), hourBefore: z.boolean() }),
 });
 /** A signed-in person. */
 export type User = z.infer<typeof UserSchema>;
@@ -109,6 +111,16 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 /** Statuses after which a session is read-only. */
 export const closedSessionStatuses: readonly SessionStatus[] = ['ended', 'cancelled', 'no_show'];
 
+/** weekly (follows the slot) or extra (added between two weekly ones). */
+export const SessionKindSchema = z.enum(['weekly', 'extra']);
+/**
+ * Why a session did not take place as planned: skipped (with a reason), cancelled more than
+ * 24 h before, cancelled later, a no-show (detected from attendance), or something else.
+ */
+export const SessionOutcomeSchema = z.enum(['skipped', 'cancelled_early', 'cancelled_late', 'no_show', 'other']);
+/** How a session that did not go as planned turned out. */
+export type SessionOutcome = z.infer<typeof SessionOutcomeSchema>;
+
 /** One weekly meeting of a mentorship. */
 export const SessionSchema = z.object({
   id: IdSchema,
@@ -121,6 +133,14 @@ export const SessionSchema = z.object({
   status: SessionStatusSchema,
   startedAt: z.string().datetime({ offset: true }).nullable(),
   endedAt: z.string().datetime({ offset: true }).nullable(),
+  /** A weekly session follows the slot; an extra one was added between two weekly ones. */
+  kind: SessionKindSchema,
+  /** How it turned out when it did not take place as planned (null: as planned, or not yet). */
+  outcome: SessionOutcomeSchema.nullable(),
+  /** The reason given when it was skipped or cancelled. */
+  outcomeReason: z.string().nullable(),
+  /** Who did not come (no-show); null when nobody came or nobody is blamed. */
+  absentUserId: IdSchema.nullable(),
 });
 /** A session. */
 export type Session = z.infer<typeof SessionSchema>;

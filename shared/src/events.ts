@@ -4,6 +4,7 @@ import type { ErrorCode } from './errors.js';
 import { GoalCommandPayloadSchema, GoalsChangedSchema, GoalsSubscribeAckSchema, GoalsSubscribeSchema } from './goals.js';
 import { TranscriptSegmentSchema } from './records.js';
 import { ApiErrorSchema } from './result.js';
+import { MessageNewSchema, MessageReadSchema } from './week.js';
 
 /**
  * The realtime protocol's version. The client sends it in the handshake
@@ -149,6 +150,8 @@ export const ServerEvent = {
   sessionEnded: { name: 'session:ended', payload: SessionEndedSchema },
   captionsState: { name: 'captions:state', payload: CaptionsStateSchema },
   captionsSegment: { name: 'captions:segment', payload: CaptionsSegmentSchema },
+  messageNew: { name: 'message:new', payload: MessageNewSchema },
+  messageRead: { name: 'message:read', payload: MessageReadSchema },
 } as const;
 
 type Handler<E> = E extends { payload: infer P extends z.ZodType; ack: infer A extends z.ZodType }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, Limits, MentorshipSchema, NoteTemplateSchema, SessionSchema, UserSchema } from './domain.js';
+import { MoveSchema } from './week.js';
 
 /** Every REST route in one place: the server registers these, the client fills them with {@link apiPath}. */
 export const ApiRoute = {
@@ -57,6 +58,10 @@ export const DashboardMentorshipSchema = z.object({
   nextSession: SessionSchema.nullable(),
   /** Ended, cancelled and no-show sessions, newest first. */
   pastSessions: z.array(SessionSchema),
+  /** Messages from the other person not read yet. */
+  unread: z.number().int(),
+  /** Proposals to move a session, waiting for an answer. */
+  pendingMoves: z.array(MoveSchema),
 });
 /** One card of the dashboard. */
 export type DashboardMentorship = z.infer<typeof DashboardMentorshipSchema>;

@@ -9,3 +9,4 @@ export * from './programme.js';
 export * from './records.js';
 export * from './result.js';
 export * from './schedule.js';
+export * from './week.js';

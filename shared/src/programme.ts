@@ -91,7 +91,12 @@ export const ResetPasswordBodySchema = z.object({ token: LinkTokenSchema, passwo
 
 /** PATCH /api/profile */
 export const ProfileBodySchema = z
-  .object({ displayName: NameSchema, timeZone: TimeZoneSchema, locale: LocaleSchema })
+  .object({
+    displayName: NameSchema,
+    timeZone: TimeZoneSchema,
+    locale: LocaleSchema,
+    reminders: z.object({ dayBefore: z.boolean(), hourBefore: z.boolean() }).strict(),
+  })
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'change at least one thing');

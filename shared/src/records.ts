@@ -49,9 +49,6 @@ export type SessionRecord = z.infer<typeof SessionRecordSchema>;
 /** POST /api/sessions/:id/end */
 export const EndSessionResponseSchema = z.object({ session: SessionSchema, nextSession: SessionSchema.nullable() });
 
-/** POST /api/sessions/:id/cancel — for a session nobody joined. */
-export const CancelSessionBodySchema = z.object({ status: z.enum(['cancelled', 'no_show']) }).strict();
-
 /** One line of a mentorship's history. */
 export const HistoryEntrySchema = z.object({
   session: SessionSchema,

@@ -12,7 +12,14 @@ import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../lib/time.js';
 import type { Database, SessionsTable } from './schema.js';
 
-export function toSession(row: Selectable<SessionsTable>): Session {
+/** A session as the API gives it (rows from before the week's columns read as weekly and as planned). */
+export function toSession(
+  row: Pick<
+    Selectable<SessionsTable>,
+    'id' | 'mentorship_id' | 'week' | 'scheduled_at' | 'duration_minutes' | 'status' | 'started_at' | 'ended_at'
+  > &
+    Partial<Pick<Selectable<SessionsTable>, 'kind' | 'outcome' | 'outcome_reason' | 'absent_user_id'>>,
+): Session {
   return {
     id: row.id,
     mentorshipId: row.mentorship_id,
@@ -22,6 +29,10 @@ export function toSession(row: Selectable<SessionsTable>): Session {
     status: row.status,
     startedAt: row.started_at,
     endedAt: row.ended_at,
+    kind: row.kind ?? 'weekly',
+    outcome: row.outcome ?? null,
+    outcomeReason: row.outcome_reason ?? null,
+    absentUserId: row.absent_user_id ?? null,
   };
 }
 
@@ -116,7 +127,7 @@ export async function insertMentorship(
 
 export async function insertSession(
   db: Kysely<Database>,
-  input: { mentorshipId: string; scheduledAt: string; durationMinutes: number },
+  input: { mentorshipId: string; scheduledAt: string; durationMinutes: number; kind?: 'weekly' | 'extra' },
 ): Promise<Session> {
   const last = await db
     .selectFrom('sessions')
@@ -138,6 +149,8 @@ export async function insertSession(
     ended_reason: null,
     summary: null,
     created_at: nowIso(),
+    kind: input.kind ?? ('weekly' as const),
+    timed_at: nowIso(),
   };
   await db.insertInto('sessions').values(row).execute();
   return toSession(row);
@@ -147,14 +160,19 @@ export function getSessionRow(db: Kysely<Database>, id: string) {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** A mentorship's sessions (newest first, as {@link listSessions} gives them): the next one not over yet, and the past ones. */
+/** A mentorship's sessions (latest first, as {@link listSessions} gives them): the next one not over yet, and the past ones. */
 export function nextAndPast(sessions: Session[]): { nextSession: Session | null; pastSessions: Session[] } {
   const open = sessions.filter((s) => !closedSessionStatuses.includes(s.status));
   return { nextSession: open.at(-1) ?? null, pastSessions: sessions.filter((s) => closedSessionStatuses.includes(s.status)) };
 }
 
 export async function listSessions(db: Kysely<Database>, mentorshipId: string): Promise<Session[]> {
-  const rows = await db.selectFrom('sessions').selectAll().where('mentorship_id', '=', mentorshipId).orderBy('week', 'desc').execute();
+  const rows = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('mentorship_id', '=', mentorshipId)
+    .orderBy('scheduled_at', 'desc')
+    .execute();
   return rows.map(toSession);
 }
 

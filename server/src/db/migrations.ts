@@ -281,6 +281,96 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_created').on('audit_log').column('created_at').execute();
     },
   },
+  '0008_week': {
+    async up(db: Kysely<unknown>) {
+      // A weekly session follows the slot; an extra one sits between two weekly ones.
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('weekly'))
+        .execute();
+      // How it turned out when not as planned, why, and who did not come.
+      await db.schema.alterTable('sessions').addColumn('outcome', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('outcome_reason', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('absent_user_id', 'text').execute();
+      // iCalendar SEQUENCE: grows with every move and with the cancellation.
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('sequence', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The SEQUENCE both people's calendars were last sent (-1: never).
+      await db.schema
+        .alterTable('sessions')
+        .addColumn('calendar_sent', 'integer', (c) => c.notNull().defaultTo(-1))
+        .execute();
+      // When scheduled_at was last set (booked or moved): a day-before reminder needs a day's notice.
+      await db.schema.alterTable('sessions').addColumn('timed_at', 'text').execute();
+      // The brief, frozen when the call starts.
+      await db.schema.alterTable('sessions').addColumn('brief_json', 'text').execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('remind_day', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('users')
+        .addColumn('remind_hour', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.alterTable('mail_outbox').addColumn('ics', 'text').execute();
+      await db.schema
+        .createTable('session_moves')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('proposed_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('from_at', 'text', (c) => c.notNull())
+        .addColumn('to_at', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sqlIn('status', ['pending', 'accepted', 'declined', 'withdrawn', 'superseded'])),
+        )
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'text')
+        .addColumn('decided_by', 'text', (c) => c.references('users.id'))
+        .execute();
+      await db.schema.createIndex('session_moves_mentorship').on('session_moves').columns(['mentorship_id', 'status']).execute();
+      // Durable jobs (reminders, no-show checks, digests): one row per job, its key unique, so
+      // planning twice plans once; a job is done in the same transaction as its effect.
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('key', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload_json', 'text', (c) => c.notNull())
+        .addColumn('run_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['pending', 'done', 'skipped', 'failed'])))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'text')
+        .addColumn('done_by', 'text')
+        .execute();
+      await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.references('sessions.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('messages_thread').on('messages').columns(['mentorship_id', 'created_at']).execute();
+      // How far each person has read, and up to where the last email digest went.
+      await db.schema
+        .createTable('message_reads')
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('read_until', 'text')
+        .addColumn('digested_until', 'text')
+        .addColumn('digest_sent_at', 'text')
+        .addPrimaryKeyConstraint('message_reads_pk', ['mentorship_id', 'user_id'])
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -12,6 +12,8 @@ export interface UsersTable {
   status: Generated<'active' | 'deactivated'>;
   time_zone: Generated<string>;
   deactivated_at: string | null;
+  remind_day: Generated<number>;
+  remind_hour: Generated<number>;
 }
 
 export interface AuthSessionsTable {
@@ -58,6 +60,18 @@ export interface SessionsTable {
   /** The first line of the note, written at the end. */
   summary: string | null;
   created_at: string;
+  kind: Generated<'weekly' | 'extra'>;
+  outcome: Generated<'skipped' | 'cancelled_early' | 'cancelled_late' | 'no_show' | 'other' | null>;
+  outcome_reason: Generated<string | null>;
+  absent_user_id: Generated<string | null>;
+  /** iCalendar SEQUENCE: grows with every move and with the cancellation. */
+  sequence: Generated<number>;
+  /** The SEQUENCE both calendars were last sent (-1: never). */
+  calendar_sent: Generated<number>;
+  /** When scheduled_at was last set (booked or moved). */
+  timed_at: Generated<string | null>;
+  /** The brief, frozen when the call started. */
+  brief_json: Generated<string | null>;
 }
 
 export interface NoteUpdatesTable {
@@ -206,6 +220,55 @@ export interface MailOutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** An iCalendar invitation sent with it (METHOD:REQUEST or CANCEL). */
+  ics: Generated<string | null>;
+}
+
+export interface SessionMovesTable {
+  id: string;
+  session_id: string;
+  mentorship_id: string;
+  proposed_by: string;
+  from_at: string;
+  to_at: string;
+  message: string;
+  status: 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'superseded';
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  /** Unique: planning the same job twice plans it once. */
+  key: string;
+  kind: string;
+  payload_json: string;
+  run_at: string;
+  status: 'pending' | 'done' | 'skipped' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  done_at: string | null;
+  /** The process that did it (host:pid). */
+  done_by: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  mentorship_id: string;
+  author_id: string;
+  body: string;
+  session_id: string | null;
+  created_at: string;
+}
+
+export interface MessageReadsTable {
+  mentorship_id: string;
+  user_id: string;
+  read_until: string | null;
+  digested_until: string | null;
+  digest_sent_at: string | null;
 }
 
 export interface AuditLogTable {
@@ -218,6 +281,10 @@ export interface AuditLogTable {
 }
 
 export interface Database {
+  session_moves: SessionMovesTable;
+  jobs: JobsTable;
+  messages: MessagesTable;
+  message_reads: MessageReadsTable;
   invitations: InvitationsTable;
   password_resets: PasswordResetsTable;
   mail_outbox: MailOutboxTable;

@@ -13,6 +13,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     role: row.role,
     locale: row.locale,
     timeZone: row.time_zone,
+    reminders: { dayBefore: row.remind_day !== 0, hourBefore: row.remind_hour !== 0 },
   };
 }
 
@@ -37,6 +38,8 @@ export async function insertUser(db: Kysely<Database>, input: NewUser): Promise<
     status: 'active' as const,
     time_zone: input.timeZone ?? 'UTC',
     deactivated_at: null,
+    remind_day: 1,
+    remind_hour: 1,
   };
   await db.insertInto('users').values(row).execute();
   return toUser(row);

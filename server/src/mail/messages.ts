@@ -13,7 +13,7 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** Paragraphs and one button-like link: the same words in the text body and the HTML body, no tracking. */
-function compose(
+export function compose(
   locale: Locale,
   subject: string,
   paragraphs: string[],
@@ -25,7 +25,7 @@ function compose(
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b1f24;max-width:36rem;margin:0 auto;padding:1.5rem">',
     `<p style="font-weight:700;font-size:1.1rem">${PRODUCT}</p>`,
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
     link
       ? `<p><a href="${escapeHtml(link.url)}" style="display:inline-block;padding:.6rem 1rem;background:#2952cc;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(link.label)}</a></p><p style="font-size:.85rem;color:#555">${escapeHtml(link.url)}</p>`
       : '',

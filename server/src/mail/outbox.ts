@@ -10,6 +10,8 @@ export interface QueuedMail {
   /** What caused it (invite, reset, paired, ...): shown on the outbox page and in logs. */
   purpose: string;
   message: MailMessage;
+  /** An iCalendar invitation sent with it (METHOD:REQUEST or CANCEL). */
+  ics?: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function enqueueMail(db: Kysely<Database>, mail: QueuedMail): Promi
       last_error: null,
       created_at: now,
       sent_at: null,
+      ics: mail.ics ?? null,
     })
     .execute();
   return id;

@@ -25,6 +25,8 @@ export function smtpTransport(url: string, from: string): MailTransport {
         // One id per queued row: a receiver that sees it twice (a crash between sending and
         // marking it sent) can tell it is the same message.
         messageId: `<${mail.id}@tandem>`,
+        // A calendar invitation travels as text/calendar with its METHOD, as calendar clients expect.
+        ...(mail.ics ? { icalEvent: { method: /^METHOD:CANCEL/m.test(mail.ics) ? 'CANCEL' : 'REQUEST', content: mail.ics } } : {}),
       });
     },
     close: () => transport.close(),

@@ -5,6 +5,12 @@ import * as Y from 'yjs';
 import type { NoteStore, NoteWrite } from './noteStore.js';
 import { writeTemplate } from './template.js';
 
+/** How a new note starts: the agenda, and the to-dos carried from the session before. */
+export interface NoteInit {
+  template: readonly string[];
+  carried?: () => Promise<string[]>;
+}
+
 /** A session's note while someone has it open. */
 export interface LiveNote {
   sessionId: string;
@@ -62,10 +68,10 @@ export class NoteHub {
   }
 
   /** Opens (loading or creating) a note and adds a member. Opening never changes whether the note is frozen. */
-  async open(sessionId: string, memberId: string, init: { template: readonly string[] }): Promise<LiveNote> {
+  async open(sessionId: string, memberId: string, init: NoteInit): Promise<LiveNote> {
     let pending = this.notes.get(sessionId);
     if (!pending) {
-      pending = this.load(sessionId, init.template);
+      pending = this.load(sessionId, init);
       this.notes.set(sessionId, pending);
       pending.catch(() => this.notes.delete(sessionId));
     }
@@ -80,7 +86,7 @@ export class NoteHub {
     return this.notes.get(sessionId);
   }
 
-  private async load(sessionId: string, template: readonly string[]): Promise<LiveNote> {
+  private async load(sessionId: string, init: NoteInit): Promise<LiveNote> {
     const stored = await this.store.load(sessionId);
     const doc = new Y.Doc({ gc: true });
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
@@ -102,7 +108,9 @@ export class NoteHub {
       doc.once('update', (u: Uint8Array) => {
         update = u;
       });
-      writeTemplate(doc, template);
+      // Last session's unchecked to-dos go into the check-in section (read only for a new note).
+      const carried = init.carried ? await init.carried().catch(() => []) : [];
+      writeTemplate(doc, init.template, carried);
       if (update) await this.enqueue({ kind: 'append', sessionId, seq: ++note.seq, update });
     }
     return note;
@@ -174,6 +182,20 @@ export class NoteHub {
   snapshot(note: LiveNote): Promise<void> {
     note.sinceSnapshot = 0;
     return this.enqueue({ kind: 'compact', sessionId: note.sessionId, seq: note.seq, state: Y.encodeStateAsUpdate(note.doc) });
+  }
+
+  /** The note's current state (live if open, else as stored), without opening or changing it. */
+  async current(sessionId: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
+    const live = await this.notes.get(sessionId)?.catch(() => null);
+    if (live) return Y.encodeStateAsUpdate(live.doc);
+    const stored = await this.store.load(sessionId, db);
+    if (!stored.snapshot && stored.updates.length === 0) return null;
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    const state = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return state;
   }
 
   /**

@@ -29,17 +29,18 @@ export class NoteStore {
     private readonly writer?: { commit(writes: NoteWrite[], now: string): Promise<void> },
   ) {}
 
-  async load(sessionId: string): Promise<StoredNote> {
-    const snap = await this.db.selectFrom('notes').select(['state', 'seq']).where('session_id', '=', sessionId).executeTakeFirst();
+  /** The stored note; `db` may be a transaction the caller is in (a connection it holds). */
+  async load(sessionId: string, db: Kysely<Database> = this.db): Promise<StoredNote> {
+    const snap = await db.selectFrom('notes').select(['state', 'seq']).where('session_id', '=', sessionId).executeTakeFirst();
     const after = snap?.seq ?? 0;
-    const rows = await this.db
+    const rows = await db
       .selectFrom('note_updates')
       .select(['seq', 'update'])
       .where('session_id', '=', sessionId)
       .where('seq', '>', after)
       .orderBy('seq')
       .execute();
-    const session = await this.db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst();
+    const session = await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst();
     return {
       closed: session ? closedSessionStatuses.includes(session.status) : false,
       snapshot: snap ? { state: toBytes(snap.state), seq: snap.seq } : null,

@@ -8,18 +8,38 @@ export const NOTE_FIELD = 'default';
  * level-2 heading per section followed by an empty paragraph. Done once, on
  * the server, so two clients opening a new note never both insert it.
  */
-export function writeTemplate(doc: Y.Doc, sections: readonly string[]): void {
+export function writeTemplate(doc: Y.Doc, sections: readonly string[], carriedTodos: readonly string[] = []): void {
   const fragment = doc.getXmlFragment(NOTE_FIELD);
   doc.transact(() => {
     const nodes: Y.XmlElement[] = [];
-    for (const title of sections) {
+    sections.forEach((title, i) => {
       const heading = new Y.XmlElement('heading');
       heading.setAttribute('level', 2 as unknown as string);
       heading.insert(0, [new Y.XmlText(title)]);
-      nodes.push(heading, new Y.XmlElement('paragraph'));
-    }
+      nodes.push(heading);
+      // The first section (the check-in) opens with last week's unchecked to-dos, still unchecked.
+      if (i === 0 && carriedTodos.length > 0) nodes.push(taskList(carriedTodos));
+      nodes.push(new Y.XmlElement('paragraph'));
+    });
     fragment.insert(0, nodes);
   });
+}
+
+/** A Tiptap task list of unchecked items. */
+function taskList(items: readonly string[]): Y.XmlElement {
+  const list = new Y.XmlElement('taskList');
+  list.insert(
+    0,
+    items.map((text) => {
+      const item = new Y.XmlElement('taskItem');
+      item.setAttribute('checked', false as unknown as string);
+      const paragraph = new Y.XmlElement('paragraph');
+      paragraph.insert(0, [new Y.XmlText(text)]);
+      item.insert(0, [paragraph]);
+      return item;
+    }),
+  );
+  return list;
 }
 
 /** The note's plain text, one line per block (used by tests and, later, search). */

@@ -9,6 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { TranscriptionService } from '../transcript/service.js';
+import { deliverMessage, postMessage } from '../week/messages.js';
 import { handle, sessionAccess, sessionNotFound } from './handle.js';
 import type { RealtimeDomain } from './io.js';
 import { Rooms } from './rooms.js';
@@ -61,6 +62,14 @@ export function captionsDomain(service: TranscriptionService) {
             { speakerId: socket.data.user.id, speakerName: socket.data.user.displayName, kind: 'chat', startMs: at, endMs: at, text },
             true,
           );
+          // The call's chat and the conversation between sessions are one thread.
+          const message = await postMessage(app.db, {
+            mentorshipId: a.mentorship.id,
+            authorId: socket.data.user.id,
+            body: text,
+            sessionId,
+          });
+          await deliverMessage(app, message, a.mentorship);
           return { ok: true, data: segment };
         }),
       );

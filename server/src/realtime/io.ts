@@ -4,6 +4,7 @@ import {
   type ClientToServerEvents,
   CloseReason,
   ErrorCode,
+  type Message,
   PROTOCOL_VERSION,
   RealtimeLimits,
   ServerEvent,
@@ -48,6 +49,12 @@ export interface Realtime {
   userRevoked(userId: string): void;
   /** The people connected to a session's note right now (what the server knows without LiveKit). */
   connectedTo(sessionId: string): Promise<string[]>;
+  /** A message of a pair's thread: both people's open pages get it now. */
+  messagePosted(message: Message, userIds: string[]): void;
+  /** Someone read a thread up to a message: the other sees the receipt. */
+  messagesRead(read: { mentorshipId: string; userId: string; until: string }, userIds: string[]): void;
+  /** True when the person has Tandem open somewhere (any socket). */
+  isOnline(userId: string): Promise<boolean>;
 }
 
 declare module 'fastify' {
@@ -203,6 +210,15 @@ export default fp<RealtimeOptions>(
       userRevoked(userId) {
         validSignIns.clear();
         closeRoom(Rooms.user(userId), 'Your access was removed.');
+      },
+      messagePosted(message, userIds) {
+        io.to(userIds.map(Rooms.user)).emit(ServerEvent.messageNew.name, { message });
+      },
+      messagesRead(read, userIds) {
+        io.to(userIds.map(Rooms.user)).emit(ServerEvent.messageRead.name, read);
+      },
+      async isOnline(userId) {
+        return (await io.in(Rooms.user(userId)).fetchSockets()).length > 0;
       },
       async connectedTo(sessionId) {
         const sockets = await io.in(Rooms.note(sessionId)).fetchSockets();

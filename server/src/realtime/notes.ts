@@ -14,6 +14,7 @@ import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } fr
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import type { LiveNote, NoteHub } from '../notes/noteHub.js';
+import { carriedTodos } from '../week/brief.js';
 import { handle, handleFast, sessionAccess } from './handle.js';
 import type { RealtimeDomain } from './io.js';
 import { Rooms } from './rooms.js';
@@ -57,7 +58,10 @@ export function notesDomain(hub: NoteHub) {
             } catch {
               return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
             }
-            const note = await hub.open(sessionId, connectionId, { template: access.mentorship.noteTemplate });
+            const note = await hub.open(sessionId, connectionId, {
+              template: access.mentorship.noteTemplate,
+              carried: () => carriedTodos(app.db, sessionId),
+            });
             // Read-only is this connection's (an admin reads); frozen is the note's (the session ended).
             const readOnly = !access.write;
             if (!socket.connected) {

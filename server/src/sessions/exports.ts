@@ -1,6 +1,8 @@
 import type { GoalEvent, Mentorship, SessionRecord } from '@tandem/shared';
-import { localDate } from '@tandem/shared';
+import type { Selectable } from 'kysely';
+import type { SessionsTable } from '../db/schema.js';
 import { mdText } from '../lib/markdown.js';
+import { buildIcs } from '../week/ics.js';
 
 const statusWord = { open: 'open', in_progress: 'in progress', done: 'done', dropped: 'dropped' } as const;
 
@@ -66,36 +68,30 @@ export function recordToMarkdown(r: SessionRecord): string {
   return lines.join('\n');
 }
 
-const icsText = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
-const icsDay = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
-
-/** The weekly series as iCalendar, in the slot's own time zone so it follows DST like the sessions do. */
-export function mentorshipIcs(m: Mentorship, firstSession: Date, origin: string, now = new Date()): string {
-  const d = localDate(firstSession, m.slot.timeZone);
-  const [hh, mm] = m.slot.time.split(':');
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const start = `${d.year}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}T${hh}${mm}00`;
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Tandem//Mentorship sessions//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    'BEGIN:VEVENT',
-    `UID:mentorship-${m.id}@tandem`,
-    `DTSTAMP:${stamp}`,
-    `DTSTART;TZID=${m.slot.timeZone}:${start}`,
-    `DURATION:PT${m.slot.durationMinutes}M`,
-    `RRULE:FREQ=WEEKLY;BYDAY=${icsDay[m.slot.weekday - 1]}`,
-    `SUMMARY:${icsText(`Mentorship: ${m.title}`)}`,
-    `DESCRIPTION:${icsText(`${m.mentor.displayName} and ${m.student.displayName}. Join from ${origin}`)}`,
-    `URL:${origin}/`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ];
-  return lines.join('\r\n');
+/**
+ * The pair's calendar feed: each session as its own event (the UID its invitations carry, so a
+ * calendar that got both merges them), moved and cancelled ones as they are now, in the slot's
+ * zone with its VTIMEZONE so it follows DST like the sessions do.
+ */
+export function mentorshipIcs(
+  m: Mentorship,
+  sessions: Pick<Selectable<SessionsTable>, 'id' | 'week' | 'scheduled_at' | 'duration_minutes' | 'status' | 'sequence'>[],
+  origin: string,
+  now = new Date(),
+): string {
+  return buildIcs({
+    method: 'PUBLISH',
+    timeZone: m.slot.timeZone,
+    now,
+    events: sessions.map((s) => ({
+      uid: `session-${s.id}@tandem`,
+      sequence: s.sequence,
+      start: new Date(s.scheduled_at),
+      durationMinutes: s.duration_minutes,
+      summary: `${m.title}: ${m.mentor.displayName} & ${m.student.displayName}`,
+      description: `Tandem session, week ${s.week}. Join: ${origin}/sessions/${s.id}`,
+      url: `${origin}/sessions/${s.id}`,
+      cancelled: s.status === 'cancelled',
+    })),
+  });
 }

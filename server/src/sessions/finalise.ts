@@ -73,7 +73,7 @@ export async function endSession(
       .selectAll()
       .where('mentorship_id', '=', row.mentorship_id)
       .where('status', 'in', ['scheduled', 'live'])
-      .orderBy('week')
+      .orderBy('scheduled_at')
       .executeTakeFirst();
     return next ? toSession(next) : null;
   };
@@ -156,10 +156,12 @@ async function saveRecord(
         .values({ session_id: sessionId, mentorship_id: row.mentorship_id, kind: 'transcript', body: spoken })
         .execute();
     }
+    // The weekly rhythm goes on: the next weekly session, unless one is booked (an extra one does not count).
     const open = await trx
       .selectFrom('sessions')
       .select('id')
       .where('mentorship_id', '=', row.mentorship_id)
+      .where('kind', '=', 'weekly')
       .where('status', 'in', ['scheduled', 'live'])
       .executeTakeFirst();
     if (!open && mentorship.status === 'active') {

@@ -2,6 +2,8 @@ import { ApiRoute, type DashboardResponse } from '@tandem/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { listMentorshipsOf, listSessions, nextAndPast } from '../../db/mentorships.js';
 import { unauthenticated } from '../../lib/errors.js';
+import { unreadCounts } from '../../week/messages.js';
+import { pendingMoves } from '../../week/schedule.js';
 
 const dashboardRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
@@ -10,11 +12,19 @@ const dashboardRoutes: FastifyPluginAsync = async (app) => {
     const user = request.user;
     if (!user) throw unauthenticated();
     const mentorships = await listMentorshipsOf(app.db, user);
+    const unread = await unreadCounts(
+      app.db,
+      user.id,
+      mentorships.map((m) => m.id),
+    );
     return {
       mentorships: await Promise.all(
-        mentorships.map(async (mentorship) => {
-          return { mentorship, ...nextAndPast(await listSessions(app.db, mentorship.id)) };
-        }),
+        mentorships.map(async (mentorship) => ({
+          mentorship,
+          ...nextAndPast(await listSessions(app.db, mentorship.id)),
+          unread: unread.get(mentorship.id) ?? 0,
+          pendingMoves: await pendingMoves(app.db, mentorship),
+        })),
       ),
     };
   });

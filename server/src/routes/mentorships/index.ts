@@ -60,17 +60,19 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(ApiRoute.calendar, async (request, reply) => {
     const mentorship = await visibleMentorship(request);
-    const first = await app.db
+    // What is coming and the last months: a feed, not an archive.
+    const sessions = await app.db
       .selectFrom('sessions')
-      .select('scheduled_at')
+      .select(['id', 'week', 'scheduled_at', 'duration_minutes', 'status', 'sequence'])
       .where('mentorship_id', '=', mentorship.id)
-      .orderBy('week')
-      .executeTakeFirst();
-    const start = first ? new Date(first.scheduled_at) : new Date();
+      .where('scheduled_at', '>', new Date(Date.now() - 90 * 86_400_000).toISOString())
+      .orderBy('scheduled_at')
+      .limit(200)
+      .execute();
     return reply
       .type('text/calendar; charset=utf-8')
       .header('content-disposition', 'attachment; filename="tandem-sessions.ics"')
-      .send(mentorshipIcs(mentorship, start, app.publicOrigin));
+      .send(mentorshipIcs(mentorship, sessions, app.publicOrigin));
   });
 
   // The mentor shapes the agenda each new session's note opens with.

@@ -20,6 +20,10 @@ const profileRoutes: FastifyPluginAsync = async (app) => {
         ...(body.displayName !== undefined && { display_name: body.displayName }),
         ...(body.timeZone !== undefined && { time_zone: body.timeZone }),
         ...(body.locale !== undefined && { locale: body.locale }),
+        ...(body.reminders !== undefined && {
+          remind_day: body.reminders.dayBefore ? 1 : 0,
+          remind_hour: body.reminders.hourBefore ? 1 : 0,
+        }),
       })
       .where('id', '=', user.id)
       .execute();

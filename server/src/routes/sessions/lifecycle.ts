@@ -1,11 +1,4 @@
-import {
-  ApiRoute,
-  CancelSessionBodySchema,
-  closedSessionStatuses,
-  type EndSessionResponseSchema,
-  ErrorCode,
-  type SessionRecord,
-} from '@tandem/shared';
+import { ApiRoute, type EndSessionResponseSchema, ErrorCode, type SessionRecord } from '@tandem/shared';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { requireSessionAccess } from '../../access.js';
@@ -24,24 +17,6 @@ const sessionLifecycleRoutes: FastifyPluginAsync = async (app) => {
     if (!mentor) throw forbidden('Only the mentor ends the session.');
     const result = await endSession(app, row.id, 'mentor');
     return { session: result.session, nextSession: result.nextSession };
-  });
-
-  app.post(ApiRoute.cancelSession, async (request) => {
-    const { row, mentor } = await requireSessionAccess(app, request);
-    if (!mentor) throw forbidden('Only the mentor can cancel a session.');
-    const { status } = CancelSessionBodySchema.parse(request.body);
-    if (closedSessionStatuses.includes(row.status)) throw new AppError(409, ErrorCode.SessionClosed, 'This session is already over.');
-    const joined = await app.db.selectFrom('attendance').select('user_id').where('session_id', '=', row.id).executeTakeFirst();
-    if (joined || row.status === 'live')
-      throw new AppError(409, ErrorCode.ValidationFailed, 'Someone joined this session: end it instead.');
-    await app.db
-      .updateTable('sessions')
-      .set({ status, ended_at: new Date().toISOString(), ended_reason: status })
-      .where('id', '=', row.id)
-      .where('status', '=', 'scheduled')
-      .execute();
-    await app.livekit.closeRoom(row.room_name).catch(() => undefined);
-    return { session: toSession(await app.db.selectFrom('sessions').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()) };
   });
 
   const record = async (request: FastifyRequest): Promise<SessionRecord> => {
