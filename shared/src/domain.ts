@@ -60,6 +60,8 @@ export type User = z.infer<typeof UserSchema>;
 export const PersonSchema = z.object({
   id: IdSchema,
   displayName: z.string(),
+  /** Where they live (given with a mentorship's two people, so each sees the other's time too). */
+  timeZone: z.string().optional(),
 });
 /** A participant's public face. */
 export type Person = z.infer<typeof PersonSchema>;

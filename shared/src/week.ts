@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, PersonSchema, SessionOutcomeSchema, SessionSchema } from './domain.js';
+import { IdSchema, MentorshipSchema, PersonSchema, SessionOutcomeSchema, SessionSchema } from './domain.js';
 
 /** The week between calls: moving, skipping, adding and cancelling sessions; messages; the brief. */
 export const WeekRoute = {
@@ -108,6 +108,7 @@ export const MessagesQuerySchema = z.object({ before: InstantSchema.optional() }
 
 /** GET /api/mentorships/:id/messages */
 export const ThreadResponseSchema = z.object({
+  mentorship: MentorshipSchema,
   /** Oldest first. */
   messages: z.array(MessageSchema),
   /** True when older messages exist (ask with ?before= the first one's time). */

@@ -7,6 +7,8 @@ import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { ProgrammePage } from '../features/programme/ProgrammePage';
 import { MentorshipPage } from '../features/review/MentorshipPage';
+import { MessagesPage } from '../features/week/MessagesPage';
+import { useUnread } from '../features/week/useUnread';
 import { useAppStore } from '../store';
 import { Header } from './Header';
 import { PageHeading } from './PageHeading';
@@ -35,6 +37,8 @@ export function App() {
   useEffect(() => {
     void loadMe();
   }, [loadMe]);
+  // Unread messages: live counts on the dashboard and in the page title.
+  useUnread();
 
   useEffect(() => {
     if (authStatus === 'signedOut' && !publicPages.includes(route.page)) {
@@ -63,6 +67,8 @@ export function App() {
         <DashboardPage />
       ) : route.page === 'mentorship' ? (
         <MentorshipPage mentorshipId={route.mentorshipId} />
+      ) : route.page === 'messages' ? (
+        <MessagesPage mentorshipId={route.mentorshipId} />
       ) : route.page === 'profile' ? (
         <ProfilePage />
       ) : route.page === 'programme' ? (

@@ -33,6 +33,7 @@ export type Route =
   | { page: 'dashboard' }
   | { page: 'session'; sessionId: string }
   | { page: 'mentorship'; mentorshipId: string }
+  | { page: 'messages'; mentorshipId: string }
   | { page: 'invite'; token: string }
   | { page: 'forgot' }
   | { page: 'reset'; token: string }
@@ -62,6 +63,8 @@ export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'dashboard' };
   const session = /^\/sessions\/([^/]+)\/?$/.exec(pathname);
   if (session?.[1]) return { page: 'session', sessionId: decodeURIComponent(session[1]) };
+  const messages = /^\/mentorships\/([^/]+)\/messages\/?$/.exec(pathname);
+  if (messages?.[1]) return { page: 'messages', mentorshipId: decodeURIComponent(messages[1]) };
   const mentorship = /^\/mentorships\/([^/]+)\/?$/.exec(pathname);
   if (mentorship?.[1]) return { page: 'mentorship', mentorshipId: decodeURIComponent(mentorship[1]) };
   return { page: 'notFound' };
@@ -73,6 +76,7 @@ export const pagePath = {
   dashboard: '/',
   session: (id: string) => `/sessions/${encodeURIComponent(id)}`,
   mentorship: (id: string) => `/mentorships/${encodeURIComponent(id)}`,
+  messages: (id: string) => `/mentorships/${encodeURIComponent(id)}/messages`,
   forgot: '/forgot',
   profile: '/profile',
   programme: (tab: ProgrammeTab = 'week') => (tab === 'week' ? '/programme' : `/programme/${tab}`),

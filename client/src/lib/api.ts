@@ -4,6 +4,7 @@ import {
   ApiRoute,
   AuditResponseSchema,
   apiPath,
+  BriefSchema,
   type ChangePasswordBody,
   type CreatePairBody,
   DashboardResponseSchema,
@@ -17,6 +18,8 @@ import {
   type InviteBody,
   MentorshipResponseSchema,
   MeResponseSchema,
+  MessageSchema,
+  MoveSchema,
   type NoteTemplateBody,
   OutboxResponseSchema,
   PairResponseSchema,
@@ -25,17 +28,23 @@ import {
   PeopleResponseSchema,
   type ProfileBody,
   ProgrammeRoute,
+  type ProposeMoveBody,
   type Result,
+  ScheduleResponseSchema,
   SearchResponseSchema,
   SessionDetailResponseSchema,
+  type SessionOutcome,
   SessionRecordSchema,
+  SessionSchema,
   SessionTokenResponseSchema,
   type SignInBody,
   SignInOptionsSchema,
+  ThreadResponseSchema,
   type WeeklySlot,
   WeekResponseSchema,
+  WeekRoute,
 } from '@tandem/shared';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { i18n } from '../i18n/index.js';
 
 /**
@@ -77,6 +86,9 @@ async function request<S extends z.ZodType>(
   return { ok: true, data: parsed.data };
 }
 
+const SessionOnlySchema = z.object({ session: SessionSchema });
+const MoveResultSchema = z.object({ move: MoveSchema.nullable(), session: SessionSchema });
+
 export const api = {
   me: () => request('GET', ApiRoute.me, MeResponseSchema),
   signIn: (body: SignInBody) => request('POST', ApiRoute.signIn, MeResponseSchema, body),
@@ -86,8 +98,7 @@ export const api = {
   sessionToken: (id: string) => request('POST', apiPath(ApiRoute.sessionToken, { id }), SessionTokenResponseSchema),
   goals: (mentorshipId: string) => request('GET', apiPath(ApiRoute.goals, { id: mentorshipId }), GoalsStateSchema),
   endSession: (id: string) => request('POST', apiPath(ApiRoute.endSession, { id }), EndSessionResponseSchema),
-  cancelSession: (id: string, status: 'cancelled' | 'no_show') =>
-    request('POST', apiPath(ApiRoute.cancelSession, { id }), SessionDetailResponseSchema.pick({ session: true }), { status }),
+  cancelSession: (id: string, reason: string) => request('POST', apiPath(ApiRoute.cancelSession, { id }), SessionOnlySchema, { reason }),
   record: (id: string) => request('GET', apiPath(ApiRoute.sessionRecord, { id }), SessionRecordSchema),
   history: (mentorshipId: string) => request('GET', apiPath(ApiRoute.history, { id: mentorshipId }), HistoryResponseSchema),
   search: (mentorshipId: string, q: string) =>
@@ -125,4 +136,26 @@ export const api = {
   week: () => request('GET', ProgrammeRoute.week, WeekResponseSchema),
   outbox: () => request('GET', ProgrammeRoute.outbox, OutboxResponseSchema),
   audit: () => request('GET', ProgrammeRoute.audit, AuditResponseSchema),
+  // The week between calls.
+  proposeMove: (sessionId: string, body: ProposeMoveBody) =>
+    request('POST', apiPath(WeekRoute.moves, { id: sessionId }), MoveResultSchema, body),
+  decideMove: (moveId: string, decision: 'accept' | 'decline' | 'withdraw') =>
+    request('POST', apiPath(WeekRoute.moveDecision, { id: moveId }), MoveResultSchema, { decision }),
+  skipSession: (id: string, reason: string) => request('POST', apiPath(WeekRoute.skip, { id }), SessionOnlySchema, { reason }),
+  correctOutcome: (id: string, outcome: SessionOutcome | null, absentUserId: string | null = null) =>
+    request('PUT', apiPath(WeekRoute.outcome, { id }), SessionOnlySchema, { outcome, absentUserId }),
+  extraSession: (mentorshipId: string, at: string, durationMinutes: number) =>
+    request('POST', apiPath(WeekRoute.extra, { id: mentorshipId }), SessionOnlySchema, { at, durationMinutes }),
+  schedule: (mentorshipId: string) => request('GET', apiPath(WeekRoute.schedule, { id: mentorshipId }), ScheduleResponseSchema),
+  brief: (sessionId: string) => request('GET', apiPath(WeekRoute.brief, { id: sessionId }), BriefSchema),
+  messages: (mentorshipId: string, before?: string) =>
+    request(
+      'GET',
+      `${apiPath(WeekRoute.messages, { id: mentorshipId })}${before ? `?${new URLSearchParams({ before })}` : ''}`,
+      ThreadResponseSchema,
+    ),
+  sendMessage: (mentorshipId: string, body: string) =>
+    request('POST', apiPath(WeekRoute.messages, { id: mentorshipId }), z.object({ message: MessageSchema }), { body }),
+  markRead: (mentorshipId: string, until: string) =>
+    request('POST', apiPath(WeekRoute.messagesRead, { id: mentorshipId }), z.object({ until: z.string().nullable() }), { until }),
 };

@@ -30,6 +30,19 @@ const createAuthSlice: StateCreator<AppState, [], [], AuthSlice> = (set) => ({
   },
 });
 
+/** Messages from the other person not read yet, per mentorship (kept live by useUnread). */
+export interface UnreadSlice {
+  unread: Record<string, number>;
+  setUnread(unread: Record<string, number>): void;
+}
+
+const createUnreadSlice: StateCreator<AppState, [], [], UnreadSlice> = (set) => ({
+  unread: {},
+  setUnread(unread) {
+    set({ unread });
+  },
+});
+
 /** The open goals panel. Only the goals adapter (GoalsSync) writes it. */
 export interface GoalsSlice {
   goals: GoalsView | null;
@@ -44,9 +57,10 @@ const createGoalsSlice: StateCreator<AppState, [], [], GoalsSlice> = (set) => ({
 });
 
 /** The one store, made of slices. */
-export type AppState = AuthSlice & GoalsSlice;
+export type AppState = AuthSlice & GoalsSlice & UnreadSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createAuthSlice(...a),
   ...createGoalsSlice(...a),
+  ...createUnreadSlice(...a),
 }));

@@ -53,8 +53,10 @@ function mentorshipQuery(db: Kysely<Database>) {
       'm.note_template',
       'mentor.id as mentor_id',
       'mentor.display_name as mentor_name',
+      'mentor.time_zone as mentor_zone',
       'student.id as student_id',
       'student.display_name as student_name',
+      'student.time_zone as student_zone',
     ]);
 }
 
@@ -65,8 +67,8 @@ function toMentorship(row: MentorshipRow): Mentorship {
     id: row.id,
     title: row.title,
     status: row.status,
-    mentor: { id: row.mentor_id, displayName: row.mentor_name },
-    student: { id: row.student_id, displayName: row.student_name },
+    mentor: { id: row.mentor_id, displayName: row.mentor_name, timeZone: row.mentor_zone },
+    student: { id: row.student_id, displayName: row.student_name, timeZone: row.student_zone },
     slot: { weekday: row.slot_weekday, time: row.slot_time, timeZone: row.slot_time_zone, durationMinutes: row.slot_duration_minutes },
     noteTemplate: parseTemplate(row.note_template),
   };

@@ -169,7 +169,8 @@ export async function buildBrief(
     .where('decided_at', '>', from)
     .where('decided_at', '<=', until)
     .execute();
-  for (const m of moves) changes.push({ kind: 'moved', at: m.decided_at ?? m.to_at, detail: `${m.from_at} → ${m.to_at}` });
+  // A move is told by its new time (the old one is in its detail).
+  for (const m of moves) changes.push({ kind: 'moved', at: m.to_at, detail: m.from_at });
   const closed = await db
     .selectFrom('sessions')
     .select(['outcome', 'outcome_reason', 'scheduled_at', 'ended_at'])

@@ -81,7 +81,7 @@ export async function loadThread(db: Kysely<Database>, mentorship: Mentorship, b
   const reads = await db.selectFrom('message_reads').select(['user_id', 'read_until']).where('mentorship_id', '=', mentorship.id).execute();
   const readUntil: Record<string, string | null> = { [mentorship.mentor.id]: null, [mentorship.student.id]: null };
   for (const r of reads) readUntil[r.user_id] = r.read_until;
-  return { messages: rows.slice(0, PAGE).reverse().map(toMessage), hasMore: rows.length > PAGE, readUntil };
+  return { mentorship, messages: rows.slice(0, PAGE).reverse().map(toMessage), hasMore: rows.length > PAGE, readUntil };
 }
 
 /** Everything up to `until` is read by this person (it never goes back). Answers the new mark, or null if unchanged. */

@@ -24,6 +24,7 @@ import { useNoteSession } from '../notes/useNoteSession';
 import { RecordView } from '../review/RecordView';
 import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel';
 import { consentSides, formatOffset, useCaptions } from '../transcript/useCaptions';
+import { BriefPanel } from '../week/BriefPanel';
 import { CallView } from './CallView';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
@@ -185,6 +186,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     </div>
   );
 
+  const role = user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin';
   if (stage.stage === 'prejoin') {
     const detail = stage.detail;
     return (
@@ -193,6 +195,14 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <JoinWindow opensAt={detail.joinOpensAt} pairZone={mentorship.slot.timeZone} status={session.status}>
           <PreJoinPanel displayName={user?.displayName ?? ''} joining={joining} error={joinError} onJoin={(c) => void join(detail, c)} />
         </JoinWindow>
+        {session.status === 'scheduled' && role !== 'admin' && (
+          // The next session's note is open as soon as it is booked: both add talking points before the call.
+          <section className="prepare" aria-labelledby="prepare-title">
+            <h2 id="prepare-title">{t('week.prepareTitle')}</h2>
+            <p className="muted">{t('week.prepareLead', { name: other.displayName })}</p>
+            <SessionNote sessionId={sessionId} role={role} />
+          </section>
+        )}
       </main>
     );
   }
@@ -210,7 +220,6 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </main>
     );
   }
-  const role = user?.id === mentorship.mentor.id ? 'mentor' : user?.id === mentorship.student.id ? 'student' : 'admin';
   return (
     <InCall
       title={title}
@@ -256,7 +265,12 @@ function SessionNote({ sessionId, role }: { sessionId: string; role: 'mentor' | 
   const user = useAppStore((s) => s.user);
   const note = useNoteSession(sessionId);
   if (!note || !user) return <p className="muted">{t('session.openingNote')}</p>;
-  return <NotePad note={note} user={user} role={role} />;
+  return (
+    <>
+      <BriefPanel sessionId={sessionId} />
+      <NotePad note={note} user={user} role={role} />
+    </>
+  );
 }
 
 function InCall({

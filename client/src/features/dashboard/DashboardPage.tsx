@@ -1,4 +1,4 @@
-import { ApiRoute, apiPath, type DashboardResponse, type Session } from '@tandem/shared';
+import { ApiRoute, apiPath, type DashboardResponse } from '@tandem/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../../app/PageHeading';
@@ -7,6 +7,7 @@ import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { formatDuration, formatSlot, formatWhen } from '../../lib/time';
 import { useAppStore } from '../../store';
+import { NextSessionCard } from '../week/NextSessionCard';
 import { MentorshipGoals } from './MentorshipGoals';
 import { NoteTemplateEditor } from './NoteTemplateEditor';
 
@@ -15,6 +16,7 @@ type Load = { state: 'loading' } | { state: 'error'; message: string } | { state
 export function DashboardPage() {
   const { t } = useTranslation();
   const user = useAppStore((s) => s.user);
+  const liveUnread = useAppStore((s) => s.unread);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const reload = useCallback(() => {
     setLoad({ state: 'loading' });
@@ -42,7 +44,7 @@ export function DashboardPage() {
       )}
       {load.state === 'ready' && load.data.mentorships.length === 0 && <p className="muted">{t('dashboard.none')}</p>}
       {load.state === 'ready' &&
-        load.data.mentorships.map(({ mentorship, nextSession, pastSessions }) => {
+        load.data.mentorships.map(({ mentorship, nextSession, pastSessions, pendingMoves, unread }) => {
           const isMentor = user?.id === mentorship.mentor.id;
           const other = isMentor ? mentorship.student : mentorship.mentor;
           const zone = mentorship.slot.timeZone;
@@ -57,7 +59,19 @@ export function DashboardPage() {
                   duration: formatDuration(mentorship.slot.durationMinutes * 60),
                 })}
               </p>
-              <NextSession session={nextSession} pairZone={zone} isMentor={isMentor} onChanged={reload} />
+              <NextSessionCard mentorship={mentorship} session={nextSession} moves={pendingMoves} isMentor={isMentor} onChanged={reload} />
+              <p>
+                <a
+                  className="btn btn-quiet btn-small"
+                  href={pagePath.messages(mentorship.id)}
+                  onClick={linkTo(pagePath.messages(mentorship.id))}
+                >
+                  {t('week.messages')}
+                  {(liveUnread[mentorship.id] ?? unread) > 0 && (
+                    <span className="badge">{t('week.unread', { count: liveUnread[mentorship.id] ?? unread })}</span>
+                  )}
+                </a>
+              </p>
               <MentorshipGoals mentorshipId={mentorship.id} />
               <NoteTemplateEditor mentorshipId={mentorship.id} sections={mentorship.noteTemplate} editable={isMentor} />
               <h3>{t('dashboard.pastSessions')}</h3>
@@ -70,8 +84,12 @@ export function DashboardPage() {
                       <a href={pagePath.session(s.id)} onClick={linkTo(pagePath.session(s.id))}>
                         {t('dashboard.weekAt', { week: s.week, when: formatWhen(s.scheduledAt, zone) })}
                       </a>{' '}
-                      {s.status !== 'ended' && (
-                        <span className="muted">({s.status === 'cancelled' ? t('dashboard.cancelled') : t('dashboard.noShow')})</span>
+                      {s.outcome ? (
+                        <span className="muted">({t(`week.outcome.${s.outcome}`)})</span>
+                      ) : (
+                        s.status !== 'ended' && (
+                          <span className="muted">({s.status === 'cancelled' ? t('dashboard.cancelled') : t('dashboard.noShow')})</span>
+                        )
                       )}
                     </li>
                   ))}
@@ -89,58 +107,5 @@ export function DashboardPage() {
           );
         })}
     </main>
-  );
-}
-
-function NextSession({
-  session,
-  pairZone,
-  isMentor,
-  onChanged,
-}: {
-  session: Session | null;
-  pairZone: string;
-  isMentor: boolean;
-  onChanged(): void;
-}) {
-  const { t } = useTranslation();
-  const [error, setError] = useState<string | null>(null);
-  if (!session) return <p className="muted">{t('dashboard.noUpcoming')}</p>;
-  const mark = async (status: 'cancelled' | 'no_show') => {
-    if (!window.confirm(status === 'cancelled' ? t('dashboard.confirmCancel') : t('dashboard.confirmNoShow'))) return;
-    const res = await api.cancelSession(session.id, status);
-    if (res.ok) onChanged();
-    else setError(errorText(res.error));
-  };
-  // Only a session nobody has joined yet can be called off.
-  const canCallOff = isMentor && session.status === 'scheduled';
-  const href = pagePath.session(session.id);
-  return (
-    <div className="next-session">
-      <div>
-        <div className="eyebrow">{session.status === 'live' ? t('dashboard.happeningNow') : t('dashboard.nextSession')}</div>
-        <div>{t('dashboard.weekAt', { week: session.week, when: formatWhen(session.scheduledAt, pairZone) })}</div>
-      </div>
-      <div className="row">
-        {canCallOff && (
-          <>
-            <button type="button" className="btn btn-quiet btn-small" onClick={() => void mark('cancelled')}>
-              {t('dashboard.cancelSession')}
-            </button>
-            <button type="button" className="btn btn-quiet btn-small" onClick={() => void mark('no_show')}>
-              {t('dashboard.markNoShow')}
-            </button>
-          </>
-        )}
-        <a className="btn btn-primary" href={href} onClick={linkTo(href)}>
-          {t('dashboard.join')}
-        </a>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

@@ -38,6 +38,7 @@ export function ProfilePage() {
       displayName: fieldText(form, 'displayName'),
       timeZone: fieldText(form, 'timeZone'),
       locale: fieldText(form, 'locale'),
+      reminders: { dayBefore: form.get('remindDay') === 'on', hourBefore: form.get('remindHour') === 'on' },
     });
     if (!parsed.success) {
       setSaved({ ok: false, message: t('profile.check') });
@@ -87,6 +88,17 @@ export function ProfilePage() {
           </label>
           <TimeZoneField name="timeZone" defaultValue={user.timeZone} label={t('fields.timeZone')} />
           <LanguageField name="locale" defaultValue={isLocale(user.locale) ? user.locale : 'en'} />
+          <fieldset className="checks">
+            <legend>{t('profile.reminders')}</legend>
+            <label className="checkbox">
+              <input type="checkbox" name="remindDay" defaultChecked={user.reminders.dayBefore} />
+              {t('profile.remindDay')}
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" name="remindHour" defaultChecked={user.reminders.hourBefore} />
+              {t('profile.remindHour')}
+            </label>
+          </fieldset>
           <Outcome id="profile-outcome" outcome={saved} />
           <button type="submit" className="btn btn-primary" disabled={busy === 'profile'}>
             {busy === 'profile' ? t('profile.saving') : t('profile.save')}
