@@ -124,7 +124,7 @@ export const en = {
     unread_other: '{{count}} unread',
     theirTime: '{{time}} for {{name}} ({{zone}})',
     extraSession: 'Extra session',
-    prepareOrJoin: 'Prepare or join',
+    prepare: 'Prepare the session',
     move: 'Move',
     proposeMove: 'Propose another time',
     cancel: 'Cancel',

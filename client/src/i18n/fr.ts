@@ -125,7 +125,7 @@ export const fr: Messages = {
     unread_other: '{{count}} non lus',
     theirTime: '{{time}} pour {{name}} ({{zone}})',
     extraSession: 'Séance supplémentaire',
-    prepareOrJoin: 'Préparer ou rejoindre',
+    prepare: 'Préparer la séance',
     move: 'Déplacer',
     proposeMove: 'Proposer un autre moment',
     cancel: 'Annuler',

@@ -35,16 +35,16 @@ export function uncheckedTodos(noteJson: string): string[] {
   return out.slice(0, 20);
 }
 
-/** The last session of the pair that took place before this one. */
+/** The last session of the pair that was held and ended before this one started (or before now, if it has not). */
 async function previousHeld(db: Kysely<Database>, session: Selectable<SessionsTable>) {
   return db
     .selectFrom('sessions')
     .selectAll()
     .where('mentorship_id', '=', session.mentorship_id)
     .where('status', '=', 'ended')
-    .where('scheduled_at', '<', session.scheduled_at)
     .where('id', '!=', session.id)
-    .orderBy('scheduled_at', 'desc')
+    .where('ended_at', '<=', session.started_at ?? new Date().toISOString())
+    .orderBy('ended_at', 'desc')
     .executeTakeFirst();
 }
 

@@ -142,31 +142,33 @@ export function MessagesPage({ mentorshipId }: { mentorshipId: string }) {
           {thread.messages.length === 0 ? (
             <p className="muted">{isMember ? t('week.noMessages', { name: other?.displayName ?? '' }) : t('week.noMessagesAdmin')}</p>
           ) : (
-            <ol className="thread" role="log" aria-label={t('week.thread')}>
-              {thread.messages.map((m) => {
-                const mine = m.author.id === user?.id;
-                return (
-                  <li key={m.id} className={mine ? 'message mine' : 'message'}>
-                    <div className="message-meta">
-                      <strong>{mine ? t('week.you') : m.author.displayName}</strong>{' '}
-                      <time dateTime={m.createdAt}>{formatWhen(m.createdAt)}</time>
-                      {m.sessionId && m.sessionWeek !== null && (
-                        <>
-                          {' · '}
-                          <a href={pagePath.session(m.sessionId)} onClick={linkTo(pagePath.session(m.sessionId))}>
-                            {t('week.inCall', { week: m.sessionWeek })}
-                          </a>
-                        </>
-                      )}
-                    </div>
-                    <div className="message-body">
-                      <Linkified text={m.body} />
-                    </div>
-                    {m.id === seenId && <div className="message-seen">{t('week.seen')}</div>}
-                  </li>
-                );
-              })}
-            </ol>
+            <div role="log" aria-label={t('week.thread')}>
+              <ol className="thread">
+                {thread.messages.map((m) => {
+                  const mine = m.author.id === user?.id;
+                  return (
+                    <li key={m.id} className={mine ? 'message mine' : 'message'}>
+                      <div className="message-meta">
+                        <strong>{mine ? t('week.you') : m.author.displayName}</strong>{' '}
+                        <time dateTime={m.createdAt}>{formatWhen(m.createdAt)}</time>
+                        {m.sessionId && m.sessionWeek !== null && (
+                          <>
+                            {' · '}
+                            <a href={pagePath.session(m.sessionId)} onClick={linkTo(pagePath.session(m.sessionId))}>
+                              {t('week.inCall', { week: m.sessionWeek })}
+                            </a>
+                          </>
+                        )}
+                      </div>
+                      <div className="message-body">
+                        <Linkified text={m.body} />
+                      </div>
+                      {m.id === seenId && <div className="message-seen">{t('week.seen')}</div>}
+                    </li>
+                  );
+                })}
+              </ol>
+            </div>
           )}
           {isMember && thread.mentorship.status !== 'ended' ? (
             <Composer mentorshipId={mentorshipId} to={other?.displayName ?? ''} onSent={(m) => onSent(m)} />

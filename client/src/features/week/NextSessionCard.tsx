@@ -1,4 +1,4 @@
-import type { Mentorship, Move, Result, Session } from '@tandem/shared';
+import { JOIN_WINDOW_MINUTES, joinOpensAt, type Mentorship, type Move, type Result, type Session } from '@tandem/shared';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { linkTo, pagePath } from '../../app/router';
@@ -91,7 +91,9 @@ export function NextSessionCard({
           </div>
           <div className="row">
             <a className="btn btn-primary" href={href} onClick={linkTo(href)}>
-              {session.status === 'live' ? t('dashboard.join') : t('week.prepareOrJoin')}
+              {session.status === 'live' || Date.now() >= Date.parse(joinOpensAt(session.scheduledAt, JOIN_WINDOW_MINUTES))
+                ? t('dashboard.join')
+                : t('week.prepare')}
             </a>
           </div>
         </div>
