@@ -81,6 +81,23 @@ test('the student proposes a move, the mentor accepts; a message arrives live an
   await expect(student.page.getByText(/unread/)).toHaveCount(0);
   await expectFitsWidth(student.page, 'dashboard with the week actions (phone)');
   await expectAccessible(student.page, 'dashboard (en, phone)');
+
+  // The student cancels with a reason: kept on the record, counted on the mentorship page, next week booked.
+  await student.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(student.page.getByText('More than 24 hours before: this counts as cancelled in time.')).toBeVisible();
+  await student.page.getByLabel('Reason (both of you see it)').fill('Moving house this week');
+  await expectFitsWidth(student.page, 'cancelling (phone)');
+  await tourShot(student.page, 'week-cancel-phone-en');
+  await student.page.getByRole('button', { name: 'Cancel the session' }).click();
+  await expect(student.page.locator('.past-sessions')).toContainText('cancelled in time');
+  await expect(student.page.locator('.next-session')).toContainText('Week 2');
+  await mentor.page.goto('/');
+  await mentor.page.getByRole('link', { name: 'All sessions, search and export →' }).click();
+  const counts = mentor.page.getByRole('region', { name: 'Sessions that did not take place as planned' });
+  await expect(counts.locator('div', { hasText: 'cancelled in time' }).locator('dd')).toHaveText('1');
+  await expect(mentor.page.locator('.history')).toContainText('Moving house this week');
+  await expect(mentor.page.getByLabel('How it turned out')).toHaveValue('cancelled_early');
+  await expectAccessible(mentor.page, 'mentorship page with outcomes');
 });
 
 test('both prepare the next note before the call, and the call after opens with the brief and the carried-over to-do', async ({

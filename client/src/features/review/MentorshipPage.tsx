@@ -6,6 +6,8 @@ import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { formatDuration, formatWhen } from '../../lib/time';
+import { useAppStore } from '../../store';
+import { OutcomeSelect, OutcomeSummary } from '../week/Outcomes';
 
 /** A mentorship's past sessions, newest first, with search across notes and transcripts. */
 export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
@@ -15,6 +17,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<SearchResponse | null>(null);
   const [searching, setSearching] = useState(false);
+  const user = useAppStore((s) => s.user);
 
   useEffect(() => {
     void api.history(mentorshipId).then((res) => (res.ok ? setHistory(res.data) : setError(errorText(res.error))));
@@ -47,6 +50,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
     );
   }
   const m = history.mentorship;
+  const isMentor = user?.id === m.mentor.id;
   return (
     <main className="page">
       <div className="record-head">
@@ -94,6 +98,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
           </ul>
         </section>
       )}
+      <OutcomeSummary mentorshipId={m.id} />
       <section aria-labelledby="past">
         <h2 id="past">{t('review.past')}</h2>
         {history.sessions.length === 0 ? (
@@ -111,7 +116,19 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
                     : h.session.status === 'cancelled'
                       ? t('review.cancelled')
                       : t('review.noShow')}
+                  {h.session.outcome && ` · ${t(`week.outcome.${h.session.outcome}`)}`}
+                  {h.session.outcomeReason && ` — ${h.session.outcomeReason}`}
                 </div>
+                {isMentor && m.status !== 'ended' && (
+                  <OutcomeSelect
+                    session={h.session}
+                    onChanged={(session) =>
+                      setHistory((cur) =>
+                        cur ? { ...cur, sessions: cur.sessions.map((x) => (x.session.id === session.id ? { ...x, session } : x)) } : cur,
+                      )
+                    }
+                  />
+                )}
                 {h.summary && <p className="summary">{h.summary}</p>}
               </li>
             ))}

@@ -174,7 +174,8 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
     const noShows = await app.db
       .selectFrom('sessions')
       .selectAll()
-      .where('status', '=', 'no_show')
+      // Nobody came (status no_show), or one person did not (the rule marks the outcome).
+      .where((eb) => eb.or([eb('status', '=', 'no_show'), eb('outcome', '=', 'no_show')]))
       .where('scheduled_at', '>=', weekAgo)
       .orderBy('scheduled_at', 'desc')
       .execute();
