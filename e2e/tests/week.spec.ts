@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { joinFromPreJoin } from '../fixtures/call.js';
 import { expectSaved, noteEditor, sectionBody, textWithoutCarets } from '../fixtures/notes.js';
-import { expectAccessible, expectFitsWidth, screens, tourShot } from '../fixtures/people.js';
+import { expectAccessible, expectFitsWidth, expectFocusKept, screens, tourShot } from '../fixtures/people.js';
 import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
 
 // The week between calls, for a pair made for it (the mentor in Paris, the student in New York):
@@ -16,7 +16,7 @@ function localInput(after: string, days: number, time: string, timeZone: string)
 }
 
 test('the student proposes a move, the mentor accepts; a message arrives live and its unread count clears', async ({ browser }) => {
-  const { mentor, student } = await newPair(browser, { mentor: 'Europe/Paris', student: 'America/New_York' });
+  const { mentor, student, mentorshipId } = await newPair(browser, { mentor: 'Europe/Paris', student: 'America/New_York' });
   const next = await nextSessionOf(student);
 
   // The student proposes Friday 13:00 (their time) with a message.
@@ -39,8 +39,11 @@ test('the student proposes a move, the mentor accepts; a message arrives live an
   await expect(mentor.page.getByText('Thursday is a holiday here.')).toBeVisible();
   await expect(mentor.page.getByText(/13:00 for Sol Student \(New York\)/).first()).toBeVisible();
   await expectAccessible(mentor.page, 'dashboard: a proposal to answer');
-  await mentor.page.getByRole('button', { name: 'Accept' }).click();
+  await mentor.page.getByRole('button', { name: 'Accept' }).press('Enter');
   await expect(mentor.page.getByText(/proposes to move/)).toBeHidden();
+  await expect(mentor.page.getByRole('status').filter({ hasText: 'Accepted: the session moved.' })).toBeVisible();
+  // The Accept button went away with the proposal: the keyboard focus stays on the card, not the page body.
+  await expectFocusKept(mentor.page, 'accepting a proposal');
   // Both dashboards show the new time, each in its own zone.
   await expect(mentor.page.locator('.next-session')).toContainText('at 19:00');
   await student.page.reload();
@@ -88,7 +91,9 @@ test('the student proposes a move, the mentor accepts; a message arrives live an
   await student.page.getByLabel('Reason (both of you see it)').fill('Moving house this week');
   await expectFitsWidth(student.page, 'cancelling (phone)');
   await tourShot(student.page, 'week-cancel-phone-en');
-  await student.page.getByRole('button', { name: 'Cancel the session' }).click();
+  await student.page.getByRole('button', { name: 'Cancel the session' }).press('Enter');
+  await expect(student.page.getByRole('status').filter({ hasText: 'Session cancelled; next week is booked.' })).toBeVisible();
+  await expectFocusKept(student.page, 'cancelling a session');
   await expect(student.page.locator('.past-sessions')).toContainText('cancelled in time');
   await expect(student.page.locator('.next-session')).toContainText('Week 2');
   await mentor.page.goto('/');
@@ -98,6 +103,20 @@ test('the student proposes a move, the mentor accepts; a message arrives live an
   await expect(mentor.page.locator('.history')).toContainText('Moving house this week');
   await expect(mentor.page.getByLabel('How it turned out')).toHaveValue('cancelled_early');
   await expectAccessible(mentor.page, 'mentorship page with outcomes');
+
+  // In French, on a phone: the conversation and the dashboard.
+  await student.page.evaluate(() => window.localStorage.setItem('tandem.language', 'fr'));
+  await student.page.goto(`/mentorships/${mentorshipId}/messages`);
+  await expect(student.page.getByRole('heading', { name: 'Messages avec Mina Mentor' })).toBeVisible();
+  await expect(student.page.getByLabel('Écrire à Mina Mentor')).toBeVisible();
+  await expectFitsWidth(student.page, 'messages (fr, phone)');
+  await expectAccessible(student.page, 'messages (fr, phone)');
+  await tourShot(student.page, 'week-messages-phone-fr');
+  await student.page.goto('/');
+  await expect(student.page.getByRole('button', { name: 'Proposer un autre moment' })).toBeVisible();
+  await expectFitsWidth(student.page, 'dashboard (fr, phone)');
+  await expectAccessible(student.page, 'dashboard (fr, phone)');
+  await tourShot(student.page, 'week-dashboard-phone-fr');
 });
 
 test('both prepare the next note before the call, and the call after opens with the brief and the carried-over to-do', async ({

@@ -40,6 +40,8 @@ export interface Config {
     digestDelayMinutes: number;
     /** At most one digest per person and mentorship this often. */
     digestEveryHours: number;
+    /** Jobs done per pass at most (the rest wait for the next pass). */
+    batch: number;
   };
   /** Directory of the built client to serve, when it exists. */
   clientDir: string | undefined;
@@ -123,6 +125,7 @@ const EnvSchema = z.object({
     .max(24 * 60)
     .default(15),
   DIGEST_EVERY_HOURS: z.coerce.number().min(0).max(72).default(3),
+  WEEK_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
   SESSION_JOIN_WINDOW_MINUTES: z.coerce
     .number()
     .int()
@@ -197,7 +200,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcileSeconds: e.SESSION_RECONCILE_SECONDS,
       joinWindowMinutes: e.SESSION_JOIN_WINDOW_MINUTES,
     },
-    week: { tickSeconds: e.WEEK_TICK_SECONDS, digestDelayMinutes: e.DIGEST_DELAY_MINUTES, digestEveryHours: e.DIGEST_EVERY_HOURS },
+    week: {
+      tickSeconds: e.WEEK_TICK_SECONDS,
+      digestDelayMinutes: e.DIGEST_DELAY_MINUTES,
+      digestEveryHours: e.DIGEST_EVERY_HOURS,
+      batch: e.WEEK_BATCH,
+    },
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : undefined,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     oidc: oidcConfig(e),

@@ -21,7 +21,15 @@ describe('sign-in, sessions and cookies', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      user: { id: user.id, email: user.email, displayName: user.displayName, role: 'mentor', locale: 'en', timeZone: 'UTC' },
+      user: {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        role: 'mentor',
+        locale: 'en',
+        timeZone: 'UTC',
+        reminders: { dayBefore: true, hourBefore: true },
+      },
     });
     expect(res.body).not.toMatch(/scrypt|password/i);
     const cookie = cookieOf(res.headers);

@@ -9,6 +9,7 @@ import { insertSession, toSession } from '../src/db/mentorships.js';
 import { noteText } from '../src/notes/template.js';
 import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
 import { connectOutcome, listen, newNoteClient, newSocket, until } from './realtime.js';
+import { startSmtp } from './smtp.js';
 
 afterEach(closeTestApps);
 
@@ -348,6 +349,26 @@ describe('reminders and calendar invitations', () => {
     // The next weekly session, booked by the cancellation, gets its own invitation.
     const next = (await sessionsOf(app, p.mentorshipId)).find((s) => s.status === 'scheduled');
     expect((await mails(app, 'calendar-booked')).some((m) => m.ics?.includes(`session-${next?.id}@tandem`))).toBe(true);
+  });
+
+  it('delivers the invitation over SMTP as a text/calendar part with its METHOD, as calendar clients expect', async () => {
+    const smtp = await startSmtp();
+    try {
+      const app = await buildTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'Tandem <calendar@example.test>' });
+      const p = await pair(app, 72);
+      await app.week.tick();
+      app.mail.kick();
+      await expect.poll(() => smtp.to(p.student.email).length).toBe(1);
+      const mail = smtp.to(p.student.email)[0];
+      const calendar = mail?.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+      expect(calendar, 'a text/calendar part').toBeDefined();
+      const ics = calendar?.content.toString('utf8') ?? '';
+      expect(ics).toContain('METHOD:REQUEST');
+      expect(ics).toContain(`UID:session-${p.session.id}@tandem`);
+      expect(ics).toContain('ORGANIZER;CN="Tandem":mailto:calendar@example.test');
+    } finally {
+      await smtp.close();
+    }
   });
 });
 

@@ -156,6 +156,16 @@ export const en = {
     extraTitle: 'Add an extra session',
     duration: 'Duration',
     addExtraConfirm: 'Add the session',
+    done: {
+      accept: 'Accepted: the session moved.',
+      decline: 'Declined: the session stays at its time.',
+      withdraw: 'Proposal withdrawn.',
+      proposed: 'Proposal sent.',
+      moved: 'Session moved.',
+      skipped: 'Week skipped; next week is booked.',
+      cancelled: 'Session cancelled; next week is booked.',
+      extra: 'Extra session added.',
+    },
     outcome: {
       skipped: 'skipped',
       cancelled_early: 'cancelled in time',

@@ -157,6 +157,16 @@ export const fr: Messages = {
     extraTitle: 'Ajouter une séance supplémentaire',
     duration: 'Durée',
     addExtraConfirm: 'Ajouter la séance',
+    done: {
+      accept: 'Accepté : la séance est déplacée.',
+      decline: 'Refusé : la séance reste à son heure.',
+      withdraw: 'Proposition retirée.',
+      proposed: 'Proposition envoyée.',
+      moved: 'Séance déplacée.',
+      skipped: 'Semaine sautée ; la suivante est réservée.',
+      cancelled: 'Séance annulée ; la suivante est réservée.',
+      extra: 'Séance supplémentaire ajoutée.',
+    },
     outcome: {
       skipped: 'sautée',
       cancelled_early: 'annulée dans les temps',

@@ -44,6 +44,7 @@ export default fp<{ week: Config['week']; origin: string; mailFrom: string }>(
       mailFrom: opts.mailFrom.replace(/^.*<([^>]+)>.*$/, '$1'),
       agendaOf: (id, db) => agendaOf(app, id, db),
       onMail: () => app.mail.kick(),
+      batch: opts.week.batch,
     });
     let running: Promise<unknown> | null = null;
     const tick = (now?: Date) => {

@@ -21,6 +21,8 @@ export interface WeekWorkerOptions {
   agendaOf: (sessionId: string, db: Kysely<Database>) => Promise<string[]>;
   /** Told after a pass that queued mail. */
   onMail: () => void;
+  /** Jobs done per pass at most. */
+  batch: number;
 }
 
 async function person(db: Kysely<Database>, id: string) {
@@ -51,7 +53,7 @@ export class WeekWorker {
   async tick(now = new Date()): Promise<{ calendars: number; jobs: number }> {
     const calendars = await this.sendCalendars(now);
     await this.plan(now);
-    const jobs = await this.jobs.runDue(now);
+    const jobs = await this.jobs.runDue(now, this.opts.batch);
     if (calendars + jobs > 0) this.opts.onMail();
     return { calendars, jobs };
   }

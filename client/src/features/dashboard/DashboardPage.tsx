@@ -18,13 +18,14 @@ export function DashboardPage() {
   const user = useAppStore((s) => s.user);
   const liveUnread = useAppStore((s) => s.unread);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const reload = useCallback(() => {
-    setLoad({ state: 'loading' });
+  // A reload after an action keeps the page as it is until the answer comes (the focus stays where it was).
+  const reload = useCallback((quiet = false) => {
+    if (!quiet) setLoad({ state: 'loading' });
     void api
       .dashboard()
       .then((res) => setLoad(res.ok ? { state: 'ready', data: res.data } : { state: 'error', message: errorText(res.error) }));
   }, []);
-  useEffect(reload, [reload]);
+  useEffect(() => reload(), [reload]);
 
   return (
     <main className="page">
@@ -37,7 +38,7 @@ export function DashboardPage() {
       {load.state === 'error' && (
         <div className="error" role="alert">
           {load.message}{' '}
-          <button type="button" className="btn btn-quiet" onClick={reload}>
+          <button type="button" className="btn btn-quiet" onClick={() => reload()}>
             {t('errors.tryAgain')}
           </button>
         </div>
@@ -59,7 +60,13 @@ export function DashboardPage() {
                   duration: formatDuration(mentorship.slot.durationMinutes * 60),
                 })}
               </p>
-              <NextSessionCard mentorship={mentorship} session={nextSession} moves={pendingMoves} isMentor={isMentor} onChanged={reload} />
+              <NextSessionCard
+                mentorship={mentorship}
+                session={nextSession}
+                moves={pendingMoves}
+                isMentor={isMentor}
+                onChanged={() => reload(true)}
+              />
               <p>
                 <a
                   className="btn btn-quiet btn-small"

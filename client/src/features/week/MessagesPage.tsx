@@ -25,6 +25,7 @@ export function MessagesPage({ mentorshipId }: { mentorshipId: string }) {
   const user = useAppStore((s) => s.user);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [olderError, setOlderError] = useState<string | null>(null);
+  const log = useRef<HTMLDivElement>(null);
 
   const reload = useCallback(() => {
     setLoad({ state: 'loading' });
@@ -93,6 +94,8 @@ export function MessagesPage({ mentorshipId }: { mentorshipId: string }) {
         ? { ...l, thread: { ...l.thread, hasMore: res.data.hasMore, messages: merge(res.data.messages, l.thread.messages) } }
         : l,
     );
+    // The button goes away with the last page: the thread keeps the focus.
+    if (!res.data.hasMore) log.current?.focus();
   };
 
   const other = thread && user ? (thread.mentorship.mentor.id === user.id ? thread.mentorship.student : thread.mentorship.mentor) : null;
@@ -142,7 +145,7 @@ export function MessagesPage({ mentorshipId }: { mentorshipId: string }) {
           {thread.messages.length === 0 ? (
             <p className="muted">{isMember ? t('week.noMessages', { name: other?.displayName ?? '' }) : t('week.noMessagesAdmin')}</p>
           ) : (
-            <div role="log" aria-label={t('week.thread')}>
+            <div role="log" aria-label={t('week.thread')} ref={log} tabIndex={-1}>
               <ol className="thread">
                 {thread.messages.map((m) => {
                   const mine = m.author.id === user?.id;

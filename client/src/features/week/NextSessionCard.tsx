@@ -1,5 +1,5 @@
 import { JOIN_WINDOW_MINUTES, joinOpensAt, type Mentorship, type Move, type Result, type Session } from '@tandem/shared';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
@@ -51,12 +51,15 @@ export function NextSessionCard({
   const [form, setForm] = useState<Form>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const block = useRef<HTMLDivElement>(null);
   const other = isMentor ? mentorship.student : mentorship.mentor;
   const active = mentorship.status === 'active';
 
-  const run = async (action: () => Promise<Result<unknown>>) => {
+  const run = async (action: () => Promise<Result<unknown>>, doneText: string) => {
     setBusy(true);
     setError(null);
+    setDone(null);
     const res = await action();
     setBusy(false);
     if (!res.ok) {
@@ -64,6 +67,9 @@ export function NextSessionCard({
       return;
     }
     setForm(null);
+    setDone(doneText);
+    // The control that was used went away with its form or proposal: the card keeps the focus.
+    block.current?.focus();
     onChanged();
   };
 
@@ -75,7 +81,7 @@ export function NextSessionCard({
   const href = session ? pagePath.session(session.id) : '';
 
   return (
-    <div className="next-session-block">
+    <div className="next-session-block" ref={block} tabIndex={-1}>
       {session ? (
         <div className="next-session">
           <div>
@@ -107,7 +113,7 @@ export function NextSessionCard({
           move={m}
           mine={m.proposedBy.id !== other.id}
           other={other}
-          onDecide={(d) => run(() => api.decideMove(m.id, d))}
+          onDecide={(d) => run(() => api.decideMove(m.id, d), t(`week.done.${d}`))}
           busy={busy}
         />
       ))}
@@ -144,7 +150,9 @@ export function NextSessionCard({
           other={other}
           busy={busy}
           onCancel={() => setForm(null)}
-          onSubmit={(to, message, direct) => run(() => api.proposeMove(session.id, { to, message, direct }))}
+          onSubmit={(to, message, direct) =>
+            run(() => api.proposeMove(session.id, { to, message, direct }), t(direct ? 'week.done.moved' : 'week.done.proposed'))
+          }
         />
       )}
       {session && (form === 'cancel' || form === 'skip') && (
@@ -153,7 +161,12 @@ export function NextSessionCard({
           late={Date.parse(session.scheduledAt) - Date.now() < 24 * 3600_000}
           busy={busy}
           onCancel={() => setForm(null)}
-          onSubmit={(reason) => run(() => (form === 'skip' ? api.skipSession(session.id, reason) : api.cancelSession(session.id, reason)))}
+          onSubmit={(reason) =>
+            run(
+              () => (form === 'skip' ? api.skipSession(session.id, reason) : api.cancelSession(session.id, reason)),
+              t(form === 'skip' ? 'week.done.skipped' : 'week.done.cancelled'),
+            )
+          }
         />
       )}
       {form === 'extra' && (
@@ -161,7 +174,7 @@ export function NextSessionCard({
           durationMinutes={mentorship.slot.durationMinutes}
           busy={busy}
           onCancel={() => setForm(null)}
-          onSubmit={(at, minutes) => run(() => api.extraSession(mentorship.id, at, minutes))}
+          onSubmit={(at, minutes) => run(() => api.extraSession(mentorship.id, at, minutes), t('week.done.extra'))}
         />
       )}
       {error && (
@@ -169,6 +182,9 @@ export function NextSessionCard({
           {error}
         </p>
       )}
+      <p className="success small" role="status">
+        {done}
+      </p>
     </div>
   );
 }
