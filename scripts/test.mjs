@@ -98,6 +98,10 @@ async function main() {
     seedDemo: true,
     logLevel: 'warn',
     quietServer: true,
+    // The journeys share the demo pair's session from one file to the next (the last one ends it):
+    // the minutes its room stays empty between them must not end it. (Ending an empty room after
+    // its grace is tested in the server's integration tests.)
+    serverEnv: { SESSION_END_GRACE_SECONDS: '1800' },
   });
   // The programme's front door is walked from an empty database, on a server of its own.
   const empty = await startEmptyServer({ port: Number(process.env.E2E_EMPTY_PORT ?? 3101), livekitEnv: stack.livekit }).catch(

@@ -43,9 +43,18 @@ const RESTART_WINDOW_MS = 60_000;
  * and the server serving the built client. With `supervise`, a LiveKit or server that
  * dies is restarted (with a log line) instead of leaving a half-running app; `failed`
  * resolves when one keeps dying. Returns a stop() that ends both.
- * @param {{ port: number, dataDir: string, livekitPort: number, seedDemo: boolean, logLevel?: string, quietServer?: boolean, supervise?: boolean }} options
+ * @param {{ port: number, dataDir: string, livekitPort: number, seedDemo: boolean, logLevel?: string, quietServer?: boolean, supervise?: boolean, serverEnv?: Record<string, string> }} options
  */
-export async function startStack({ port, dataDir, livekitPort, seedDemo, logLevel = 'info', quietServer = false, supervise = false }) {
+export async function startStack({
+  port,
+  dataDir,
+  livekitPort,
+  seedDemo,
+  logLevel = 'info',
+  quietServer = false,
+  supervise = false,
+  serverEnv = {},
+}) {
   let stopping = false;
   /** @type {(reason: string) => void} */
   let giveUp = () => {};
@@ -119,6 +128,7 @@ export async function startStack({ port, dataDir, livekitPort, seedDemo, logLeve
     CLIENT_DIR: path.join(root, 'client', 'dist'),
     SEED_DEMO: seedDemo ? 'true' : 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? logLevel,
+    ...serverEnv,
   };
   const startServer = () => {
     const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'server.js')], {

@@ -1,62 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { demoAccount } from '@tandem/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { noteText } from '../src/notes/template.js';
-import { TEST_LIVEKIT } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
+import { freePort, killServers, startBuiltServer } from './process.js';
 import { connectOutcome, newSocket, prng, until } from './realtime.js';
 
-const serverEntry = path.resolve(import.meta.dirname, '..', 'dist', 'server.js');
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
+afterEach(killServers);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The built server as its own process, as in production. */
-async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [serverEntry], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      PUBLIC_ORIGIN: 'http://localhost:3000',
-      LIVEKIT_URL: 'ws://127.0.0.1:7880',
-      LIVEKIT_API_KEY: TEST_LIVEKIT.key,
-      LIVEKIT_API_SECRET: TEST_LIVEKIT.secret,
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await until(
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    'server up',
-    20_000,
-  );
-  return child;
-}
+/** The built server as its own process, with the demo accounts. */
+const startServer = (port: number, dataDir: string) => startBuiltServer(port, { DATA_DIR: dataDir, SEED_DEMO: 'true' });
 
 async function signIn(base: string, key: 'mentor' | 'student'): Promise<string> {
   const a = demoAccount(key);
@@ -118,7 +74,6 @@ async function typist(base: string, cookie: string, sessionId: string, name: str
 
 describe('durability: kill -9 while two people type', () => {
   it('keeps every acknowledged update', async () => {
-    if (!fs.existsSync(serverEntry)) throw new Error(`${serverEntry} is missing: build the server first (npm test does)`);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-crash-'));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertSession } from '../src/db/mentorships.js';
-import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, TEST_LIVEKIT } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres } from './helpers.js';
+import { freePort, killServers, startBuiltServer } from './process.js';
 import { until } from './realtime.js';
 
 /**
@@ -13,54 +11,14 @@ import { until } from './realtime.js';
  * processes (as in production) on a database holding many due reminders, kill one with SIGKILL
  * in the middle of the batch, and (on PostgreSQL) run two at once on the same jobs.
  */
-const serverEntry = path.resolve(import.meta.dirname, '..', 'dist', 'server.js');
-const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  killServers();
   await closeTestApps();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [serverEntry], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_ORIGIN: 'http://localhost:3000',
-      LIVEKIT_URL: 'ws://127.0.0.1:7880',
-      LIVEKIT_API_KEY: TEST_LIVEKIT.key,
-      LIVEKIT_API_SECRET: TEST_LIVEKIT.secret,
-      LOG_LEVEL: 'warn',
-      SESSION_RECONCILE_SECONDS: '0',
-      WEEK_TICK_SECONDS: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await until(
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    'server up',
-    30_000,
-  );
-  return child;
-}
+/** A server process on this database that does a pass of the week's work every second. */
+const startServer = async (env: Record<string, string>) =>
+  startBuiltServer(await freePort(), { SESSION_RECONCILE_SECONDS: '0', WEEK_TICK_SECONDS: '1', ...env });
 
 /**
  * `sessions` sessions more than a day ahead (so the server plans nothing of its own for them),

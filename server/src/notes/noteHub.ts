@@ -188,6 +188,11 @@ export class NoteHub {
   async current(sessionId: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
     const live = await this.notes.get(sessionId)?.catch(() => null);
     if (live) return Y.encodeStateAsUpdate(live.doc);
+    return this.storedState(sessionId, db);
+  }
+
+  /** A note's state as stored (snapshot and the updates after it), null when nothing is stored. */
+  private async storedState(sessionId: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
     const stored = await this.store.load(sessionId, db);
     if (!stored.snapshot && stored.updates.length === 0) return null;
     const doc = new Y.Doc();
@@ -213,13 +218,7 @@ export class NoteHub {
       return Y.encodeStateAsUpdate(live.doc);
     }
     await this.barrier();
-    const stored = await this.store.load(sessionId);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
-    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
-    const state = Y.encodeStateAsUpdate(doc);
-    doc.destroy();
-    return state;
+    return (await this.storedState(sessionId)) ?? Y.encodeStateAsUpdate(new Y.Doc());
   }
 
   /**

@@ -63,6 +63,16 @@ async function noOverlap(db: Kysely<Database>, mentorshipId: string, exceptId: s
   if (clash) throw conflict('Another session of this mentorship is booked at that time.');
 }
 
+/** Proposals still waiting for a session no longer apply (it moved, or will not take place). */
+async function supersedePending(db: Kysely<Database>, sessionId: string) {
+  await db
+    .updateTable('session_moves')
+    .set({ status: 'superseded', decided_at: nowIso() })
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 /** Sets a session's time: its SEQUENCE grows (calendars update), reminders follow the new time. */
 async function retime(db: Kysely<Database>, row: Selectable<SessionsTable>, at: string) {
   const result = await db
@@ -74,12 +84,7 @@ async function retime(db: Kysely<Database>, row: Selectable<SessionsTable>, at: 
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw conflict('This session changed meanwhile: reload and try again.');
   // Proposals for the old time are moot.
-  await db
-    .updateTable('session_moves')
-    .set({ status: 'superseded', decided_at: nowIso() })
-    .where('session_id', '=', row.id)
-    .where('status', '=', 'pending')
-    .execute();
+  await supersedePending(db, row.id);
 }
 
 /**
@@ -143,12 +148,7 @@ export async function proposeMove(
       await retime(trx, a.row, at);
       return { move: null };
     }
-    await trx
-      .updateTable('session_moves')
-      .set({ status: 'superseded', decided_at: nowIso() })
-      .where('session_id', '=', a.row.id)
-      .where('status', '=', 'pending')
-      .execute();
+    await supersedePending(trx, a.row.id);
     const row: Selectable<SessionMovesTable> = {
       id: randomUUID(),
       session_id: a.row.id,
@@ -245,12 +245,7 @@ async function closeAhead(
     .where('status', '=', 'scheduled')
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw conflict('This session changed meanwhile: reload and try again.');
-  await db
-    .updateTable('session_moves')
-    .set({ status: 'superseded', decided_at: nowIso() })
-    .where('session_id', '=', row.id)
-    .where('status', '=', 'pending')
-    .execute();
+  await supersedePending(db, row.id);
   if (row.kind === 'weekly') await bookNextWeekly(db, mentorship, new Date(row.scheduled_at));
 }
 

@@ -1,6 +1,7 @@
 import { ApiRoute, apiPath, type DashboardResponse } from '@tandem/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadFailed } from '../../app/LoadFailed';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
@@ -35,14 +36,7 @@ export function DashboardPage() {
           {t('dashboard.loading')}
         </p>
       )}
-      {load.state === 'error' && (
-        <div className="error" role="alert">
-          {load.message}{' '}
-          <button type="button" className="btn btn-quiet" onClick={() => reload()}>
-            {t('errors.tryAgain')}
-          </button>
-        </div>
-      )}
+      {load.state === 'error' && <LoadFailed message={load.message} onRetry={() => reload()} />}
       {load.state === 'ready' && load.data.mentorships.length === 0 && <p className="muted">{t('dashboard.none')}</p>}
       {load.state === 'ready' &&
         load.data.mentorships.map(({ mentorship, nextSession, pastSessions, pendingMoves, unread }) => {

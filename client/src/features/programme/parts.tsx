@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadFailed } from '../../app/LoadFailed';
 import type { Load } from '../../lib/useLoad';
 
 /** Loading, error (with "Try again") or the content: the same on every programme tab. */
@@ -11,15 +12,7 @@ export function Loaded<T>({ load, reload, children }: { load: Load<T>; reload():
         {t('programme.loading')}
       </p>
     );
-  if (load.state === 'error')
-    return (
-      <div className="error" role="alert">
-        {load.message}{' '}
-        <button type="button" className="btn btn-quiet" onClick={reload}>
-          {t('errors.tryAgain')}
-        </button>
-      </div>
-    );
+  if (load.state === 'error') return <LoadFailed message={load.message} onRetry={reload} />;
   return <>{children(load.data)}</>;
 }
 

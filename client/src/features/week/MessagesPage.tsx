@@ -1,6 +1,7 @@
 import { MESSAGE_MAX, type Message, ServerEvent, type ThreadResponse } from '@tandem/shared';
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadFailed } from '../../app/LoadFailed';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
@@ -120,14 +121,7 @@ export function MessagesPage({ mentorshipId }: { mentorshipId: string }) {
           {t('week.loadingMessages')}
         </p>
       )}
-      {load.state === 'error' && (
-        <div className="error" role="alert">
-          {load.message}{' '}
-          <button type="button" className="btn btn-quiet" onClick={reload}>
-            {t('errors.tryAgain')}
-          </button>
-        </div>
-      )}
+      {load.state === 'error' && <LoadFailed message={load.message} onRetry={reload} />}
       {thread && (
         <>
           {thread.hasMore && (
