@@ -153,13 +153,16 @@ test('en français, sur téléphone : the weekly cycle from joining to the recor
   await expect(outsider.page.getByRole('alert')).toContainText('not part of');
 
   // Next week: the session exists already with the goal carried over, and it does not open early
-  // (joining it now used to use it up): its page says when it opens, with no camera and no Join.
+  // (joining it now used to use it up): its page says when it opens, with no camera and no Join,
+  // and its note is open to prepare it together.
   await student.page.goto('/');
   await expect(student.page.getByText(`Semaine ${week + 1}`)).toBeVisible();
   await expect(student.page.getByRole('list', { name: 'Objectifs en cours' })).toContainText(goal);
-  await student.page.getByRole('link', { name: 'Rejoindre' }).click();
+  await student.page.getByRole('link', { name: 'Préparer la séance' }).click();
   await expect(student.page.getByRole('heading', { name: 'Pas encore ouverte' })).toBeVisible();
-  await expect(student.page.getByRole('status')).toContainText('s’ouvre le');
+  await expect(student.page.getByRole('status').filter({ hasText: 's’ouvre le' })).toBeVisible();
+  await expect(student.page.getByRole('heading', { name: 'Préparer ensemble' })).toBeVisible();
+  await expect(student.page.getByRole('heading', { name: 'Depuis la semaine dernière' })).toBeVisible();
   await expect(student.page.getByRole('button', { name: 'Rejoindre la séance' })).toHaveCount(0);
   await expect(student.page.getByLabel('Aperçu de votre caméra')).toHaveCount(0);
   await expectAccessible(student.page, 'not open yet (fr, phone)');
