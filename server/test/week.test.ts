@@ -431,7 +431,16 @@ describe('messages between sessions', () => {
     const admin = await signIn(app, await createUser(app, 'admin'));
     const otherStudent = await signIn(app, other.student);
     const outsider = await signIn(app, await createUser(app, 'mentor'));
+    // A proposal of the pair, and a past session whose outcome could be corrected.
+    const move = (await call(app, 'POST', apiPath(WeekRoute.moves, { id: p.session.id }), p.studentCookie, { to: inHours(60) })).json()
+      .move;
+    const past = await insertSession(app.db, { mentorshipId: p.mentorshipId, scheduledAt: inHours(-100), durationMinutes: 60 });
+    await app.db.updateTable('sessions').set({ status: 'no_show', outcome: 'no_show' }).where('id', '=', past.id).execute();
     for (const cookie of [otherStudent, outsider]) {
+      expect((await call(app, 'POST', apiPath(WeekRoute.moveDecision, { id: move.id }), cookie, { decision: 'accept' })).statusCode).toBe(
+        404,
+      );
+      expect((await call(app, 'PUT', apiPath(WeekRoute.outcome, { id: past.id }), cookie, { outcome: null })).statusCode).toBe(404);
       expect((await call(app, 'GET', path, cookie)).statusCode).toBe(404);
       expect((await call(app, 'POST', path, cookie, { body: 'hi' })).statusCode).toBe(404);
       expect(
@@ -455,9 +464,22 @@ describe('messages between sessions', () => {
       ['POST', path],
       ['GET', apiPath(WeekRoute.brief, { id: p.session.id })],
       ['POST', apiPath(WeekRoute.moves, { id: p.session.id })],
+      ['POST', apiPath(WeekRoute.moveDecision, { id: move.id })],
+      ['POST', apiPath(WeekRoute.skip, { id: p.session.id })],
+      ['POST', apiPath(ApiRoute.cancelSession, { id: p.session.id })],
+      ['POST', apiPath(WeekRoute.extra, { id: p.mentorshipId })],
+      ['POST', apiPath(WeekRoute.messagesRead, { id: p.mentorshipId })],
+      ['GET', apiPath(WeekRoute.schedule, { id: p.mentorshipId })],
+      ['PUT', apiPath(WeekRoute.outcome, { id: past.id })],
     ] as const) {
-      expect((await call(app, method, url, undefined, method === 'POST' ? { body: 'x' } : undefined)).statusCode).toBe(401);
+      expect((await call(app, method, url, undefined, method === 'GET' ? undefined : { body: 'x' })).statusCode, url).toBe(401);
     }
+    // Nothing changed for the pair.
+    expect((await app.db.selectFrom('session_moves').select('status').where('id', '=', move.id).executeTakeFirstOrThrow()).status).toBe(
+      'pending',
+    );
+    expect((await sessionRow(app, past.id)).outcome).toBe('no_show');
+    expect((await sessionRow(app, p.session.id)).status).toBe('scheduled');
     expect((await call(app, 'GET', path, admin)).statusCode).toBe(200);
     expect((await call(app, 'POST', path, admin, { body: 'hi' })).statusCode).toBe(403);
     expect((await call(app, 'POST', apiPath(WeekRoute.moves, { id: p.session.id }), admin, { to: inHours(60) })).statusCode).toBe(403);
