@@ -23,6 +23,7 @@ const resultFiles = [
 const POSTGRES_TESTS = [
   'test/week.test.ts',
   'test/week-jobs.test.ts',
+  'test/projects.test.ts',
   'test/auth.test.ts',
   'test/sessions.test.ts',
   'test/demo.test.ts',

@@ -25,6 +25,7 @@ import adminRoutes from './routes/programme/admin.js';
 import linkRoutes from './routes/programme/links.js';
 import oidcRoutes from './routes/programme/oidc.js';
 import profileRoutes from './routes/programme/profile.js';
+import projectRoutes from './routes/projects/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
 import weekRoutes from './routes/week/index.js';
@@ -151,6 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionLifecycleRoutes);
   await app.register(weekPlugin, { week: config.week, origin: config.publicOrigin, mailFrom: config.mail.from });
   await app.register(weekRoutes);
+  await app.register(projectRoutes);
   await app.register(lifecycle, {
     graceMs: config.sessions.graceSeconds * 1000,
     reconcileEveryMs: config.sessions.reconcileSeconds * 1000,

@@ -152,6 +152,7 @@ export const ServerEvent = {
   captionsSegment: { name: 'captions:segment', payload: CaptionsSegmentSchema },
   messageNew: { name: 'message:new', payload: MessageNewSchema },
   messageRead: { name: 'message:read', payload: MessageReadSchema },
+  projectsChanged: { name: 'projects:changed', payload: z.object({ mentorshipId: IdSchema }) },
 } as const;
 
 type Handler<E> = E extends { payload: infer P extends z.ZodType; ack: infer A extends z.ZodType }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, Limits, MentorshipSchema, NoteTemplateSchema, SessionSchema, UserSchema } from './domain.js';
+import { ProjectStatusSchema } from './projects.js';
 import { MoveSchema } from './week.js';
 
 /** Every REST route in one place: the server registers these, the client fills them with {@link apiPath}. */
@@ -62,6 +63,12 @@ export const DashboardMentorshipSchema = z.object({
   unread: z.number().int(),
   /** Proposals to move a session, waiting for an answer. */
   pendingMoves: z.array(MoveSchema),
+  /** The project the pair works on (the first not approved yet), and how many are approved. */
+  projects: z.object({
+    current: z.object({ id: IdSchema, title: z.string(), status: ProjectStatusSchema, dueDate: z.string().nullable() }).nullable(),
+    approved: z.number().int(),
+    total: z.number().int(),
+  }),
 });
 /** One card of the dashboard. */
 export type DashboardMentorship = z.infer<typeof DashboardMentorshipSchema>;

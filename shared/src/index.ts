@@ -6,6 +6,7 @@ export * from './goals.js';
 export * from './http.js';
 export * from './ordering.js';
 export * from './programme.js';
+export * from './projects.js';
 export * from './records.js';
 export * from './result.js';
 export * from './schedule.js';

@@ -6,6 +6,7 @@ import { SignInPage } from '../features/auth/SignInPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { ProgrammePage } from '../features/programme/ProgrammePage';
+import { ProjectsPage } from '../features/projects/ProjectsPage';
 import { MentorshipPage } from '../features/review/MentorshipPage';
 import { MessagesPage } from '../features/week/MessagesPage';
 import { useUnread } from '../features/week/useUnread';
@@ -67,6 +68,8 @@ export function App() {
         <DashboardPage />
       ) : route.page === 'mentorship' ? (
         <MentorshipPage mentorshipId={route.mentorshipId} />
+      ) : route.page === 'projects' ? (
+        <ProjectsPage mentorshipId={route.mentorshipId} />
       ) : route.page === 'messages' ? (
         <MessagesPage mentorshipId={route.mentorshipId} />
       ) : route.page === 'profile' ? (

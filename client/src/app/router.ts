@@ -34,6 +34,7 @@ export type Route =
   | { page: 'session'; sessionId: string }
   | { page: 'mentorship'; mentorshipId: string }
   | { page: 'messages'; mentorshipId: string }
+  | { page: 'projects'; mentorshipId: string }
   | { page: 'invite'; token: string }
   | { page: 'forgot' }
   | { page: 'reset'; token: string }
@@ -65,6 +66,8 @@ export function matchRoute(pathname: string): Route {
   if (session?.[1]) return { page: 'session', sessionId: decodeURIComponent(session[1]) };
   const messages = /^\/mentorships\/([^/]+)\/messages\/?$/.exec(pathname);
   if (messages?.[1]) return { page: 'messages', mentorshipId: decodeURIComponent(messages[1]) };
+  const projects = /^\/mentorships\/([^/]+)\/projects\/?$/.exec(pathname);
+  if (projects?.[1]) return { page: 'projects', mentorshipId: decodeURIComponent(projects[1]) };
   const mentorship = /^\/mentorships\/([^/]+)\/?$/.exec(pathname);
   if (mentorship?.[1]) return { page: 'mentorship', mentorshipId: decodeURIComponent(mentorship[1]) };
   return { page: 'notFound' };
@@ -77,6 +80,7 @@ export const pagePath = {
   session: (id: string) => `/sessions/${encodeURIComponent(id)}`,
   mentorship: (id: string) => `/mentorships/${encodeURIComponent(id)}`,
   messages: (id: string) => `/mentorships/${encodeURIComponent(id)}/messages`,
+  projects: (id: string) => `/mentorships/${encodeURIComponent(id)}/projects`,
   forgot: '/forgot',
   profile: '/profile',
   programme: (tab: ProgrammeTab = 'week') => (tab === 'week' ? '/programme' : `/programme/${tab}`),

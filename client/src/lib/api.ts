@@ -20,6 +20,7 @@ import {
   MeResponseSchema,
   MessageSchema,
   MoveSchema,
+  type NewProjectBody,
   type NoteTemplateBody,
   OutboxResponseSchema,
   PairResponseSchema,
@@ -28,8 +29,11 @@ import {
   PeopleResponseSchema,
   type ProfileBody,
   ProgrammeRoute,
+  ProjectRoute,
+  ProjectsResponseSchema,
   type ProposeMoveBody,
   type Result,
+  type ReviewBody,
   ScheduleResponseSchema,
   SearchResponseSchema,
   SessionDetailResponseSchema,
@@ -39,6 +43,8 @@ import {
   SessionTokenResponseSchema,
   type SignInBody,
   SignInOptionsSchema,
+  SubmissionSchema,
+  type SubmitBody,
   ThreadResponseSchema,
   type WeeklySlot,
   WeekResponseSchema,
@@ -156,6 +162,16 @@ export const api = {
     ),
   sendMessage: (mentorshipId: string, body: string) =>
     request('POST', apiPath(WeekRoute.messages, { id: mentorshipId }), z.object({ message: MessageSchema }), { body }),
+  // Projects of the path.
+  projects: (mentorshipId: string) => request('GET', apiPath(ProjectRoute.projects, { id: mentorshipId }), ProjectsResponseSchema),
+  createProject: (mentorshipId: string, body: NewProjectBody) =>
+    request('POST', apiPath(ProjectRoute.projects, { id: mentorshipId }), ProjectsResponseSchema, body),
+  projectsFromTemplate: (mentorshipId: string) =>
+    request('POST', apiPath(ProjectRoute.fromTemplate, { id: mentorshipId }), ProjectsResponseSchema, {}),
+  submitProject: (projectId: string, body: SubmitBody) =>
+    request('POST', apiPath(ProjectRoute.submissions, { id: projectId }), z.object({ submission: SubmissionSchema }), body),
+  reviewSubmission: (submissionId: string, body: ReviewBody) =>
+    request('POST', apiPath(ProjectRoute.review, { id: submissionId }), z.object({ submission: SubmissionSchema }), body),
   markRead: (mentorshipId: string, until: string) =>
     request('POST', apiPath(WeekRoute.messagesRead, { id: mentorshipId }), z.object({ until: z.string().nullable() }), { until }),
 };

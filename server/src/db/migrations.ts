@@ -371,6 +371,54 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0009_projects': {
+    async up(db: Kysely<unknown>) {
+      // A learning path's reusable list of projects (the path is the mentorship's title).
+      await db.schema
+        .createTable('project_templates')
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('brief_url', 'text')
+        .addColumn('criteria_json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('project_templates_pk', ['path', 'position'])
+        .execute();
+      await db.schema
+        .createTable('projects')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('brief_url', 'text')
+        .addColumn('due_date', 'text')
+        .addColumn('criteria_json', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sqlIn('status', ['not_started', 'submitted', 'changes_requested', 'approved'])),
+        )
+        .addColumn('approved_at', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('projects_mentorship').on('projects').columns(['mentorship_id', 'position']).execute();
+      // Every submission is kept (v1, v2, …) with its review, criterion by criterion.
+      await db.schema
+        .createTable('submissions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('links_json', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('submitted_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('submitted_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sqlIn('status', ['pending', 'changes_requested', 'approved'])))
+        .addColumn('reviewed_by', 'text', (c) => c.references('users.id'))
+        .addColumn('reviewed_at', 'text')
+        .addColumn('review_summary', 'text')
+        .addColumn('review_json', 'text')
+        .addUniqueConstraint('submissions_version', ['project_id', 'version'])
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

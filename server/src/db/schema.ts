@@ -280,7 +280,49 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+export interface ProjectTemplatesTable {
+  path: string;
+  position: number;
+  title: string;
+  brief_url: string | null;
+  criteria_json: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  mentorship_id: string;
+  title: string;
+  brief_url: string | null;
+  due_date: string | null;
+  /** JSON [{ id, text }]. */
+  criteria_json: string;
+  position: number;
+  status: 'not_started' | 'submitted' | 'changes_requested' | 'approved';
+  approved_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface SubmissionsTable {
+  id: string;
+  project_id: string;
+  version: number;
+  links_json: string;
+  note: string;
+  submitted_by: string;
+  submitted_at: string;
+  status: 'pending' | 'changes_requested' | 'approved';
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_summary: string | null;
+  /** JSON [{ criterionId, met, comment }]. */
+  review_json: string | null;
+}
+
 export interface Database {
+  project_templates: ProjectTemplatesTable;
+  projects: ProjectsTable;
+  submissions: SubmissionsTable;
   session_moves: SessionMovesTable;
   jobs: JobsTable;
   messages: MessagesTable;

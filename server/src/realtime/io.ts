@@ -55,6 +55,8 @@ export interface Realtime {
   messagesRead(read: { mentorshipId: string; userId: string; until: string }, userIds: string[]): void;
   /** True when the person has Tandem open somewhere (any socket). */
   isOnline(userId: string): Promise<boolean>;
+  /** A pair's projects changed (new, edited, submitted, reviewed): their open pages read them again. */
+  projectsChanged(mentorshipId: string, userIds: string[]): void;
 }
 
 declare module 'fastify' {
@@ -216,6 +218,9 @@ export default fp<RealtimeOptions>(
       },
       messagesRead(read, userIds) {
         io.to(userIds.map(Rooms.user)).emit(ServerEvent.messageRead.name, read);
+      },
+      projectsChanged(mentorshipId, userIds) {
+        io.to(userIds.map(Rooms.user)).emit(ServerEvent.projectsChanged.name, { mentorshipId });
       },
       async isOnline(userId) {
         return (await io.in(Rooms.user(userId)).fetchSockets()).length > 0;

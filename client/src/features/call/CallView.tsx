@@ -99,7 +99,7 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
       const key = e.key.toLowerCase();
       if (key === 'm') void localParticipant.setMicrophoneEnabled(!isMicrophoneEnabled);
       else if (key === 'v') void localParticipant.setCameraEnabled(!isCameraEnabled);
-      else if (key === '1' || key === '2' || key === '3') open(panels[Number(key) - 1] ?? 'notes');
+      else if (key === '1' || key === '2' || key === '3' || key === '4') open(panels[Number(key) - 1] ?? 'notes');
       else if (key === 'n') {
         open('notes');
         requestAnimationFrame(() => document.querySelector<HTMLElement>('.note-editor[contenteditable="true"]')?.focus());
@@ -126,6 +126,7 @@ export function CallView({ otherName, head, content, chatCount, consentAsked, en
     ['1', t('call.keys.notes')],
     ['2', t('call.keys.goals')],
     ['3', t('call.keys.chat')],
+    ['4', t('call.keys.project')],
     ['N', t('call.keys.note')],
     ['Q', t('call.keys.quote')],
     ['?', t('call.keys.help')],

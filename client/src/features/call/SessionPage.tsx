@@ -21,6 +21,7 @@ import { GoalsPanel } from '../goals/GoalsPanel';
 import { quoteIntoNote } from '../notes/activeEditor';
 import { NotePad } from '../notes/NotePad';
 import { useNoteSession } from '../notes/useNoteSession';
+import { ProjectPanel } from '../projects/ProjectPanel';
 import { RecordView } from '../review/RecordView';
 import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel';
 import { consentSides, formatOffset, useCaptions } from '../transcript/useCaptions';
@@ -229,6 +230,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       role={role}
       notes={<SessionNote sessionId={sessionId} role={role} />}
       goals={<GoalsPanel sessionId={sessionId} />}
+      project={<ProjectPanel mentorshipId={mentorship.id} role={role} readOnly={role === 'admin'} />}
       endControl={role === 'mentor' ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
       onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}
     />
@@ -279,6 +281,7 @@ function InCall({
   stage,
   notes,
   goals,
+  project,
   endControl,
   onLeft,
   sessionId,
@@ -289,6 +292,7 @@ function InCall({
   otherName: string;
   notes: React.ReactNode;
   goals: React.ReactNode;
+  project: React.ReactNode;
   sessionId: string;
   role: 'mentor' | 'student' | 'admin';
   stage: Extract<Stage, { stage: 'call' }>;
@@ -356,6 +360,7 @@ function InCall({
             notes,
             goals,
             transcript: <TranscriptPanel view={captions.view} sync={captions.sync} role={role} otherName={otherName} />,
+            project,
           }}
           chatCount={chatCount}
           consentAsked={theirs && !mine && !running}

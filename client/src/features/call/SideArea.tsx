@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export const panels = ['notes', 'goals', 'transcript'] as const;
+export const panels = ['notes', 'goals', 'transcript', 'project'] as const;
 export type Panel = (typeof panels)[number];
 
 export interface SideAreaProps {

@@ -39,7 +39,7 @@ export function DashboardPage() {
       {load.state === 'error' && <LoadFailed message={load.message} onRetry={() => reload()} />}
       {load.state === 'ready' && load.data.mentorships.length === 0 && <p className="muted">{t('dashboard.none')}</p>}
       {load.state === 'ready' &&
-        load.data.mentorships.map(({ mentorship, nextSession, pastSessions, pendingMoves, unread }) => {
+        load.data.mentorships.map(({ mentorship, nextSession, pastSessions, pendingMoves, unread, projects }) => {
           const isMentor = user?.id === mentorship.mentor.id;
           const other = isMentor ? mentorship.student : mentorship.mentor;
           const zone = mentorship.slot.timeZone;
@@ -61,7 +61,24 @@ export function DashboardPage() {
                 isMentor={isMentor}
                 onChanged={() => reload(true)}
               />
-              <p>
+              <p className="project-line">
+                {projects.current
+                  ? t('projects.dashboard', { title: projects.current.title, status: t(`projects.status.${projects.current.status}`) })
+                  : projects.total > 0
+                    ? t('projects.allApproved')
+                    : t('projects.dashboardNone')}{' '}
+                {projects.total > 0 && (
+                  <span className="muted">· {t('projects.progress', { approved: projects.approved, total: projects.total })}</span>
+                )}
+              </p>
+              <p className="row">
+                <a
+                  className="btn btn-quiet btn-small"
+                  href={pagePath.projects(mentorship.id)}
+                  onClick={linkTo(pagePath.projects(mentorship.id))}
+                >
+                  {t('projects.open')}
+                </a>
                 <a
                   className="btn btn-quiet btn-small"
                   href={pagePath.messages(mentorship.id)}

@@ -2,6 +2,7 @@ import { ApiRoute, type DashboardResponse } from '@tandem/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { listMentorshipsOf, listSessions, nextAndPast } from '../../db/mentorships.js';
 import { unauthenticated } from '../../lib/errors.js';
+import { projectSummary } from '../../projects/projects.js';
 import { unreadCounts } from '../../week/messages.js';
 import { pendingMoves } from '../../week/schedule.js';
 
@@ -24,6 +25,7 @@ const dashboardRoutes: FastifyPluginAsync = async (app) => {
           ...nextAndPast(await listSessions(app.db, mentorship.id)),
           unread: unread.get(mentorship.id) ?? 0,
           pendingMoves: await pendingMoves(app.db, mentorship),
+          projects: await projectSummary(app.db, mentorship.id),
         })),
       ),
     };

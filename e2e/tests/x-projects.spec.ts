@@ -1,0 +1,91 @@
+import { expect, test } from '@playwright/test';
+import { joinFromPreJoin } from '../fixtures/call.js';
+import { expectAccessible, expectFitsWidth, expectFocusKept, screens, tourShot } from '../fixtures/people.js';
+import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
+
+// A project of the path, from its creation to its approval, for a pair made for it: the mentor on
+// a desktop adds it; in the call the student (on a phone) submits it in the Project tab, the mentor
+// reviews it criterion by criterion and asks for changes, the student submits again, the mentor approves.
+test('the student submits a project in the call, the mentor requests changes, the student resubmits, the mentor approves', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const { mentor, student, mentorshipId } = await newPair(browser, { mentor: 'Europe/Paris', student: 'Europe/Paris' });
+
+  // The mentor adds the project on the projects page.
+  await mentor.page.goto('/');
+  await mentor.page.getByRole('link', { name: 'Projects' }).click();
+  await expect(mentor.page.getByRole('heading', { name: /Projects — / })).toBeVisible();
+  await mentor.page.getByRole('button', { name: 'Add a project' }).click();
+  await mentor.page.getByLabel('Title').fill('Portfolio site');
+  await mentor.page.getByLabel('Link to the brief').fill('https://paths.example/portfolio');
+  await mentor.page
+    .getByLabel('Assessment criteria, one per line')
+    .fill('Responsive down to 390 px\nPasses axe\nDeployed at a public address');
+  await mentor.page.getByRole('button', { name: 'Add the project' }).click();
+  await expect(mentor.page.getByRole('heading', { name: /Portfolio site/ })).toBeVisible();
+  await expectFocusKept(mentor.page, 'adding a project');
+  await expectAccessible(mentor.page, 'projects page (mentor)');
+
+  // The call: the student on a phone opens the Project tab and submits.
+  const first = await nextSessionOf(mentor);
+  await bringForward(mentor, first.id);
+  await student.page.setViewportSize(screens.phone);
+  for (const p of [mentor, student]) {
+    await p.page.goto(`/sessions/${first.id}`);
+    await joinFromPreJoin(p.page);
+  }
+  await mentor.page.getByRole('tab', { name: 'Project' }).click();
+  await student.page.locator('[data-panel-toggle="project"]').click();
+  const studentPanel = student.page.locator('#panel-project');
+  await expect(studentPanel.getByRole('heading', { name: /Portfolio site/ })).toBeVisible();
+  await expectFitsWidth(student.page, 'the call with the Project tab (phone)');
+  await studentPanel.getByLabel(/Links to your work/).fill('https://github.com/sol/portfolio\nhttps://sol.example');
+  await studentPanel.getByLabel(/A note for your mentor/).fill('The contact form is not done yet.');
+  await tourShot(student.page, 'project-submit-phone-en');
+  await studentPanel.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(studentPanel.getByText('Submitted: waiting for your mentor’s review.')).toBeVisible();
+
+  // The mentor sees it live and reviews it criterion by criterion: changes requested.
+  const mentorPanel = mentor.page.locator('#panel-project');
+  await expect(mentorPanel.getByRole('heading', { name: 'Review version 1' })).toBeVisible();
+  await expect(mentorPanel.getByRole('link', { name: 'https://sol.example' })).toBeVisible();
+  const criterion = (name: string) => mentorPanel.getByRole('group', { name });
+  await criterion('Responsive down to 390 px').getByLabel('Met').check();
+  await criterion('Passes axe').getByLabel('Met').check();
+  await criterion('Deployed at a public address').getByLabel('Comment').fill('Not deployed yet');
+  await expect(mentorPanel.getByRole('button', { name: 'Approve' })).toBeDisabled();
+  await mentorPanel.getByLabel(/Summary/).fill('Almost there: deploy it and send the address.');
+  await expectAccessible(mentor.page, 'the review form in the call');
+  await tourShot(mentor.page, 'project-review-desktop-en');
+  await mentorPanel.getByRole('button', { name: 'Request changes' }).click();
+  await expect(mentorPanel.getByText('Changes requested: the student is told.')).toBeVisible();
+  await expectFocusKept(mentor.page, 'requesting changes');
+
+  // The student sees the review, then submits version 2.
+  await expect(studentPanel.getByText('Almost there: deploy it and send the address.')).toBeVisible();
+  await expect(studentPanel.getByText('Not deployed yet')).toBeVisible();
+  await expect(studentPanel.getByRole('heading', { name: 'Submit a new version' })).toBeVisible();
+  await studentPanel.getByLabel(/Links to your work/).fill('https://sol-portfolio.example');
+  await studentPanel.getByRole('button', { name: 'Submit', exact: true }).click();
+
+  // The mentor approves version 2: every criterion met.
+  await expect(mentorPanel.getByRole('heading', { name: 'Review version 2' })).toBeVisible();
+  for (const name of ['Responsive down to 390 px', 'Passes axe', 'Deployed at a public address'])
+    await criterion(name).getByLabel('Met').check();
+  await mentorPanel.getByLabel(/Summary/).fill('Great work.');
+  await mentorPanel.getByRole('button', { name: 'Approve' }).click();
+  await expect(mentorPanel.getByText('Approved: the student is told.')).toBeVisible();
+  await expect(studentPanel.getByText('Every project is approved.')).toBeVisible();
+  await expect(studentPanel.locator('.submission').first()).toContainText('approved');
+  await expectAccessible(student.page, 'the Project tab after approval (phone)');
+  await tourShot(student.page, 'project-approved-phone-en');
+
+  // Both dashboards show where the path stands.
+  await mentor.page.goto('/');
+  await expect(mentor.page.locator('.project-line')).toContainText('1 of 1 projects approved');
+  const api = await mentor.context.request.get(`/api/mentorships/${mentorshipId}/projects`);
+  const body = (await api.json()) as { projects: { status: string; submissions: unknown[] }[] };
+  expect(body.projects[0]?.status).toBe('approved');
+  expect(body.projects[0]?.submissions).toHaveLength(2);
+});

@@ -1,0 +1,240 @@
+import { apiPath, type Project, ProjectRoute } from '@tandem/shared';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { connectOutcome, listen, newSocket, until } from './realtime.js';
+
+afterEach(closeTestApps);
+
+async function pair(app: FastifyInstance) {
+  const p = await createMentorship(app);
+  return { ...p, mentorCookie: await signIn(app, p.mentor), studentCookie: await signIn(app, p.student) };
+}
+
+const list = async (app: FastifyInstance, mentorshipId: string, cookie: string) =>
+  (await call(app, 'GET', apiPath(ProjectRoute.projects, { id: mentorshipId }), cookie)).json() as {
+    projects: Project[];
+    currentId: string | null;
+  };
+const mails = (app: FastifyInstance, purpose: string) =>
+  app.db.selectFrom('mail_outbox').selectAll().where('purpose', '=', purpose).execute();
+
+const portfolio = {
+  title: 'Portfolio site',
+  briefUrl: 'https://paths.example/portfolio',
+  dueDate: '2026-12-20',
+  criteria: ['Responsive down to 390 px', 'Passes axe with no serious issue', 'Deployed at a public address'],
+};
+
+describe('projects of the path', () => {
+  it('the mentor (or staff) creates, edits and orders them; the student cannot; an approved one is final', async () => {
+    const app = await buildTestApp();
+    const p = await pair(app);
+    const path = apiPath(ProjectRoute.projects, { id: p.mentorshipId });
+    expect((await call(app, 'POST', path, p.studentCookie, portfolio)).statusCode).toBe(403);
+    const first = await call(app, 'POST', path, p.mentorCookie, portfolio);
+    expect(first.statusCode, first.body).toBe(201);
+    const admin = await signIn(app, await createUser(app, 'admin'));
+    const second = await call(app, 'POST', path, admin, { title: 'Data dashboard', criteria: ['Loads in under 2 s'] });
+    expect(second.statusCode).toBe(201);
+    let state = await list(app, p.mentorshipId, p.studentCookie);
+    expect(state.projects.map((x) => [x.title, x.position, x.status])).toEqual([
+      ['Portfolio site', 0, 'not_started'],
+      ['Data dashboard', 1, 'not_started'],
+    ]);
+    expect(state.currentId).toBe(state.projects[0]?.id);
+    expect(state.projects[0]?.criteria.map((c) => c.text)).toEqual(portfolio.criteria);
+
+    // Bad input changes nothing.
+    for (const body of [
+      { ...portfolio, title: '' },
+      { ...portfolio, criteria: [] },
+      { ...portfolio, briefUrl: 'javascript:alert(1)' },
+      { ...portfolio, dueDate: '20/12/2026' },
+      { ...portfolio, status: 'approved' },
+    ]) {
+      expect((await call(app, 'POST', path, p.mentorCookie, body)).statusCode, JSON.stringify(body)).toBe(400);
+    }
+
+    const [a, b] = state.projects;
+    if (!a || !b) throw new Error('two projects');
+    const edited = await call(app, 'PATCH', apiPath(ProjectRoute.project, { id: a.id }), p.mentorCookie, {
+      criteria: ['Responsive down to 390 px', 'Keyboard only works everywhere'],
+    });
+    expect(edited.statusCode).toBe(200);
+    const criteria = (edited.json().projects as Project[])[0]?.criteria ?? [];
+    // A criterion whose words stay keeps its id.
+    expect(criteria[0]?.id).toBe(a.criteria[0]?.id);
+    expect(criteria.map((c) => c.text)).toEqual(['Responsive down to 390 px', 'Keyboard only works everywhere']);
+    expect((await call(app, 'PATCH', apiPath(ProjectRoute.project, { id: a.id }), p.studentCookie, { title: 'Mine' })).statusCode).toBe(
+      403,
+    );
+
+    const order = apiPath(ProjectRoute.projectOrder, { id: p.mentorshipId });
+    expect((await call(app, 'PUT', order, p.mentorCookie, { ids: [b.id] })).statusCode).toBe(422);
+    expect((await call(app, 'PUT', order, p.mentorCookie, { ids: [b.id, b.id] })).statusCode).toBe(422);
+    expect((await call(app, 'PUT', order, p.studentCookie, { ids: [b.id, a.id] })).statusCode).toBe(403);
+    const reordered = await call(app, 'PUT', order, p.mentorCookie, { ids: [b.id, a.id] });
+    expect((reordered.json().projects as Project[]).map((x) => x.title)).toEqual(['Data dashboard', 'Portfolio site']);
+    state = await list(app, p.mentorshipId, p.mentorCookie);
+    expect(state.currentId).toBe(b.id);
+  });
+
+  it('submission, criterion-by-criterion review, changes requested, v2, approval: only the pair’s mentor approves, and it is final', async () => {
+    const app = await buildTestApp();
+    const url = await listen(app);
+    const p = await pair(app);
+    const created = await call(app, 'POST', apiPath(ProjectRoute.projects, { id: p.mentorshipId }), p.mentorCookie, portfolio);
+    const project = (created.json().projects as Project[])[0];
+    if (!project) throw new Error('no project');
+    const submit = (cookie: string, body: object) => call(app, 'POST', apiPath(ProjectRoute.submissions, { id: project.id }), cookie, body);
+    const review = (cookie: string, id: string, body: object) => call(app, 'POST', apiPath(ProjectRoute.review, { id }), cookie, body);
+    const studentSocket = newSocket(url, { cookie: p.studentCookie });
+    expect(await connectOutcome(studentSocket)).toBe('connected');
+    const told: string[] = [];
+    studentSocket.on('projects:changed', ({ mentorshipId }) => told.push(mentorshipId));
+
+    expect((await submit(p.mentorCookie, { links: ['https://github.com/sol/portfolio'] })).statusCode).toBe(403);
+    for (const body of [
+      { links: [] },
+      { links: ['ftp://x.example/a'] },
+      { links: Array(6).fill('https://x.example') },
+      { links: ['https://a.example'], extra: 1 },
+    ]) {
+      expect((await submit(p.studentCookie, body)).statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const v1 = await submit(p.studentCookie, {
+      links: ['https://github.com/sol/portfolio', 'https://sol.example'],
+      note: 'First version, the contact form is missing.',
+    });
+    expect(v1.statusCode, v1.body).toBe(201);
+    expect(v1.json().submission).toMatchObject({
+      version: 1,
+      status: 'pending',
+      links: ['https://github.com/sol/portfolio', 'https://sol.example'],
+    });
+    expect((await mails(app, 'project-submitted')).map((m) => m.to_address)).toEqual([p.mentor.email]);
+    expect((await submit(p.studentCookie, { links: ['https://sol.example'] })).statusCode).toBe(409);
+    expect((await list(app, p.mentorshipId, p.studentCookie)).projects[0]?.status).toBe('submitted');
+
+    const id1 = v1.json().submission.id as string;
+    const all = (met: boolean) => project.criteria.map((c) => ({ criterionId: c.id, met, comment: met ? '' : 'Not yet' }));
+    // Only the pair's mentor: not the student, not staff, not another mentor (who cannot even see it).
+    const admin = await signIn(app, await createUser(app, 'admin'));
+    const other = await createMentorship(app);
+    expect((await review(p.studentCookie, id1, { decision: 'approved', criteria: all(true) })).statusCode).toBe(403);
+    expect((await review(admin, id1, { decision: 'approved', criteria: all(true) })).statusCode).toBe(403);
+    expect((await review(await signIn(app, other.mentor), id1, { decision: 'approved', criteria: all(true) })).statusCode).toBe(404);
+    // Every criterion judged; approval needs every one met; changes need a summary.
+    expect((await review(p.mentorCookie, id1, { decision: 'approved', criteria: all(true).slice(1) })).statusCode).toBe(422);
+    expect((await review(p.mentorCookie, id1, { decision: 'approved', criteria: all(false) })).statusCode).toBe(422);
+    expect((await review(p.mentorCookie, id1, { decision: 'changes_requested', criteria: all(false) })).statusCode).toBe(422);
+
+    const judged = project.criteria.map((c, i) => ({
+      criterionId: c.id,
+      met: i !== 2,
+      comment: i === 2 ? 'Deploy it somewhere public' : 'Good',
+    }));
+    const changes = await review(p.mentorCookie, id1, {
+      decision: 'changes_requested',
+      summary: 'Almost there: deploy it.',
+      criteria: judged,
+    });
+    expect(changes.statusCode, changes.body).toBe(200);
+    expect(changes.json().submission.review).toMatchObject({ summary: 'Almost there: deploy it.', by: { id: p.mentor.id } });
+    expect(changes.json().submission.review.criteria[2]).toEqual({
+      criterionId: project.criteria[2]?.id,
+      met: false,
+      comment: 'Deploy it somewhere public',
+    });
+    expect((await mails(app, 'project-changes-requested')).map((m) => m.to_address)).toEqual([p.student.email]);
+    await until(() => told.length >= 1, 'the student told live');
+    expect((await review(p.mentorCookie, id1, { decision: 'approved', criteria: all(true) })).statusCode).toBe(409);
+
+    const v2 = await submit(p.studentCookie, { links: ['https://sol.example'], note: 'Deployed.' });
+    expect(v2.json().submission.version).toBe(2);
+    const approved = await review(p.mentorCookie, v2.json().submission.id, {
+      decision: 'approved',
+      summary: 'Great work.',
+      criteria: all(true),
+    });
+    expect(approved.statusCode).toBe(200);
+    const state = await list(app, p.mentorshipId, p.studentCookie);
+    expect(state.projects[0]).toMatchObject({ status: 'approved' });
+    expect(state.projects[0]?.approvedAt).toBeTruthy();
+    expect(state.projects[0]?.submissions.map((s) => [s.version, s.status])).toEqual([
+      [2, 'approved'],
+      [1, 'changes_requested'],
+    ]);
+    expect(state.currentId).toBeNull();
+    expect((await mails(app, 'project-approved')).map((m) => m.to_address)).toEqual([p.student.email]);
+    // Final: no new version, no edit.
+    expect((await submit(p.studentCookie, { links: ['https://sol.example/v3'] })).statusCode).toBe(409);
+    expect(
+      (await call(app, 'PATCH', apiPath(ProjectRoute.project, { id: project.id }), p.mentorCookie, { title: 'Renamed' })).statusCode,
+    ).toBe(409);
+    studentSocket.disconnect();
+  });
+
+  it('outsiders, the other pair’s student and signed-out visitors get nothing; staff keep template lists per path', async () => {
+    const app = await buildTestApp();
+    const p = await pair(app);
+    const other = await createMentorship(app);
+    const created = await call(app, 'POST', apiPath(ProjectRoute.projects, { id: p.mentorshipId }), p.mentorCookie, portfolio);
+    const project = (created.json().projects as Project[])[0];
+    if (!project) throw new Error('no project');
+    const sub = await call(app, 'POST', apiPath(ProjectRoute.submissions, { id: project.id }), p.studentCookie, {
+      links: ['https://sol.example'],
+    });
+    const subId = sub.json().submission.id as string;
+    const routes: ['GET' | 'POST' | 'PUT' | 'PATCH', string, object | undefined][] = [
+      ['GET', apiPath(ProjectRoute.projects, { id: p.mentorshipId }), undefined],
+      ['POST', apiPath(ProjectRoute.projects, { id: p.mentorshipId }), portfolio],
+      ['PUT', apiPath(ProjectRoute.projectOrder, { id: p.mentorshipId }), { ids: [project.id] }],
+      ['POST', apiPath(ProjectRoute.fromTemplate, { id: p.mentorshipId }), {}],
+      ['PATCH', apiPath(ProjectRoute.project, { id: project.id }), { title: 'x' }],
+      ['POST', apiPath(ProjectRoute.submissions, { id: project.id }), { links: ['https://x.example'] }],
+      ['POST', apiPath(ProjectRoute.review, { id: subId }), { decision: 'approved', criteria: [{ criterionId: project.id, met: true }] }],
+    ];
+    for (const cookie of [await signIn(app, other.student), await signIn(app, await createUser(app, 'mentor'))]) {
+      for (const [method, url, body] of routes)
+        expect((await call(app, method, url, cookie, body)).statusCode, `${method} ${url}`).toBe(404);
+    }
+    for (const [method, url, body] of routes)
+      expect((await call(app, method, url, undefined, body)).statusCode, `${method} ${url}`).toBe(401);
+    const state = await list(app, p.mentorshipId, p.mentorCookie);
+    expect(state.projects).toHaveLength(1);
+    expect(state.projects[0]).toMatchObject({ title: 'Portfolio site', status: 'submitted' });
+    expect(state.projects[0]?.submissions).toHaveLength(1);
+
+    // Templates: staff only; a pair whose path has one gets it appended in order.
+    const admin = await signIn(app, await createUser(app, 'admin'));
+    const pathName = (await app.db.selectFrom('mentorships').select('title').where('id', '=', p.mentorshipId).executeTakeFirstOrThrow())
+      .title;
+    const template = {
+      path: pathName,
+      projects: [
+        { title: 'CV page', criteria: ['Fits one screen'] },
+        { title: 'Blog', briefUrl: 'https://paths.example/blog', criteria: ['RSS feed'] },
+      ],
+    };
+    expect((await call(app, 'PUT', ProjectRoute.templates, p.mentorCookie, template)).statusCode).toBe(403);
+    expect((await call(app, 'GET', ProjectRoute.templates, p.studentCookie)).statusCode).toBe(403);
+    expect((await call(app, 'PUT', ProjectRoute.templates, admin, template)).statusCode).toBe(200);
+    expect((await call(app, 'GET', ProjectRoute.templates, admin)).json().paths).toEqual([
+      {
+        path: pathName,
+        projects: [
+          { title: 'CV page', briefUrl: null, criteria: ['Fits one screen'] },
+          { title: 'Blog', briefUrl: 'https://paths.example/blog', criteria: ['RSS feed'] },
+        ],
+      },
+    ]);
+    const applied = await call(app, 'POST', apiPath(ProjectRoute.fromTemplate, { id: p.mentorshipId }), p.mentorCookie, {});
+    expect((applied.json().projects as Project[]).map((x) => x.title)).toEqual(['Portfolio site', 'CV page', 'Blog']);
+    expect(
+      (await call(app, 'POST', apiPath(ProjectRoute.fromTemplate, { id: other.mentorshipId }), await signIn(app, other.mentor), {}))
+        .statusCode,
+    ).toBe(422);
+  });
+});
