@@ -29,6 +29,12 @@ export function SideArea({ content, panel, onPanel, unread, onClose }: SideAreaP
               aria-controls={`panel-${id}`}
               aria-selected={panel === id}
               tabIndex={panel === id ? 0 : -1}
+              // The short label shows (four tabs fit beside each other); the full one is the name.
+              aria-label={
+                id === 'transcript' && unread > 0 && panel !== 'transcript'
+                  ? `${t(`call.tabs.${id}`)} — ${t('call.newMessages', { count: unread })}`
+                  : t(`call.tabs.${id}`)
+              }
               onClick={() => onPanel(id)}
               onKeyDown={(e) => {
                 if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -38,8 +44,8 @@ export function SideArea({ content, panel, onPanel, unread, onClose }: SideAreaP
                 document.getElementById(`tab-${next}`)?.focus();
               }}
             >
-              {t(`call.tabs.${id}`)}
-              {id === 'transcript' && unread > 0 && panel !== 'transcript' && <UnreadBadge count={unread} />}
+              {t(`call.shortTabs.${id}`)}
+              {id === 'transcript' && unread > 0 && panel !== 'transcript' && <span className="count-badge">{unread}</span>}
             </button>
           ))}
         </div>
