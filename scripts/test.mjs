@@ -24,6 +24,7 @@ const POSTGRES_TESTS = [
   'test/week.test.ts',
   'test/week-jobs.test.ts',
   'test/projects.test.ts',
+  'test/reports.test.ts',
   'test/auth.test.ts',
   'test/sessions.test.ts',
   'test/demo.test.ts',

@@ -6,7 +6,7 @@ import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
 // A project of the path, from its creation to its approval, for a pair made for it: the mentor on
 // a desktop adds it; in the call the student (on a phone) submits it in the Project tab, the mentor
 // reviews it criterion by criterion and asks for changes, the student submits again, the mentor approves.
-test('the student submits a project in the call, the mentor requests changes, the student resubmits, the mentor approves', async ({
+test('the student submits a project in the call, the mentor requests changes, the student resubmits, the mentor approves; then the report and the feedback', async ({
   browser,
 }) => {
   test.setTimeout(180_000);
@@ -80,6 +80,33 @@ test('the student submits a project in the call, the mentor requests changes, th
   await expect(studentPanel.locator('.submission').first()).toContainText('approved');
   await expectAccessible(student.page, 'the Project tab after approval (phone)');
   await tourShot(student.page, 'project-approved-phone-en');
+
+  // After ending: the mentor files a report (for staff, not shared), the student leaves feedback the mentor reads.
+  await mentor.page.getByRole('button', { name: 'End session' }).click();
+  await mentor.page.getByRole('dialog').getByRole('button', { name: 'End and save' }).click();
+  const report = mentor.page.getByRole('form', { name: 'Your session report' });
+  await expect(report).toBeVisible();
+  await report.getByRole('radio', { name: 'On track' }).check();
+  await report.getByRole('radio', { name: '4 — high' }).check();
+  await report.getByLabel('Comment (optional)').fill('Steady progress; interviews start next month.');
+  await expectAccessible(mentor.page, 'the record with the report form');
+  await tourShot(mentor.page, 'report-desktop-en');
+  await report.getByRole('button', { name: 'Save the report' }).click();
+  await expect(report.getByRole('status')).toHaveText('Report saved.');
+  await student.page.goto(`/sessions/${first.id}`);
+  const feedback = student.page.getByRole('form', { name: 'Your feedback on this session' });
+  await expect(feedback).toBeVisible();
+  await expect(student.page.getByText('Steady progress')).toHaveCount(0);
+  await feedback.getByRole('radio', { name: '4 — very useful' }).check();
+  await feedback.getByLabel('Comment (optional)').fill('The review made the criteria clear.');
+  await expectFitsWidth(student.page, 'the record with the feedback form (phone)');
+  await expectAccessible(student.page, 'the record with the feedback form (phone)');
+  await tourShot(student.page, 'feedback-phone-en');
+  await feedback.getByRole('button', { name: 'Send the feedback' }).click();
+  await expect(feedback.getByRole('status')).toHaveText('Feedback sent.');
+  await mentor.page.reload();
+  await expect(mentor.page.getByText('The review made the criteria clear.')).toBeVisible();
+  await expect(mentor.page.getByText('Useful: 4 of 4')).toBeVisible();
 
   // Both dashboards show where the path stands.
   await mentor.page.goto('/');

@@ -26,6 +26,7 @@ import linkRoutes from './routes/programme/links.js';
 import oidcRoutes from './routes/programme/oidc.js';
 import profileRoutes from './routes/programme/profile.js';
 import projectRoutes from './routes/projects/index.js';
+import reportRoutes from './routes/reports/index.js';
 import sessionRoutes from './routes/sessions/index.js';
 import sessionLifecycleRoutes from './routes/sessions/lifecycle.js';
 import weekRoutes from './routes/week/index.js';
@@ -153,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(weekPlugin, { week: config.week, origin: config.publicOrigin, mailFrom: config.mail.from });
   await app.register(weekRoutes);
   await app.register(projectRoutes);
+  await app.register(reportRoutes);
   await app.register(lifecycle, {
     graceMs: config.sessions.graceSeconds * 1000,
     reconcileEveryMs: config.sessions.reconcileSeconds * 1000,

@@ -8,6 +8,7 @@ export * from './ordering.js';
 export * from './programme.js';
 export * from './projects.js';
 export * from './records.js';
+export * from './reports.js';
 export * from './result.js';
 export * from './schedule.js';
 export * from './week.js';

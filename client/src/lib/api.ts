@@ -11,6 +11,8 @@ import {
   EndSessionResponseSchema,
   ErrorBodySchema,
   ErrorCode,
+  type FeedbackBody,
+  FeedbackResponseSchema,
   GoalsStateSchema,
   HistoryResponseSchema,
   InvitationInfoSchema,
@@ -32,6 +34,9 @@ import {
   ProjectRoute,
   ProjectsResponseSchema,
   type ProposeMoveBody,
+  type ReportBody,
+  ReportResponseSchema,
+  ReportRoute,
   type Result,
   type ReviewBody,
   ScheduleResponseSchema,
@@ -172,6 +177,13 @@ export const api = {
     request('POST', apiPath(ProjectRoute.submissions, { id: projectId }), z.object({ submission: SubmissionSchema }), body),
   reviewSubmission: (submissionId: string, body: ReviewBody) =>
     request('POST', apiPath(ProjectRoute.review, { id: submissionId }), z.object({ submission: SubmissionSchema }), body),
+  // After a session.
+  report: (sessionId: string) => request('GET', apiPath(ReportRoute.report, { id: sessionId }), ReportResponseSchema),
+  saveReport: (sessionId: string, body: ReportBody) =>
+    request('PUT', apiPath(ReportRoute.report, { id: sessionId }), ReportResponseSchema, body),
+  feedback: (sessionId: string) => request('GET', apiPath(ReportRoute.feedback, { id: sessionId }), FeedbackResponseSchema),
+  saveFeedback: (sessionId: string, body: FeedbackBody) =>
+    request('PUT', apiPath(ReportRoute.feedback, { id: sessionId }), FeedbackResponseSchema, body),
   markRead: (mentorshipId: string, until: string) =>
     request('POST', apiPath(WeekRoute.messagesRead, { id: mentorshipId }), z.object({ until: z.string().nullable() }), { until }),
 };

@@ -419,6 +419,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_reports': {
+    async up(db: Kysely<unknown>) {
+      // The mentor's report of a session (for programme staff; shared with the student only if the mentor says so).
+      await db.schema
+        .createTable('session_reports')
+        .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id'))
+        .addColumn('mentor_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('progress', 'text', (c) => c.notNull().check(sqlIn('progress', ['on_track', 'behind', 'at_risk'])))
+        .addColumn('engagement', 'integer', (c) => c.notNull())
+        .addColumn('comment', 'text', (c) => c.notNull())
+        .addColumn('shared', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // The student's feedback on a session (for the mentor).
+      await db.schema
+        .createTable('session_feedback')
+        .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id'))
+        .addColumn('student_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('usefulness', 'integer', (c) => c.notNull())
+        .addColumn('comment', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -319,7 +319,29 @@ export interface SubmissionsTable {
   review_json: string | null;
 }
 
+export interface SessionReportsTable {
+  session_id: string;
+  mentor_id: string;
+  progress: 'on_track' | 'behind' | 'at_risk';
+  engagement: number;
+  comment: string;
+  shared: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionFeedbackTable {
+  session_id: string;
+  student_id: string;
+  usefulness: number;
+  comment: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  session_reports: SessionReportsTable;
+  session_feedback: SessionFeedbackTable;
   project_templates: ProjectTemplatesTable;
   projects: ProjectsTable;
   submissions: SubmissionsTable;

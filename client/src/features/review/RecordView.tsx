@@ -3,12 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
 import { formatDate, formatDuration, formatWhen } from '../../lib/time';
+import { useAppStore } from '../../store';
 import { describeEvent, statusLabel } from '../goals/describe';
+import { AfterSession } from './AfterSession';
 
 /** An ended session's saved record: read-only note, goals, what was decided, transcript, attendance. */
 export function RecordView({ record }: { record: SessionRecord }) {
   const { t } = useTranslation();
   const { session, mentorship } = record;
+  const user = useAppStore((s) => s.user);
+  const role = !user ? null : user.id === mentorship.mentor.id ? 'mentor' : user.id === mentorship.student.id ? 'student' : 'admin';
   const titleOf = (id: string) =>
     record.goals.find((g) => g.id === id)?.title ??
     String(record.goalEvents.find((e) => e.goalId === id)?.after?.title ?? t('goals.aGoal'));
@@ -42,6 +46,8 @@ export function RecordView({ record }: { record: SessionRecord }) {
           </button>
         </div>
       </header>
+
+      {role !== null && <AfterSession sessionId={session.id} role={role} />}
 
       <section aria-labelledby="record-notes">
         <h2 id="record-notes">{t('review.notes')}</h2>
