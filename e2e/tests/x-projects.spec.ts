@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { joinFromPreJoin } from '../fixtures/call.js';
+import { addGoal, openGoalsTab } from '../fixtures/goals.js';
 import { expectAccessible, expectFitsWidth, expectFocusKept, screens, tourShot } from '../fixtures/people.js';
 import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
 
@@ -81,6 +82,10 @@ test('the student submits a project in the call, the mentor requests changes, th
   await expectAccessible(student.page, 'the Project tab after approval (phone)');
   await tourShot(student.page, 'project-approved-phone-en');
 
+  // A goal toward it, set in this call: its story shows on the mentorship page afterwards.
+  await openGoalsTab(mentor.page);
+  await addGoal(mentor.page, 'Deploy the portfolio');
+
   // After ending: the mentor files a report (for staff, not shared), the student leaves feedback the mentor reads.
   await mentor.page.getByRole('button', { name: 'End session' }).click();
   await mentor.page.getByRole('dialog').getByRole('button', { name: 'End and save' }).click();
@@ -107,6 +112,16 @@ test('the student submits a project in the call, the mentor requests changes, th
   await mentor.page.reload();
   await expect(mentor.page.getByText('The review made the criteria clear.')).toBeVisible();
   await expect(mentor.page.getByText('Useful: 4 of 4')).toBeVisible();
+
+  // The goal's story across the weeks, on the mentorship page.
+  await mentor.page.goto(`/mentorships/${mentorshipId}`);
+  const timeline = mentor.page.getByRole('region', { name: 'Goals over the weeks' });
+  await timeline.getByText('Deploy the portfolio').click();
+  await expect(timeline).toContainText('Set by Mina Mentor in week 1');
+  await expect(timeline).toContainText('Week 1: created');
+  await expect(timeline).toContainText('carried over 1 week');
+  await expectAccessible(mentor.page, 'mentorship page with the goals’ timelines');
+  await tourShot(mentor.page, 'timeline-desktop-en');
 
   // Both dashboards show where the path stands.
   await mentor.page.goto('/');

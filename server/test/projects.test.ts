@@ -1,6 +1,9 @@
-import { apiPath, type Project, ProjectRoute } from '@tandem/shared';
+import { randomUUID } from 'node:crypto';
+import { apiPath, type GoalTimeline, GoalTimelineRoute, type Project, ProjectRoute } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runGoalCommand } from '../src/db/goals.js';
+import { insertSession } from '../src/db/mentorships.js';
 import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
 import { connectOutcome, listen, newSocket, until } from './realtime.js';
 
@@ -236,5 +239,58 @@ describe('projects of the path', () => {
       (await call(app, 'POST', apiPath(ProjectRoute.fromTemplate, { id: other.mentorshipId }), await signIn(app, other.mentor), {}))
         .statusCode,
     ).toBe(422);
+  });
+
+  it('tells each goal’s story from its events: set when and by whom, each change with its week, weeks carried', async () => {
+    const app = await buildTestApp();
+    const p = await pair(app);
+    const endSession = (id: string) =>
+      app.db.updateTable('sessions').set({ status: 'ended', ended_at: new Date().toISOString() }).where('id', '=', id).execute();
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    const goalId = randomUUID();
+    const ctx = (sessionId: string | null, user = p.student) => ({
+      user: { ...user, displayName: user.displayName } as never,
+      mentorshipId: p.mentorshipId,
+      sessionId,
+    });
+    // Week 1: the student sets it. Week 2: in progress. Week 3: done.
+    expect(
+      (await runGoalCommand(app.db, ctx(p.session.id), { type: 'create', goalId, fields: { title: 'Ship the portfolio' }, orderKey: 'a0' }))
+        .ok,
+    ).toBe(true);
+    await tick();
+    await endSession(p.session.id);
+    const w2 = await insertSession(app.db, { mentorshipId: p.mentorshipId, scheduledAt: new Date().toISOString(), durationMinutes: 60 });
+    expect((await runGoalCommand(app.db, ctx(w2.id, p.mentor), { type: 'update', goalId, patch: { status: 'in_progress' } })).ok).toBe(
+      true,
+    );
+    await tick();
+    await endSession(w2.id);
+    const w3 = await insertSession(app.db, { mentorshipId: p.mentorshipId, scheduledAt: new Date().toISOString(), durationMinutes: 60 });
+    await tick();
+    expect((await runGoalCommand(app.db, ctx(w3.id), { type: 'update', goalId, patch: { status: 'done' } })).ok).toBe(true);
+    await tick();
+    await endSession(w3.id);
+
+    const res = await call(app, 'GET', apiPath(GoalTimelineRoute, { id: p.mentorshipId }), p.mentorCookie);
+    expect(res.statusCode).toBe(200);
+    const [goal] = res.json().goals as GoalTimeline[];
+    expect(goal).toMatchObject({
+      title: 'Ship the portfolio',
+      status: 'done',
+      setBy: p.student.displayName,
+      setInWeek: 1,
+      weeksCarried: 2,
+    });
+    expect(goal?.events.map((e) => [e.week, e.detail, e.by])).toEqual([
+      [1, 'created', p.student.displayName],
+      [2, 'status: open → in_progress', p.mentor.displayName],
+      [3, 'status: in_progress → done', p.student.displayName],
+    ]);
+    const other = await createMentorship(app);
+    expect((await call(app, 'GET', apiPath(GoalTimelineRoute, { id: p.mentorshipId }), await signIn(app, other.student))).statusCode).toBe(
+      404,
+    );
+    expect((await call(app, 'GET', apiPath(GoalTimelineRoute, { id: p.mentorshipId }))).statusCode).toBe(401);
   });
 });

@@ -153,3 +153,24 @@ export const TemplateBodySchema = z
 
 /** Route params naming a project or a submission. */
 export const ProjectParamsSchema = z.object({ id: IdSchema }).strict();
+
+/** GET /api/mentorships/:id/goal-timelines: each goal's story across the weeks, built from its events. */
+export const GoalTimelineRoute = '/api/mentorships/:id/goal-timelines';
+
+export const GoalTimelineSchema = z.object({
+  goalId: IdSchema,
+  title: z.string(),
+  status: z.string(),
+  deleted: z.boolean(),
+  /** When it was set, by whom, in which week's session (null: between sessions). */
+  setAt: z.string(),
+  setBy: z.string(),
+  setInWeek: z.number().int().nullable(),
+  /** Sessions held while it stayed open: how many weeks it was carried over. */
+  weeksCarried: z.number().int(),
+  events: z.array(
+    z.object({ at: z.string(), kind: z.string(), by: z.string(), week: z.number().int().nullable(), detail: z.string() }),
+  ),
+});
+export type GoalTimeline = z.infer<typeof GoalTimelineSchema>;
+export const GoalTimelinesResponseSchema = z.object({ goals: z.array(GoalTimelineSchema) });

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageOptions } from './Header';
 
@@ -64,6 +64,46 @@ export function FormError({ id, message }: { id: string; message: string | null 
     <p id={id} className="error" role="alert">
       {message}
     </p>
+  );
+}
+
+/**
+ * The end of a small form: its submit button (saying it works while busy), any other buttons
+ * after it, what the last submit did (announced), and what went wrong.
+ */
+export function FormFooter({
+  busy,
+  label,
+  done = null,
+  error,
+  children,
+}: {
+  busy: boolean;
+  label: string;
+  done?: string | null;
+  error: string | null;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div className="row">
+        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+          {busy ? t('week.working') : label}
+        </button>
+        {children}
+      </div>
+      {done !== null && (
+        <p className="success small" role="status">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -123,6 +123,18 @@ export const en = {
     send: 'Send the feedback',
     sent: 'Feedback sent.',
   },
+  timeline: {
+    title: 'Goals over the weeks',
+    loading: 'Loading the goals’ history…',
+    none: 'No goals yet.',
+    status: { open: 'open', in_progress: 'in progress', done: 'done', dropped: 'dropped' },
+    carried_one: 'carried over {{count}} week',
+    carried_other: 'carried over {{count}} weeks',
+    setInWeek: 'Set by {{name}} in week {{week}} ({{when}})',
+    set: 'Set by {{name}} between sessions ({{when}})',
+    week: 'Week {{week}}:',
+    between: 'Between sessions:',
+  },
   projects: {
     tab: 'Project',
     loading: 'Loading the projects…',

@@ -124,6 +124,18 @@ export const fr: Messages = {
     send: 'Envoyer l’avis',
     sent: 'Avis envoyé.',
   },
+  timeline: {
+    title: 'Les objectifs au fil des semaines',
+    loading: 'Chargement de l’historique des objectifs…',
+    none: 'Aucun objectif pour l’instant.',
+    status: { open: 'ouvert', in_progress: 'en cours', done: 'atteint', dropped: 'abandonné' },
+    carried_one: 'reporté {{count}} semaine',
+    carried_other: 'reporté {{count}} semaines',
+    setInWeek: 'Fixé par {{name}} en semaine {{week}} ({{when}})',
+    set: 'Fixé par {{name}} entre deux séances ({{when}})',
+    week: 'Semaine {{week}} :',
+    between: 'Entre deux séances :',
+  },
   projects: {
     tab: 'Projet',
     loading: 'Chargement des projets…',

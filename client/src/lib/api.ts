@@ -14,6 +14,8 @@ import {
   type FeedbackBody,
   FeedbackResponseSchema,
   GoalsStateSchema,
+  GoalTimelineRoute,
+  GoalTimelinesResponseSchema,
   HistoryResponseSchema,
   InvitationInfoSchema,
   InvitationsResponseSchema,
@@ -177,6 +179,7 @@ export const api = {
     request('POST', apiPath(ProjectRoute.submissions, { id: projectId }), z.object({ submission: SubmissionSchema }), body),
   reviewSubmission: (submissionId: string, body: ReviewBody) =>
     request('POST', apiPath(ProjectRoute.review, { id: submissionId }), z.object({ submission: SubmissionSchema }), body),
+  goalTimelines: (mentorshipId: string) => request('GET', apiPath(GoalTimelineRoute, { id: mentorshipId }), GoalTimelinesResponseSchema),
   // After a session.
   report: (sessionId: string) => request('GET', apiPath(ReportRoute.report, { id: sessionId }), ReportResponseSchema),
   saveReport: (sessionId: string, body: ReportBody) =>

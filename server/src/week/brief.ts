@@ -60,8 +60,12 @@ export async function carriedTodos(db: Kysely<Database>, sessionId: string): Pro
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
 
-/** One goal event in a few words: what changed, from what to what. */
-function describe(kind: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null): string | null {
+/** One goal event in a few words: what changed, from what to what (null: not news, e.g. a reorder). */
+export function describeGoalEvent(
+  kind: string,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): string | null {
   switch (kind) {
     case 'created':
       return after?.carriedFrom ? 'carried over from the previous mentorship' : 'created';
@@ -120,7 +124,7 @@ export async function buildBrief(
       kind: e.kind,
       by: e.display_name,
       at: e.created_at,
-      detail: describe(e.kind, e.before_json ? JSON.parse(e.before_json) : null, e.after_json ? JSON.parse(e.after_json) : null),
+      detail: describeGoalEvent(e.kind, e.before_json ? JSON.parse(e.before_json) : null, e.after_json ? JSON.parse(e.after_json) : null),
     }))
     .filter((c): c is typeof c & { detail: string } => c.detail !== null)
     .slice(-30);

@@ -1,6 +1,7 @@
 import { type Project, type Result, ServerEvent, type Submission } from '@tandem/shared';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormFooter } from '../../app/fields';
 import { LoadFailed } from '../../app/LoadFailed';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -224,16 +225,7 @@ function SubmitForm({ project, onDone }: { project: Project; onDone(): void }) {
         {t('projects.note')}
         <textarea name="note" rows={2} maxLength={2000} />
       </label>
-      <div className="row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-          {busy ? t('week.working') : t('projects.send')}
-        </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormFooter busy={busy} label={t('projects.send')} error={error} />
     </form>
   );
 }
@@ -383,19 +375,11 @@ function NewProject({ mentorshipId, onDone }: { mentorshipId: string; onDone(): 
         {t('projects.criteriaField')}
         <textarea name="criteria" rows={3} required />
       </label>
-      <div className="row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-          {busy ? t('week.working') : t('projects.create')}
-        </button>
+      <FormFooter busy={busy} label={t('projects.create')} error={error}>
         <button type="button" className="btn btn-quiet btn-small" onClick={() => setOpen(false)}>
           {t('week.back')}
         </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      </FormFooter>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { type Feedback, type Progress, ProgressSchema, type Report } from '@tandem/shared';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormFooter } from '../../app/fields';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { formatWhen } from '../../lib/time';
@@ -138,19 +139,7 @@ function ReportForm({ sessionId, report, onSaved }: { sessionId: string; report:
         <input type="checkbox" name="shared" defaultChecked={report?.shared ?? false} />
         {t('after.share')}
       </label>
-      <div className="row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-          {busy ? t('week.working') : t('after.save')}
-        </button>
-      </div>
-      <p className="success small" role="status">
-        {saved ? t('after.saved') : ''}
-      </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormFooter busy={busy} label={t('after.save')} done={saved ? t('after.saved') : ''} error={error} />
     </form>
   );
 }
@@ -181,19 +170,7 @@ function FeedbackForm({ sessionId, feedback, onSaved }: { sessionId: string; fee
         {t('after.comment')}
         <textarea name="comment" rows={3} maxLength={2000} defaultValue={feedback?.comment ?? ''} />
       </label>
-      <div className="row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-          {busy ? t('week.working') : t('after.send')}
-        </button>
-      </div>
-      <p className="success small" role="status">
-        {saved ? t('after.sent') : ''}
-      </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormFooter busy={busy} label={t('after.send')} done={saved ? t('after.sent') : ''} error={error} />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { formatDuration, formatWhen } from '../../lib/time';
 import { useAppStore } from '../../store';
+import { GoalTimelines } from '../projects/GoalTimelines';
 import { OutcomeSelect, OutcomeSummary } from '../week/Outcomes';
 
 /** A mentorship's past sessions, newest first, with search across notes and transcripts. */
@@ -99,6 +100,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
         </section>
       )}
       <OutcomeSummary mentorshipId={m.id} />
+      <GoalTimelines mentorshipId={m.id} />
       <section aria-labelledby="past">
         <h2 id="past">{t('review.past')}</h2>
         {history.sessions.length === 0 ? (

@@ -1,5 +1,6 @@
 import {
   EditProjectBodySchema,
+  GoalTimelineRoute,
   MentorshipParamsSchema,
   NewProjectBodySchema,
   ProjectOrderBodySchema,
@@ -25,6 +26,7 @@ import {
   saveTemplate,
   submitProject,
 } from '../../projects/projects.js';
+import { goalTimelines } from '../../projects/timeline.js';
 
 /** The projects of a pair's path: set by the mentor (or staff), submitted by the student, reviewed by the mentor. */
 const projectRoutes: FastifyPluginAsync = async (app) => {
@@ -102,6 +104,8 @@ const projectRoutes: FastifyPluginAsync = async (app) => {
     changed(a.mentorship);
     return { submission };
   });
+
+  app.get(GoalTimelineRoute, async (request) => ({ goals: await goalTimelines(app.db, (await mentorshipAccess(request)).mentorship.id) }));
 
   app.get(ProjectRoute.templates, async (request) => {
     requireAdmin(request);
