@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { noteText } from '../src/notes/template.js';
 import { TEST_ORIGIN } from './origin.js';
 import { freePort, killServers, startBuiltServer } from './process.js';
-import { connectOutcome, newSocket, prng, until } from './realtime.js';
+import { connectOutcome, newSocket, prng } from './realtime.js';
 
 afterEach(killServers);
 

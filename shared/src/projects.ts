@@ -168,9 +168,7 @@ export const GoalTimelineSchema = z.object({
   setInWeek: z.number().int().nullable(),
   /** Sessions held while it stayed open: how many weeks it was carried over. */
   weeksCarried: z.number().int(),
-  events: z.array(
-    z.object({ at: z.string(), kind: z.string(), by: z.string(), week: z.number().int().nullable(), detail: z.string() }),
-  ),
+  events: z.array(z.object({ at: z.string(), kind: z.string(), by: z.string(), week: z.number().int().nullable(), detail: z.string() })),
 });
 export type GoalTimeline = z.infer<typeof GoalTimelineSchema>;
 export const GoalTimelinesResponseSchema = z.object({ goals: z.array(GoalTimelineSchema) });

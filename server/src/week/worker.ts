@@ -43,7 +43,7 @@ export class WeekWorker {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
     private readonly opts: WeekWorkerOptions,
   ) {
     this.jobs = new JobRunner(db, { reminder: this.reminder, no_show: this.noShow, digest: this.digest }, log);
@@ -177,10 +177,10 @@ export class WeekWorker {
     };
     const s = await trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
     // Moved (a new reminder is planned for the new time), cancelled, or started: nothing to remind.
-    if (!s || s.status !== 'scheduled' || s.scheduled_at !== scheduledAt) return 'skipped';
+    if (s?.status !== 'scheduled' || s.scheduled_at !== scheduledAt) return 'skipped';
     const m = await getMentorship(trx, s.mentorship_id);
     const p = await person(trx, userId);
-    if (!m || m.status !== 'active' || p.row.status !== 'active') return 'skipped';
+    if (m?.status !== 'active' || p.row.status !== 'active') return 'skipped';
     if ((which === 'day' ? p.row.remind_day : p.row.remind_hour) === 0) return 'skipped';
     const other = userId === m.mentor.id ? m.student.displayName : m.mentor.displayName;
     const agenda = await this.opts.agendaOf(sessionId, trx);

@@ -2,7 +2,6 @@ import { ApiRoute, type EndSessionResponseSchema, ErrorCode, type SessionRecord 
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { requireSessionAccess } from '../../access.js';
-import { toSession } from '../../db/mentorships.js';
 import { loadRecord } from '../../db/records.js';
 import { AppError, forbidden } from '../../lib/errors.js';
 import { recordToMarkdown } from '../../sessions/exports.js';
