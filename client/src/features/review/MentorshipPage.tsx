@@ -101,7 +101,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
       )}
       <OutcomeSummary mentorshipId={m.id} />
       <GoalTimelines mentorshipId={m.id} />
-      <section aria-labelledby="past">
+      <section aria-labelledby="past" className="past-section">
         <h2 id="past">{t('review.past')}</h2>
         {history.sessions.length === 0 ? (
           <p className="muted">{t('review.noPast')}</p>
