@@ -1,4 +1,4 @@
-import { closedSessionStatuses, type Mentorship, SessionParamsSchema, type User } from '@tandem/shared';
+import { closedSessionStatuses, type Mentorship, MentorshipParamsSchema, SessionParamsSchema, type User } from '@tandem/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely, Selectable } from 'kysely';
 import { getMentorship, getSessionRow } from './db/mentorships.js';
@@ -78,4 +78,10 @@ export async function requireSessionAccess(
   const a = await requireAccess(app, request, { sessionId: id }, 'This session');
   if (!a.session) throw new Error('unreachable: access was asked about a session');
   return { ...a, row: a.session };
+}
+
+/** {@link requireAccess} for the mentorship named in a route's `:id`. */
+export function requireMentorshipAccess(app: FastifyInstance, request: FastifyRequest): Promise<Access & { user: User }> {
+  const { id } = MentorshipParamsSchema.parse(request.params);
+  return requireAccess(app, request, { mentorshipId: id }, 'This mentorship');
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Locale } from '@tandem/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
@@ -42,4 +43,17 @@ export async function enqueueMail(db: Kysely<Database>, mail: QueuedMail): Promi
     })
     .execute();
   return id;
+}
+
+/** Who an email goes to: their address, name, language and time zone. */
+export async function recipient(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<{ email: string; name: string; locale: Locale; timeZone: string }> {
+  const u = await db
+    .selectFrom('users')
+    .select(['email', 'display_name', 'locale', 'time_zone'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { email: u.email, name: u.display_name, locale: u.locale === 'fr' ? 'fr' : 'en', timeZone: u.time_zone };
 }

@@ -18,7 +18,7 @@ import type { Database, ProjectsTable, SubmissionsTable } from '../db/schema.js'
 import { AppError, forbidden } from '../lib/errors.js';
 import { nowIso } from '../lib/time.js';
 import { compose, type MailMessage } from '../mail/messages.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueMail, recipient } from '../mail/outbox.js';
 
 const conflict = (message: string) => new AppError(409, ErrorCode.Conflict, message);
 const refused = (message: string) => new AppError(422, ErrorCode.ValidationFailed, message);
@@ -200,13 +200,6 @@ export async function projectsFromTemplate(db: Kysely<Database>, a: Access & { u
   return template.length;
 }
 
-/** Who is told, in their language. */
-async function reader(db: Kysely<Database>, id: string) {
-  const u = await db.selectFrom('users').select(['email', 'display_name', 'locale']).where('id', '=', id).executeTakeFirstOrThrow();
-  const locale: Locale = u.locale === 'fr' ? 'fr' : 'en';
-  return { email: u.email, name: u.display_name, locale };
-}
-
 function projectMail(
   locale: Locale,
   name: string,
@@ -279,7 +272,7 @@ export async function submitProject(
       .where('status', '=', project.status)
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) throw conflict('This project changed meanwhile: reload and try again.');
-    const mentor = await reader(trx, a.mentorship.mentor.id);
+    const mentor = await recipient(trx, a.mentorship.mentor.id);
     await enqueueMail(trx, {
       to: mentor.email,
       toName: mentor.name,
@@ -340,7 +333,7 @@ export async function reviewSubmission(
       .set({ status: body.decision, approved_at: body.decision === 'approved' ? now : null })
       .where('id', '=', project.id)
       .execute();
-    const student = await reader(trx, a.mentorship.student.id);
+    const student = await recipient(trx, a.mentorship.student.id);
     await enqueueMail(trx, {
       to: student.email,
       toName: student.name,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
-  type Locale,
   type Mentorship,
   type Move,
   nextSlotAfter,
@@ -16,7 +15,7 @@ import { insertSession, toSession } from '../db/mentorships.js';
 import type { Database, SessionMovesTable, SessionsTable } from '../db/schema.js';
 import { AppError, forbidden, notFound } from '../lib/errors.js';
 import { nowIso } from '../lib/time.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueMail, recipient } from '../mail/outbox.js';
 import { weekMails } from './mails.js';
 
 const conflict = (message: string) => new AppError(409, ErrorCode.Conflict, message);
@@ -105,16 +104,6 @@ export async function bookNextWeekly(db: Kysely<Database>, mentorship: Mentorshi
   await insertSession(db, { mentorshipId: mentorship.id, scheduledAt: at.toISOString(), durationMinutes: mentorship.slot.durationMinutes });
 }
 
-async function reader(db: Kysely<Database>, userId: string) {
-  const u = await db
-    .selectFrom('users')
-    .select(['email', 'display_name', 'locale', 'time_zone'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  const locale: Locale = u.locale === 'fr' ? 'fr' : 'en';
-  return { email: u.email, reader: { name: u.display_name, locale, timeZone: u.time_zone } };
-}
-
 function toMove(row: Selectable<SessionMovesTable>, m: Mentorship): Move {
   const proposer = row.proposed_by === m.mentor.id ? m.mentor : m.student;
   return {
@@ -164,12 +153,12 @@ export async function proposeMove(
     };
     await trx.insertInto('session_moves').values(row).execute();
     const otherId = a.relation === 'mentor' ? a.mentorship.student.id : a.mentorship.mentor.id;
-    const other = await reader(trx, otherId);
+    const other = await recipient(trx, otherId);
     await enqueueMail(trx, {
       to: other.email,
-      toName: other.reader.name,
+      toName: other.name,
       purpose: 'move-proposed',
-      message: weekMails.moveProposed(other.reader, {
+      message: weekMails.moveProposed(other, {
         by: a.user.displayName,
         from: new Date(row.from_at),
         to: new Date(at),
@@ -217,12 +206,12 @@ export async function decideMove(
       .executeTakeFirst();
     if (Number(decided.numUpdatedRows) !== 1) throw conflict('This proposal was answered meanwhile.');
     if (decision === 'decline') {
-      const proposer = await reader(trx, row.proposed_by);
+      const proposer = await recipient(trx, row.proposed_by);
       await enqueueMail(trx, {
         to: proposer.email,
-        toName: proposer.reader.name,
+        toName: proposer.name,
         purpose: 'move-declined',
-        message: weekMails.moveDeclined(proposer.reader, { by: user.displayName, to: new Date(row.to_at), url: `${origin}/` }),
+        message: weekMails.moveDeclined(proposer, { by: user.displayName, to: new Date(row.to_at), url: `${origin}/` }),
       });
     }
     const after = await trx.selectFrom('session_moves').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();

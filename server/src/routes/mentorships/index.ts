@@ -3,7 +3,6 @@ import {
   ErrorCode,
   type GoalsState,
   type HistoryResponse,
-  MentorshipParamsSchema,
   type MentorshipResponseSchema,
   NoteTemplateBodySchema,
   SearchQuerySchema,
@@ -11,7 +10,7 @@ import {
 } from '@tandem/shared';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { requireAccess } from '../../access.js';
+import { requireMentorshipAccess } from '../../access.js';
 import { loadGoals } from '../../db/goals.js';
 import { setNoteTemplate } from '../../db/mentorships.js';
 import { loadHistory, loadRecord, searchMentorship } from '../../db/records.js';
@@ -22,11 +21,7 @@ import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 const mentorshipRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
 
-  const accessOf = (request: FastifyRequest) => {
-    const { id } = MentorshipParamsSchema.parse(request.params);
-    return requireAccess(app, request, { mentorshipId: id }, 'This mentorship');
-  };
-  const visibleMentorship = async (request: FastifyRequest) => (await accessOf(request)).mentorship;
+  const visibleMentorship = async (request: FastifyRequest) => (await requireMentorshipAccess(app, request)).mentorship;
 
   // Goals outside calls (the dashboard): read-only here, changed through the panel's commands.
   app.get(ApiRoute.goals, async (request): Promise<GoalsState> => {
@@ -77,7 +72,7 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
 
   // The mentor shapes the agenda each new session's note opens with.
   app.put(ApiRoute.noteTemplate, async (request): Promise<z.input<typeof MentorshipResponseSchema>> => {
-    const { mentorship, mentor, relation } = await accessOf(request);
+    const { mentorship, mentor, relation } = await requireMentorshipAccess(app, request);
     if (!mentor && relation !== 'admin') throw forbidden('Only the mentor can change the note template.');
     if (mentorship.status === 'ended') throw new AppError(409, ErrorCode.SessionClosed, 'This mentorship has ended: it is read-only.');
     const { sections } = NoteTemplateBodySchema.parse(request.body);

@@ -1,7 +1,6 @@
 import {
   EditProjectBodySchema,
   GoalTimelineRoute,
-  MentorshipParamsSchema,
   NewProjectBodySchema,
   ProjectOrderBodySchema,
   ProjectParamsSchema,
@@ -12,7 +11,7 @@ import {
   TemplateBodySchema,
 } from '@tandem/shared';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { requireAccess, requireAdmin } from '../../access.js';
+import { requireAccess, requireAdmin, requireMentorshipAccess } from '../../access.js';
 import { notFound } from '../../lib/errors.js';
 import { limitRoutes } from '../../lib/limits.js';
 import {
@@ -33,10 +32,6 @@ const projectRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
   await limitRoutes(app, 120);
 
-  const mentorshipAccess = (request: FastifyRequest) => {
-    const { id } = MentorshipParamsSchema.parse(request.params);
-    return requireAccess(app, request, { mentorshipId: id }, 'This mentorship');
-  };
   /** A project by id, through the one access rule of its mentorship (404 for anyone outside it). */
   const projectAccess = async (request: FastifyRequest) => {
     const { id } = ProjectParamsSchema.parse(request.params);
@@ -50,25 +45,25 @@ const projectRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(
     ProjectRoute.projects,
-    async (request): Promise<ProjectsResponse> => listProjects(app.db, (await mentorshipAccess(request)).mentorship),
+    async (request): Promise<ProjectsResponse> => listProjects(app.db, (await requireMentorshipAccess(app, request)).mentorship),
   );
 
   app.post(ProjectRoute.projects, async (request, reply) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     const id = await createProject(app.db, a, NewProjectBodySchema.parse(request.body));
     changed(a.mentorship);
     return reply.status(201).send({ id, ...(await listProjects(app.db, a.mentorship)) });
   });
 
   app.put(ProjectRoute.projectOrder, async (request) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     await orderProjects(app.db, a, ProjectOrderBodySchema.parse(request.body).ids);
     changed(a.mentorship);
     return listProjects(app.db, a.mentorship);
   });
 
   app.post(ProjectRoute.fromTemplate, async (request) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     await projectsFromTemplate(app.db, a);
     changed(a.mentorship);
     return listProjects(app.db, a.mentorship);
@@ -105,7 +100,9 @@ const projectRoutes: FastifyPluginAsync = async (app) => {
     return { submission };
   });
 
-  app.get(GoalTimelineRoute, async (request) => ({ goals: await goalTimelines(app.db, (await mentorshipAccess(request)).mentorship.id) }));
+  app.get(GoalTimelineRoute, async (request) => ({
+    goals: await goalTimelines(app.db, (await requireMentorshipAccess(app, request)).mentorship.id),
+  }));
 
   app.get(ProjectRoute.templates, async (request) => {
     requireAdmin(request);

@@ -3,7 +3,6 @@ import {
   type Brief,
   ErrorCode,
   ExtraSessionBodySchema,
-  MentorshipParamsSchema,
   MessagesQuerySchema,
   MoveDecisionBodySchema,
   MoveParamsSchema,
@@ -14,8 +13,8 @@ import {
   SendMessageBodySchema,
   WeekRoute,
 } from '@tandem/shared';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { accessTo, requireAccess, requireSessionAccess } from '../../access.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { accessTo, requireMentorshipAccess, requireSessionAccess } from '../../access.js';
 import { getSessionRow, toSession } from '../../db/mentorships.js';
 import { AppError, forbidden, unauthenticated } from '../../lib/errors.js';
 import { limitRoutes } from '../../lib/limits.js';
@@ -28,10 +27,6 @@ const weekRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
   await limitRoutes(app, 120);
 
-  const mentorshipAccess = (request: FastifyRequest) => {
-    const { id } = MentorshipParamsSchema.parse(request.params);
-    return requireAccess(app, request, { mentorshipId: id }, 'This mentorship');
-  };
   const sessionAfter = async (id: string) => {
     const row = await getSessionRow(app.db, id);
     if (!row) throw new Error('unreachable: the session was just read');
@@ -88,22 +83,22 @@ const weekRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post(WeekRoute.extra, { config: { rateLimit: { max: 20, timeWindow: 60_000 } } }, async (request, reply) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     const session = await addExtraSession(app.db, a, ExtraSessionBodySchema.parse(request.body));
     app.week.kick();
     return reply.status(201).send({ session });
   });
 
-  app.get(WeekRoute.schedule, async (request) => loadSchedule(app.db, (await mentorshipAccess(request)).mentorship));
+  app.get(WeekRoute.schedule, async (request) => loadSchedule(app.db, (await requireMentorshipAccess(app, request)).mentorship));
 
   app.get(WeekRoute.messages, async (request) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     const { before } = MessagesQuerySchema.parse(request.query);
     return loadThread(app.db, a.mentorship, before);
   });
 
   app.post(WeekRoute.messages, { config: { rateLimit: { max: 30, timeWindow: 60_000 } } }, async (request, reply) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     if (!a.member) throw forbidden('Only the mentor and the student write in their conversation.');
     if (!a.write) throw new AppError(409, ErrorCode.SessionClosed, 'This mentorship has ended: its conversation is read-only.');
     const { body } = SendMessageBodySchema.parse(request.body);
@@ -113,7 +108,7 @@ const weekRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post(WeekRoute.messagesRead, async (request) => {
-    const a = await mentorshipAccess(request);
+    const a = await requireMentorshipAccess(app, request);
     if (!a.member) return { until: null };
     const { until } = ReadBodySchema.parse(request.body);
     const changed = await markRead(app.db, a.mentorship.id, a.user.id, until);
