@@ -25,6 +25,7 @@ const POSTGRES_TESTS = [
   'test/week-jobs.test.ts',
   'test/projects.test.ts',
   'test/reports.test.ts',
+  'test/private-note.test.ts',
   'test/auth.test.ts',
   'test/sessions.test.ts',
   'test/demo.test.ts',

@@ -42,6 +42,17 @@ export async function accessTo(db: Kysely<Database>, user: User, target: AccessT
 }
 
 /**
+ * The mentor's private note of a mentorship, on top of {@link accessTo}: its mentor writes it (reads
+ * it once the mentorship has ended); programme staff read it only when the programme turns that
+ * on; the student, other people and staff otherwise get null, the same "not found" as anything else.
+ */
+export function privateNoteAccess(access: Access | null, adminsMayRead: boolean): 'write' | 'read' | null {
+  if (!access) return null;
+  if (access.mentor) return access.mentorship.status === 'ended' ? 'read' : 'write';
+  return access.relation === 'admin' && adminsMayRead ? 'read' : null;
+}
+
+/**
  * The same rule for a route: 401 when signed out, and one 404 for "does not exist"
  * and "not yours", worded by `what`.
  */

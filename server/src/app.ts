@@ -17,7 +17,7 @@ import weekPlugin from './plugins/week.js';
 import { captionsDomain } from './realtime/captions.js';
 import { goalsDomain } from './realtime/goals.js';
 import realtime from './realtime/io.js';
-import { notesDomain } from './realtime/notes.js';
+import { notesDomain, privateNote } from './realtime/notes.js';
 import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import mentorshipRoutes from './routes/mentorships/index.js';
@@ -40,6 +40,9 @@ export const VERSION = '0.1.0';
 declare module 'fastify' {
   interface FastifyInstance {
     notes: NoteHub;
+    /** Mentors' private notes, one per mentorship. */
+    privateNotes: NoteHub;
+    privateNotesVisibleToAdmins: boolean;
     transcription: TranscriptionService;
     /** The origin browsers use, for links in exports. */
     publicOrigin: string;
@@ -130,6 +133,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const writer = config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file) : undefined;
   const notes = new NoteHub(new NoteStore(app.db, writer), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
   app.decorate('notes', notes);
+  // Mentors' private notes: the same hub and relay on tables and events of their own (one writer thread for both).
+  const privateNotes = new NoteHub(new NoteStore(app.db, writer, 'private'), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
+  app.decorate('privateNotes', privateNotes);
+  app.decorate('privateNotesVisibleToAdmins', config.privateNotesVisibleToAdmins);
   // The cloud engine when its key is set, else the offline one when installed; without either,
   // consent is still recorded but nothing is transcribed (and the log says so).
   const engine = config.deepgram
@@ -142,12 +149,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('transcription', transcription);
   await app.register(realtime, {
     allowedOrigins: config.allowedOrigins,
-    domains: [notesDomain(notes), goalsDomain(), captionsDomain(transcription)],
+    domains: [
+      notesDomain(notes),
+      notesDomain(privateNotes, privateNote(config.privateNotesVisibleToAdmins)),
+      goalsDomain(),
+      captionsDomain(transcription),
+    ],
   });
   app.addHook('preClose', async () => transcription.stopAll());
   // Runs before the database closes (hooks run in reverse order of registration).
   app.addHook('onClose', async () => {
     await notes.drain();
+    await privateNotes.drain();
     await writer?.close();
   });
   await app.register(sessionLifecycleRoutes);

@@ -54,6 +54,8 @@ export interface Config {
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | undefined;
   /** False: only the organisation's sign-in (PASSWORD_SIGNIN=false). */
   passwordSignIn: boolean;
+  /** Staff read mentors' private notes (PRIVATE_NOTES_VISIBLE_TO_ADMINS). */
+  privateNotesVisibleToAdmins: boolean;
 }
 
 /** A bad environment: the message names each variable and what it expects. */
@@ -143,6 +145,8 @@ const EnvSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).max(40).default('your organisation'),
   PASSWORD_SIGNIN: bool.default(true),
+  /** Programme staff may read mentors' private notes (off: nobody but the mentor ever sees one). */
+  PRIVATE_NOTES_VISIBLE_TO_ADMINS: bool.default(false),
 });
 
 function oidcConfig(e: z.infer<typeof EnvSchema>): Config['oidc'] {
@@ -210,5 +214,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     oidc: oidcConfig(e),
     passwordSignIn: e.PASSWORD_SIGNIN,
+    privateNotesVisibleToAdmins: e.PRIVATE_NOTES_VISIBLE_TO_ADMINS,
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { PROTOCOL_VERSION } from '@tandem/shared';
+import { type NoteChannel, NoteChannels, PROTOCOL_VERSION } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { io } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
@@ -57,11 +57,16 @@ export interface NoteClient {
 }
 
 /** A note client: a Y.Doc kept in sync with the server by the client's NoteSync. */
-export async function newNoteClient(url: string, cookie: string, sessionId: string): Promise<NoteClient> {
+export async function newNoteClient(
+  url: string,
+  cookie: string,
+  id: string,
+  channel: NoteChannel = NoteChannels.session,
+): Promise<NoteClient> {
   const socket = newSocket(url, { cookie, reconnect: true });
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
-  const sync = new NoteSync(socket, sessionId, doc, awareness);
+  const sync = new NoteSync(socket, id, doc, awareness, channel);
   const outcome = await connectOutcome(socket);
   if (outcome !== 'connected') throw new Error(`socket refused: ${outcome}`);
   const events: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotesAwarenessSchema, NotesUpdateSchema, parseNoteEnvelope, RealtimeLimits } from './events.js';
+import { NotesAwarenessSchema, NotesUpdateSchema, PrivateNoteUpdateSchema, parseNoteEnvelope, RealtimeLimits } from './events.js';
 
 describe('the hot path check of note envelopes', () => {
   const big = new Uint8Array(RealtimeLimits.noteUpdateBytes + 1);
@@ -30,7 +30,21 @@ describe('the hot path check of note envelopes', () => {
       const slow = schema.safeParse(raw);
       const fast = parseNoteEnvelope(raw, max);
       expect(fast !== null).toBe(slow.success);
-      if (fast && slow.success) expect([...fast.update]).toEqual([...slow.data.update]);
+      if (fast && slow.success) {
+        expect([...fast.update]).toEqual([...slow.data.update]);
+        expect(fast.id).toBe(slow.data.sessionId);
+      }
     }
+  });
+
+  it('reads the private note’s key, and only it, on its own channel', () => {
+    const good = { mentorshipId: 'm-1', update: new Uint8Array([1]) };
+    expect(parseNoteEnvelope(good, 10, 'mentorshipId')?.id).toBe('m-1');
+    expect(PrivateNoteUpdateSchema.safeParse(good).success).toBe(true);
+    // A shared note's envelope on the private channel (and the reverse) is refused by both checks.
+    const shared = { sessionId: 's-1', update: new Uint8Array([1]) };
+    expect(parseNoteEnvelope(shared, 10, 'mentorshipId')).toBeNull();
+    expect(PrivateNoteUpdateSchema.safeParse(shared).success).toBe(false);
+    expect(parseNoteEnvelope(good, 10, 'sessionId')).toBeNull();
   });
 });

@@ -73,19 +73,51 @@ const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
  * within `maxBytes`) without a general schema walk per keystroke. Null when anything is off: the
  * caller then parses with the schema for its error message.
  */
-export function parseNoteEnvelope(raw: unknown, maxBytes: number): { sessionId: string; update: Uint8Array } | null {
+export function parseNoteEnvelope(
+  raw: unknown,
+  maxBytes: number,
+  key: NoteChannel['key'] = 'sessionId',
+): { id: string; update: Uint8Array } | null {
   if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return null;
-  const { sessionId, update } = raw as { sessionId?: unknown; update?: unknown };
+  const id = (raw as Record<string, unknown>)[key];
+  const update = (raw as { update?: unknown }).update;
   let keys = 0;
   for (const _ in raw) keys += 1;
-  if (keys !== 2 || typeof sessionId !== 'string' || !idPattern.test(sessionId)) return null;
+  if (keys !== 2 || typeof id !== 'string' || !idPattern.test(id)) return null;
   const bytes = update instanceof Uint8Array ? update : update instanceof ArrayBuffer ? new Uint8Array(update) : null;
   if (!bytes || bytes.byteLength > maxBytes) return null;
-  return { sessionId, update: bytes };
+  return { id, update: bytes };
 }
 
 /** notes:leave */
 export const NotesLeaveSchema = z.object(sessionRef).strict();
+
+const mentorshipRef = { mentorshipId: IdSchema };
+/** private:join — the mentor's private note of a mentorship: sync step 1 (the ack is a {@link NotesJoinAckSchema}). */
+export const PrivateNoteJoinSchema = z.object({ ...mentorshipRef, stateVector: bytes(64 * 1024) }).strict();
+/** private:update — one Yjs update of the private note, in either direction. */
+export const PrivateNoteUpdateSchema = z.object({ ...mentorshipRef, update: bytes(RealtimeLimits.noteUpdateBytes) }).strict();
+/** private:awareness — the private note's carets (the mentor's other devices). */
+export const PrivateNoteAwarenessSchema = z.object({ ...mentorshipRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
+/** private:leave */
+export const PrivateNoteLeaveSchema = z.object(mentorshipRef).strict();
+
+/**
+ * A note's events: the session's shared note (`notes:*`, keyed by the session) and the mentor's
+ * private note (`private:*`, keyed by the mentorship) speak the same sync protocol.
+ */
+export const NoteChannels = {
+  session: { key: 'sessionId', join: 'notes:join', update: 'notes:update', awareness: 'notes:awareness', leave: 'notes:leave' },
+  private: {
+    key: 'mentorshipId',
+    join: 'private:join',
+    update: 'private:update',
+    awareness: 'private:awareness',
+    leave: 'private:leave',
+  },
+} as const;
+/** One of {@link NoteChannels}. */
+export type NoteChannel = (typeof NoteChannels)[keyof typeof NoteChannels];
 /** Who agreed to transcription, and whether it runs. Nothing is transcribed unless both agreed. */
 export const CaptionsStateSchema = z.object({
   sessionId: IdSchema,
@@ -134,6 +166,15 @@ export const ClientEvent = {
   },
   notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema, maxBytes: RealtimeLimits.awarenessBytes + 1024 },
   notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema, maxBytes: 1024 },
+  privateJoin: { name: 'private:join', payload: PrivateNoteJoinSchema, ack: ackSchema(NotesJoinAckSchema), maxBytes: 65 * 1024 },
+  privateUpdate: {
+    name: 'private:update',
+    payload: PrivateNoteUpdateSchema,
+    ack: ackSchema(z.object({})),
+    maxBytes: RealtimeLimits.noteUpdateBytes + 1024,
+  },
+  privateAwareness: { name: 'private:awareness', payload: PrivateNoteAwarenessSchema, maxBytes: RealtimeLimits.awarenessBytes + 1024 },
+  privateLeave: { name: 'private:leave', payload: PrivateNoteLeaveSchema, maxBytes: 1024 },
   goalsSubscribe: { name: 'goals:subscribe', payload: GoalsSubscribeSchema, ack: ackSchema(GoalsSubscribeAckSchema), maxBytes: 1024 },
   goalsCommand: { name: 'goals:command', payload: GoalCommandPayloadSchema, ack: ackSchema(GoalsChangedSchema), maxBytes: 16 * 1024 },
   captionsOpen: { name: 'captions:open', payload: CaptionsOpenSchema, ack: ackSchema(CaptionsOpenAckSchema), maxBytes: 1024 },
@@ -145,6 +186,8 @@ export const ClientEvent = {
 export const ServerEvent = {
   notesUpdate: { name: 'notes:update', payload: NotesUpdateSchema },
   notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema },
+  privateUpdate: { name: 'private:update', payload: PrivateNoteUpdateSchema },
+  privateAwareness: { name: 'private:awareness', payload: PrivateNoteAwarenessSchema },
   serverError: { name: 'server:error', payload: ServerErrorSchema },
   goalsChanged: { name: 'goals:changed', payload: GoalsChangedSchema },
   sessionEnded: { name: 'session:ended', payload: SessionEndedSchema },

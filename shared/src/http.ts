@@ -22,8 +22,20 @@ export const ApiRoute = {
   search: '/api/mentorships/:id/search',
   mentorshipExport: '/api/mentorships/:id/export.md',
   calendar: '/api/mentorships/:id/calendar.ics',
+  /** The mentor's private note, rendered (its mentor; staff only when the programme allows). */
+  privateNote: '/api/mentorships/:id/private-note',
   livekitWebhook: '/api/livekit/webhook',
 } as const;
+
+/** GET {@link ApiRoute.privateNote}: the private note as it stands, to read. */
+export const PrivateNoteResponseSchema = z.object({
+  html: z.string(),
+  empty: z.boolean(),
+  updatedAt: z.string().nullable(),
+  /** `write`: the mentor (edits it live); `read`: staff, or the mentor once the mentorship ended. */
+  access: z.enum(['write', 'read']),
+});
+export type PrivateNoteResponse = z.infer<typeof PrivateNoteResponseSchema>;
 
 /** Fills a route's `:name` parameters, URL-encoded. Throws on a missing parameter. */
 export function apiPath(route: string, params: Record<string, string> = {}): string {

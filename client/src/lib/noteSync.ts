@@ -2,9 +2,10 @@ import {
   ClientEvent,
   type ClientToServerEvents,
   ErrorCode,
-  NotesAwarenessSchema,
-  NotesUpdateSchema,
-  ServerEvent,
+  type NoteChannel,
+  NoteChannels,
+  parseNoteEnvelope,
+  RealtimeLimits,
   type ServerToClientEvents,
 } from '@tandem/shared';
 import type { Socket } from 'socket.io-client';
@@ -25,6 +26,15 @@ export interface NoteSyncStatus {
 
 export type NoteSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The socket as one note's channel uses it: event names come from the channel, payloads are checked on arrival. */
+interface ChannelSocket {
+  readonly connected: boolean;
+  on(event: string, listener: (raw: unknown) => void): unknown;
+  off(event: string, listener: (raw: unknown) => void): unknown;
+  emit(event: string, payload: unknown): unknown;
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+}
+
 /** Origin of changes that came from the server: they never enter the local undo history or get echoed back. */
 export const REMOTE = Symbol('remote');
 const ACK_TIMEOUT_MS = 10_000;
@@ -44,16 +54,21 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
   private readonly listeners = new Set<() => void>();
   private destroyed = false;
 
+  private readonly socket: ChannelSocket;
+
   constructor(
-    private readonly socket: NoteSocket,
-    readonly sessionId: string,
+    socket: NoteSocket,
+    /** The note's key on its channel: a session (the shared note) or a mentorship (the private note). */
+    readonly id: string,
     readonly doc: Y.Doc,
     readonly awareness: Awareness,
+    private readonly channel: NoteChannel = NoteChannels.session,
   ) {
+    this.socket = socket as unknown as ChannelSocket;
     socket.on('connect', this.onConnect);
     socket.on('disconnect', this.onDisconnect);
-    socket.on(ServerEvent.notesUpdate.name, this.onRemoteUpdate);
-    socket.on(ServerEvent.notesAwareness.name, this.onRemoteAwareness);
+    this.socket.on(channel.update, this.onRemoteUpdate);
+    this.socket.on(channel.awareness, this.onRemoteAwareness);
     doc.on('update', this.onLocalUpdate);
     awareness.on('update', this.onLocalAwareness);
     if (socket.connected) void this.resync();
@@ -85,12 +100,17 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
     this.destroyed = true;
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
-    this.socket.off(ServerEvent.notesUpdate.name, this.onRemoteUpdate);
-    this.socket.off(ServerEvent.notesAwareness.name, this.onRemoteAwareness);
+    this.socket.off(this.channel.update, this.onRemoteUpdate);
+    this.socket.off(this.channel.awareness, this.onRemoteAwareness);
     this.doc.off('update', this.onLocalUpdate);
     this.awareness.off('update', this.onLocalAwareness);
-    if (this.socket.connected) this.socket.emit(ClientEvent.notesLeave.name, { sessionId: this.sessionId });
+    if (this.socket.connected) this.socket.emit(this.channel.leave, this.ref());
     this.listeners.clear();
+  }
+
+  /** The note's key as its channel names it: `{ sessionId }` or `{ mentorshipId }`. */
+  private ref(): Record<string, string> {
+    return { [this.channel.key]: this.id };
   }
 
   private setStatus(patch: Partial<NoteSyncStatus>): void {
@@ -125,7 +145,7 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
     try {
       raw = await this.socket
         .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck(ClientEvent.notesJoin.name, { sessionId: this.sessionId, stateVector: Y.encodeStateVector(this.doc) });
+        .emitWithAck(this.channel.join, { ...this.ref(), stateVector: Y.encodeStateVector(this.doc) });
     } catch {
       return this.refreshSaveState(); // disconnected or timed out: the next connect resyncs
     }
@@ -158,7 +178,7 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
   private send(update: Uint8Array, seq: number): void {
     this.socket
       .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck(ClientEvent.notesUpdate.name, { sessionId: this.sessionId, update })
+      .emitWithAck(this.channel.update, { ...this.ref(), update })
       .then(
         (raw: unknown) => {
           const ack = ClientEvent.notesUpdate.ack.safeParse(raw);
@@ -177,20 +197,20 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
   }
 
   private readonly onRemoteUpdate = (raw: unknown) => {
-    const parsed = NotesUpdateSchema.safeParse(raw);
-    if (!parsed.success || parsed.data.sessionId !== this.sessionId) return;
+    const parsed = parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, this.channel.key);
+    if (!parsed || parsed.id !== this.id) return;
     try {
-      Y.applyUpdate(this.doc, parsed.data.update, REMOTE);
+      Y.applyUpdate(this.doc, parsed.update, REMOTE);
     } catch {
       void this.resync();
     }
   };
 
   private readonly onRemoteAwareness = (raw: unknown) => {
-    const parsed = NotesAwarenessSchema.safeParse(raw);
-    if (!parsed.success || parsed.data.sessionId !== this.sessionId) return;
+    const parsed = parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes, this.channel.key);
+    if (!parsed || parsed.id !== this.id) return;
     try {
-      applyAwarenessUpdate(this.awareness, parsed.data.update, REMOTE);
+      applyAwarenessUpdate(this.awareness, parsed.update, REMOTE);
     } catch {
       // A bad caret update is not worth a resync.
     }
@@ -207,6 +227,6 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
 
   private sendAwareness(ids: number[]): void {
     if (!this.synced || !this.socket.connected) return;
-    this.socket.emit(ClientEvent.notesAwareness.name, { sessionId: this.sessionId, update: encodeAwarenessUpdate(this.awareness, ids) });
+    this.socket.emit(this.channel.awareness, { ...this.ref(), update: encodeAwarenessUpdate(this.awareness, ids) });
   }
 }

@@ -445,6 +445,45 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_private_notes_and_links': {
+    async up(db: Kysely<unknown>) {
+      const binary = binaryType(db);
+      // The mentor's private note: one per mentorship, stored like a session's note (a log of
+      // Yjs updates and a snapshot) in tables of its own, so nothing that reads notes finds it.
+      await db.schema
+        .createTable('private_note_updates')
+        .addColumn('mentorship_id', 'text', (c) => c.notNull().references('mentorships.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('update', sql.raw(binary), (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('private_note_updates_pk', ['mentorship_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('private_notes')
+        .addColumn('mentorship_id', 'text', (c) => c.primaryKey().references('mentorships.id'))
+        .addColumn('state', sql.raw(binary), (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // A goal is a step toward one of the pair's projects (or toward none).
+      await db.schema
+        .alterTable('goals')
+        .addColumn('project_id', 'text', (c) => c.references('projects.id'))
+        .execute();
+      // A transcript line or chat message quoted next to a goal: a link to the segment, not a copy.
+      await db.schema
+        .createTable('goal_quotes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('goal_id', 'text', (c) => c.notNull().references('goals.id'))
+        .addColumn('segment_id', 'text', (c) => c.notNull().references('transcript_segments.id'))
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('quoted_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('goal_quotes_once', ['goal_id', 'segment_id'])
+        .execute();
+      await db.schema.createIndex('goal_quotes_goal').on('goal_quotes').column('goal_id').execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -88,6 +88,31 @@ export interface NotesTable {
   updated_at: string;
 }
 
+/** The mentor's private note of a mentorship: the same log-and-snapshot shape as a session's note. */
+export interface PrivateNoteUpdatesTable {
+  mentorship_id: string;
+  seq: number;
+  update: Uint8Array;
+  created_at: string;
+}
+
+export interface PrivateNotesTable {
+  mentorship_id: string;
+  state: Uint8Array;
+  seq: number;
+  updated_at: string;
+}
+
+/** A transcript segment (speech or chat) quoted next to a goal. */
+export interface GoalQuotesTable {
+  id: string;
+  goal_id: string;
+  segment_id: string;
+  session_id: string;
+  quoted_by: string;
+  created_at: string;
+}
+
 export interface GoalsTable {
   id: string;
   mentorship_id: string;
@@ -102,6 +127,8 @@ export interface GoalsTable {
   created_in_session_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The project this goal is a step toward. */
+  project_id: Generated<string | null>;
 }
 
 export interface GoalEventsTable {
@@ -364,6 +391,9 @@ export interface Database {
   goal_events: GoalEventsTable;
   note_updates: NoteUpdatesTable;
   notes: NotesTable;
+  private_note_updates: PrivateNoteUpdatesTable;
+  private_notes: PrivateNotesTable;
+  goal_quotes: GoalQuotesTable;
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   mentorships: MentorshipsTable;

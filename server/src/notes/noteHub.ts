@@ -11,9 +11,10 @@ export interface NoteInit {
   carried?: () => Promise<string[]>;
 }
 
-/** A session's note while someone has it open. */
+/** A note (a session's shared note, or a mentorship's private note) while someone has it open. */
 export interface LiveNote {
-  sessionId: string;
+  /** The note's key: its session, or for a private note its mentorship. */
+  id: string;
   doc: Y.Doc;
   awareness: Awareness;
   /** Sequence number of the last update appended to the log. */
@@ -68,38 +69,38 @@ export class NoteHub {
   }
 
   /** Opens (loading or creating) a note and adds a member. Opening never changes whether the note is frozen. */
-  async open(sessionId: string, memberId: string, init: NoteInit): Promise<LiveNote> {
-    let pending = this.notes.get(sessionId);
+  async open(id: string, memberId: string, init: NoteInit): Promise<LiveNote> {
+    let pending = this.notes.get(id);
     if (!pending) {
-      pending = this.load(sessionId, init);
-      this.notes.set(sessionId, pending);
-      pending.catch(() => this.notes.delete(sessionId));
+      pending = this.load(id, init);
+      this.notes.set(id, pending);
+      pending.catch(() => this.notes.delete(id));
     }
     const note = await pending;
-    if (this.freezing.has(sessionId)) note.frozen = true;
+    if (this.freezing.has(id)) note.frozen = true;
     note.members.add(memberId);
     return note;
   }
 
   /** The live note if it is loaded (and loading has finished). */
-  async get(sessionId: string): Promise<LiveNote | undefined> {
-    return this.notes.get(sessionId);
+  async get(id: string): Promise<LiveNote | undefined> {
+    return this.notes.get(id);
   }
 
-  private async load(sessionId: string, init: NoteInit): Promise<LiveNote> {
-    const stored = await this.store.load(sessionId);
+  private async load(id: string, init: NoteInit): Promise<LiveNote> {
+    const stored = await this.store.load(id);
     const doc = new Y.Doc({ gc: true });
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
     for (const u of stored.updates) Y.applyUpdate(doc, u.update, SERVER_ORIGIN);
     const note: LiveNote = {
-      sessionId,
+      id,
       doc,
       awareness: new Awareness(doc),
       seq: stored.updates.at(-1)?.seq ?? stored.snapshot?.seq ?? 0,
       sinceSnapshot: stored.updates.length,
       members: new Set(),
       awarenessOwners: new Map(),
-      frozen: stored.closed || this.freezing.has(sessionId),
+      frozen: stored.closed || this.freezing.has(id),
     };
     // The server keeps no awareness state of its own: it only relays clients'.
     note.awareness.setLocalState(null);
@@ -111,7 +112,7 @@ export class NoteHub {
       // Last session's unchecked to-dos go into the check-in section (read only for a new note).
       const carried = init.carried ? await init.carried().catch(() => []) : [];
       writeTemplate(doc, init.template, carried);
-      if (update) await this.enqueue({ kind: 'append', sessionId, seq: ++note.seq, update });
+      if (update) await this.enqueue({ kind: 'append', id, seq: ++note.seq, update });
     }
     return note;
   }
@@ -149,30 +150,30 @@ export class NoteHub {
     try {
       Y.applyUpdate(note.doc, update, origin);
     } catch (error) {
-      this.options.log.error({ err: error, sessionId: note.sessionId }, 'a checked update failed to apply; reloading the note');
-      this.notes.delete(note.sessionId);
+      this.options.log.error({ err: error, noteId: note.id }, 'a checked update failed to apply; reloading the note');
+      this.notes.delete(note.id);
       return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'The note update could not be applied.' } };
     }
     onApplied?.();
     note.seq += 1;
     note.sinceSnapshot += 1;
-    const durable = this.enqueue({ kind: 'append', sessionId: note.sessionId, seq: note.seq, update });
+    const durable = this.enqueue({ kind: 'append', id: note.id, seq: note.seq, update });
     if (note.sinceSnapshot >= this.options.snapshotEvery)
-      this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, sessionId: note.sessionId }, 'snapshot failed'));
+      this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, noteId: note.id }, 'snapshot failed'));
     await durable;
     return { ok: true, data: {} };
   }
 
   /** Removes a member; the last one out triggers a snapshot and unloads the note. */
-  async leave(sessionId: string, memberId: string): Promise<void> {
-    const pending = this.notes.get(sessionId);
+  async leave(id: string, memberId: string): Promise<void> {
+    const pending = this.notes.get(id);
     if (!pending) return;
     const note = await pending.catch(() => null);
     if (!note || !note.members.delete(memberId) || note.members.size > 0) return;
     if (note.sinceSnapshot > 0)
-      await this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, sessionId }, 'snapshot failed'));
-    if (note.members.size === 0 && this.notes.get(sessionId) === pending) {
-      this.notes.delete(sessionId);
+      await this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, noteId: id }, 'snapshot failed'));
+    if (note.members.size === 0 && this.notes.get(id) === pending) {
+      this.notes.delete(id);
       note.awareness.destroy();
       note.doc.destroy();
     }
@@ -181,19 +182,19 @@ export class NoteHub {
   /** Writes the whole state as a snapshot and drops the log entries it covers. */
   snapshot(note: LiveNote): Promise<void> {
     note.sinceSnapshot = 0;
-    return this.enqueue({ kind: 'compact', sessionId: note.sessionId, seq: note.seq, state: Y.encodeStateAsUpdate(note.doc) });
+    return this.enqueue({ kind: 'compact', id: note.id, seq: note.seq, state: Y.encodeStateAsUpdate(note.doc) });
   }
 
   /** The note's current state (live if open, else as stored), without opening or changing it. */
-  async current(sessionId: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
-    const live = await this.notes.get(sessionId)?.catch(() => null);
+  async current(id: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
+    const live = await this.notes.get(id)?.catch(() => null);
     if (live) return Y.encodeStateAsUpdate(live.doc);
-    return this.storedState(sessionId, db);
+    return this.storedState(id, db);
   }
 
   /** A note's state as stored (snapshot and the updates after it), null when nothing is stored. */
-  private async storedState(sessionId: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
-    const stored = await this.store.load(sessionId, db);
+  private async storedState(id: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
+    const stored = await this.store.load(id, db);
     if (!stored.snapshot && stored.updates.length === 0) return null;
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
@@ -207,10 +208,10 @@ export class NoteHub {
    * Freezes a session's note (no more edits are accepted) and returns its final
    * state once everything acknowledged is durable. Works whether or not the note is open.
    */
-  async freeze(sessionId: string): Promise<Uint8Array> {
+  async freeze(id: string): Promise<Uint8Array> {
     // First, before any await: a join racing with the end finds the note frozen, whether it is loaded yet or not.
-    this.freezing.add(sessionId);
-    const pending = this.notes.get(sessionId);
+    this.freezing.add(id);
+    const pending = this.notes.get(id);
     const live = pending ? await pending.catch(() => null) : null;
     if (live) {
       live.frozen = true;
@@ -218,17 +219,17 @@ export class NoteHub {
       return Y.encodeStateAsUpdate(live.doc);
     }
     await this.barrier();
-    return (await this.storedState(sessionId)) ?? Y.encodeStateAsUpdate(new Y.Doc());
+    return (await this.storedState(id)) ?? Y.encodeStateAsUpdate(new Y.Doc());
   }
 
   /**
    * The end that froze the note is settled: with `ended`, the database now says the session is
    * over (and the note stays frozen); without, the end failed and the note takes edits again.
    */
-  async settle(sessionId: string, ended: boolean): Promise<void> {
-    this.freezing.delete(sessionId);
+  async settle(id: string, ended: boolean): Promise<void> {
+    this.freezing.delete(id);
     if (ended) return;
-    const live = await this.notes.get(sessionId)?.catch(() => null);
+    const live = await this.notes.get(id)?.catch(() => null);
     if (live) live.frozen = false;
   }
 

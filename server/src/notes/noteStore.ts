@@ -1,19 +1,27 @@
 import { closedSessionStatuses } from '@tandem/shared';
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
-import { appendRows, NoteSql, numberedPlaceholders } from './noteSql.js';
+import { appendRows, type NoteKind, noteStatements, numberedPlaceholders } from './noteSql.js';
 
-/** One durable write: an update appended to the log, or a compaction of the log into a snapshot. */
+/** One durable write: an update appended to a note's log, or a compaction of the log into a snapshot. */
 export type NoteWrite =
-  | { kind: 'append'; sessionId: string; seq: number; update: Uint8Array }
-  | { kind: 'compact'; sessionId: string; seq: number; state: Uint8Array }
+  | { kind: 'append'; id: string; seq: number; update: Uint8Array }
+  | { kind: 'compact'; id: string; seq: number; state: Uint8Array }
   /** Writes nothing: resolves once everything queued before it is durable. */
   | { kind: 'barrier' };
 
+/** A write as it goes to the database: which kind of note it is for. */
+export type NoteRow = Exclude<NoteWrite, { kind: 'barrier' }> & { note: NoteKind };
+
+/** Commits rows of any kind of note in one transaction (the SQLite writer thread). */
+export interface NoteCommitter {
+  commit(writes: NoteRow[], now: string): Promise<void>;
+}
+
 /** A note as stored: the last snapshot (if any) and the log entries after it. */
 export interface StoredNote {
-  /** The session is over: its note takes no more edits. */
+  /** The note takes no more edits: its session is over (a shared note) or its mentorship ended (a private note). */
   closed: boolean;
   snapshot: { state: Uint8Array; seq: number } | null;
   updates: { seq: number; update: Uint8Array }[];
@@ -21,31 +29,42 @@ export interface StoredNote {
 
 const toBytes = (v: Uint8Array) => (v instanceof Buffer ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v);
 
-/** Persistence of notes: an append-only log of Yjs updates plus periodic snapshots. */
+/** Persistence of one kind of note: an append-only log of Yjs updates plus periodic snapshots. */
 export class NoteStore {
+  private readonly sql: ReturnType<typeof noteStatements>;
+  private readonly postgres: boolean;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** SQLite: commits go to a writer thread (see SqliteNoteWriter); PostgreSQL commits are async already. */
-    private readonly writer?: { commit(writes: NoteWrite[], now: string): Promise<void> },
-  ) {}
+    private readonly writer?: NoteCommitter,
+    readonly kind: NoteKind = 'session',
+  ) {
+    this.sql = noteStatements(kind);
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   /** The stored note; `db` may be a transaction the caller is in (a connection it holds). */
-  async load(sessionId: string, db: Kysely<Database> = this.db): Promise<StoredNote> {
-    const snap = await db.selectFrom('notes').select(['state', 'seq']).where('session_id', '=', sessionId).executeTakeFirst();
-    const after = snap?.seq ?? 0;
-    const rows = await db
-      .selectFrom('note_updates')
-      .select(['seq', 'update'])
-      .where('session_id', '=', sessionId)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .execute();
-    const session = await db.selectFrom('sessions').select('status').where('id', '=', sessionId).executeTakeFirst();
+  async load(id: string, db: Kysely<Database> = this.db): Promise<StoredNote> {
+    const raw = <R>(text: string, params: unknown[]) =>
+      db.executeQuery<R>(CompiledQuery.raw(this.postgres ? numberedPlaceholders(text) : text, params));
+    const snap = (await raw<{ state: Uint8Array; seq: number }>(this.sql.snapshot, [id])).rows[0];
+    const after = snap ? Number(snap.seq) : 0;
+    const rows = (await raw<{ seq: number; update: Uint8Array }>(this.sql.updatesAfter, [id, after])).rows;
     return {
-      closed: session ? closedSessionStatuses.includes(session.status) : false,
-      snapshot: snap ? { state: toBytes(snap.state), seq: snap.seq } : null,
-      updates: rows.map((r) => ({ seq: r.seq, update: toBytes(r.update) })),
+      closed: await this.closed(id, db),
+      snapshot: snap ? { state: toBytes(snap.state), seq: Number(snap.seq) } : null,
+      updates: rows.map((r) => ({ seq: Number(r.seq), update: toBytes(r.update) })),
     };
+  }
+
+  private async closed(id: string, db: Kysely<Database>): Promise<boolean> {
+    if (this.kind === 'private') {
+      const m = await db.selectFrom('mentorships').select('status').where('id', '=', id).executeTakeFirst();
+      return m?.status === 'ended';
+    }
+    const session = await db.selectFrom('sessions').select('status').where('id', '=', id).executeTakeFirst();
+    return session ? closedSessionStatuses.includes(session.status) : false;
   }
 
   /**
@@ -53,25 +72,27 @@ export class NoteStore {
    * synchronous=FULL, this is what makes "durable before acknowledged" cheap.
    */
   async commit(writes: NoteWrite[]): Promise<void> {
-    if (writes.every((w) => w.kind === 'barrier')) return;
+    const rows: NoteRow[] = [];
+    for (const w of writes) if (w.kind !== 'barrier') rows.push({ ...w, note: this.kind });
+    if (rows.length === 0) return;
     const now = nowIso();
-    if (this.writer) return this.writer.commit(writes, now);
+    if (this.writer) return this.writer.commit(rows, now);
     // The same statements as the SQLite writer thread (noteSql.ts), appends before compactions;
     // appends go 200 rows to a statement, one round trip per chunk rather than per keystroke.
     await this.db.transaction().execute(async (trx) => {
       const run = (text: string, params: unknown[]) => trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(text), params));
-      const appends = writes.filter((w) => w.kind === 'append');
+      const appends = rows.filter((w) => w.kind === 'append');
       for (let i = 0; i < appends.length; i += 200) {
         const chunk = appends.slice(i, i + 200);
         await run(
-          appendRows(chunk.length),
-          chunk.flatMap((w) => [w.sessionId, w.seq, w.update, now]),
+          appendRows(this.kind, chunk.length),
+          chunk.flatMap((w) => [w.id, w.seq, w.update, now]),
         );
       }
-      for (const w of writes) {
+      for (const w of rows) {
         if (w.kind !== 'compact') continue;
-        await run(NoteSql.upsertSnapshot, [w.sessionId, w.state, w.seq, now]);
-        await run(NoteSql.prune, [w.sessionId, w.seq]);
+        await run(this.sql.upsertSnapshot, [w.id, w.state, w.seq, now]);
+        await run(this.sql.prune, [w.id, w.seq]);
       }
     });
   }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { SqliteOptions } from '../db/sqlite.js';
 import { NoteSql } from './noteSql.js';
-import type { NoteWrite } from './noteStore.js';
+import type { NoteRow } from './noteStore.js';
 
 /**
  * Commits note writes on a thread of its own, with its own SQLite connection:
@@ -32,11 +32,11 @@ export class SqliteNoteWriter {
     this.worker.on('exit', () => failAll(new Error('the note writer thread stopped')));
   }
 
-  commit(writes: NoteWrite[], now: string): Promise<void> {
+  commit(writes: NoteRow[], now: string): Promise<void> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, writes: writes.filter((w) => w.kind !== 'barrier'), now });
+      this.worker.postMessage({ id, writes, now });
     });
   }
 

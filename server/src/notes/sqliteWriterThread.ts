@@ -8,7 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 interface Write {
   kind: 'append' | 'compact';
-  sessionId: string;
+  /** Which kind of note (a key of the statements in workerData). */
+  note: string;
+  id: string;
   seq: number;
   update?: Uint8Array;
   state?: Uint8Array;
@@ -17,14 +19,22 @@ type Message = { close: true } | { id: number; writes: Write[]; now: string };
 
 const { file, sql, sqlite } = workerData as {
   file: string;
-  sql: { append: string; upsertSnapshot: string; prune: string };
+  sql: Record<string, { append: string; upsertSnapshot: string; prune: string }>;
   sqlite: { pragmas: string; busyTimeoutMs: number };
 };
 const db = new DatabaseSync(file, { timeout: sqlite.busyTimeoutMs });
 db.exec(sqlite.pragmas);
-const append = db.prepare(sql.append);
-const upsert = db.prepare(sql.upsertSnapshot);
-const prune = db.prepare(sql.prune);
+const statements = new Map(
+  Object.entries(sql).map(([note, s]) => [
+    note,
+    { append: db.prepare(s.append), upsert: db.prepare(s.upsertSnapshot), prune: db.prepare(s.prune) },
+  ]),
+);
+const of = (w: Write) => {
+  const s = statements.get(w.note);
+  if (!s) throw new Error(`unknown kind of note: ${w.note}`);
+  return s;
+};
 const empty = new Uint8Array(0);
 
 // One transaction per batch; appends first, then compactions: a snapshot in the same batch
@@ -32,11 +42,11 @@ const empty = new Uint8Array(0);
 function commit(writes: Write[], now: string): void {
   db.exec('BEGIN IMMEDIATE');
   try {
-    for (const w of writes) if (w.kind === 'append') append.run(w.sessionId, w.seq, w.update ?? empty, now);
+    for (const w of writes) if (w.kind === 'append') of(w).append.run(w.id, w.seq, w.update ?? empty, now);
     for (const w of writes)
       if (w.kind === 'compact') {
-        upsert.run(w.sessionId, w.state ?? empty, w.seq, now);
-        prune.run(w.sessionId, w.seq);
+        of(w).upsert.run(w.id, w.state ?? empty, w.seq, now);
+        of(w).prune.run(w.id, w.seq);
       }
     db.exec('COMMIT');
   } catch (e) {

@@ -2,26 +2,89 @@ import { randomUUID } from 'node:crypto';
 import {
   ClientEvent,
   ErrorCode,
+  type NoteChannel,
+  NoteChannels,
   type NotesJoinAckSchema,
   parseNoteEnvelope,
   RealtimeLimits,
   type Result,
   ServerEvent,
+  type ServerToClientEvents,
+  type User,
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
+import type { BroadcastOperator } from 'socket.io';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { z } from 'zod';
-import type { LiveNote, NoteHub } from '../notes/noteHub.js';
+import { accessTo, privateNoteAccess } from '../access.js';
+import type { LiveNote, NoteHub, NoteInit } from '../notes/noteHub.js';
 import { carriedTodos } from '../week/brief.js';
 import { handle, handleFast, sessionAccess } from './handle.js';
-import type { RealtimeDomain } from './io.js';
+import type { RealtimeDomain, SocketData } from './io.js';
 import { Rooms } from './rooms.js';
 
-const room = Rooms.note;
-const updateEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes);
-const awarenessEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes);
+type Target = BroadcastOperator<ServerToClientEvents, SocketData>;
+
+/**
+ * One kind of note on the wire: its events (and the key they name it by), its room, and who
+ * may open it. The session's shared note and the mentor's private note differ only in these.
+ */
+export interface NoteRelaySpec {
+  channel: NoteChannel;
+  join: z.ZodType<{ id: string; stateVector: Uint8Array }>;
+  update: z.ZodType<{ id: string; update: Uint8Array }>;
+  awareness: z.ZodType<{ id: string; update: Uint8Array }>;
+  leave: z.ZodType<{ id: string }>;
+  room(id: string): string;
+  emitUpdate(to: Target, id: string, update: Uint8Array): void;
+  emitAwareness(to: Target, id: string, update: Uint8Array): void;
+  /** Whether this person may open the note (null: "not found", whatever the reason) and write to it. */
+  open(app: FastifyInstance, user: User, id: string): Promise<{ write: boolean; init: NoteInit } | null>;
+  notFound: string;
+}
+
+/** A session's shared note: the pair writes it during the session; staff read it. */
+export const sharedNote: NoteRelaySpec = {
+  channel: NoteChannels.session,
+  join: ClientEvent.notesJoin.payload.transform(({ sessionId, stateVector }) => ({ id: sessionId, stateVector })),
+  update: ClientEvent.notesUpdate.payload.transform(({ sessionId, update }) => ({ id: sessionId, update })),
+  awareness: ClientEvent.notesAwareness.payload.transform(({ sessionId, update }) => ({ id: sessionId, update })),
+  leave: ClientEvent.notesLeave.payload.transform(({ sessionId }) => ({ id: sessionId })),
+  room: Rooms.note,
+  emitUpdate: (to, id, update) => to.emit(ServerEvent.notesUpdate.name, { sessionId: id, update }),
+  emitAwareness: (to, id, update) => to.emit(ServerEvent.notesAwareness.name, { sessionId: id, update }),
+  async open(app, user, id) {
+    const access = await sessionAccess(app, user, id);
+    if (!access) return null;
+    return {
+      write: access.write,
+      init: { template: access.mentorship.noteTemplate, carried: () => carriedTodos(app.db, id) },
+    };
+  },
+  notFound: 'This session’s note was not found.',
+};
+
+/**
+ * The mentor's private note of a mentorship: its mentor only (staff read it when the programme
+ * turns that on); everyone else is told it does not exist. The rule is {@link privateNoteAccess}.
+ */
+export const privateNote = (adminsMayRead: boolean): NoteRelaySpec => ({
+  channel: NoteChannels.private,
+  join: ClientEvent.privateJoin.payload.transform(({ mentorshipId, stateVector }) => ({ id: mentorshipId, stateVector })),
+  update: ClientEvent.privateUpdate.payload.transform(({ mentorshipId, update }) => ({ id: mentorshipId, update })),
+  awareness: ClientEvent.privateAwareness.payload.transform(({ mentorshipId, update }) => ({ id: mentorshipId, update })),
+  leave: ClientEvent.privateLeave.payload.transform(({ mentorshipId }) => ({ id: mentorshipId })),
+  room: Rooms.privateNote,
+  emitUpdate: (to, id, update) => to.emit(ServerEvent.privateUpdate.name, { mentorshipId: id, update }),
+  emitAwareness: (to, id, update) => to.emit(ServerEvent.privateAwareness.name, { mentorshipId: id, update }),
+  async open(app, user, id) {
+    const rights = privateNoteAccess(await accessTo(app.db, user, { mentorshipId: id }), adminsMayRead);
+    return rights ? { write: rights === 'write', init: { template: [] } } : null;
+  },
+  notFound: 'This note was not found.',
+});
 
 /** A note this connection has open, and whether this connection may write to it. */
 interface Joined {
@@ -29,79 +92,71 @@ interface Joined {
   readOnly: boolean;
 }
 
-/** The shared note pad: y-protocols sync (state vectors) and awareness over Socket.IO. */
-export function notesDomain(hub: NoteHub) {
+/** A note pad over Socket.IO: y-protocols sync (state vectors) and awareness, one relay per kind of note. */
+export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
+  const { channel } = spec;
+  const updateEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, channel.key);
+  const awarenessEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes, channel.key);
   return (app: FastifyInstance): RealtimeDomain =>
     (io, socket) => {
       // Unique per connection: a recovered Socket.IO connection keeps its socket id, this does not.
       const connectionId = randomUUID();
       const joined = new Map<string, Joined>();
-      /** Awareness client ids this socket introduced, per session, removed when it leaves. */
+      /** Awareness client ids this socket introduced, per note, removed when it leaves. */
       const awarenessIds = new Map<string, Set<number>>();
 
-      const joinedNote = (sessionId: string): Joined | Result<never> =>
-        joined.get(sessionId) ?? { ok: false, error: { code: ErrorCode.NotJoined, message: 'Join the session’s note first.' } };
+      const joinedNote = (id: string): Joined | Result<never> =>
+        joined.get(id) ?? { ok: false, error: { code: ErrorCode.NotJoined, message: 'Join the note first.' } };
 
       socket.on(
-        ClientEvent.notesJoin.name,
-        handle(
-          app,
-          socket,
-          ClientEvent.notesJoin.payload,
-          async ({ sessionId, stateVector }): Promise<Result<z.input<typeof NotesJoinAckSchema>>> => {
-            const access = await sessionAccess(app, socket.data.user, sessionId);
-            if (!access) return { ok: false, error: { code: ErrorCode.NotFound, message: 'This session’s note was not found.' } };
-            let clientVector: Uint8Array;
-            try {
-              Y.decodeStateVector(stateVector);
-              clientVector = stateVector;
-            } catch {
-              return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
-            }
-            const note = await hub.open(sessionId, connectionId, {
-              template: access.mentorship.noteTemplate,
-              carried: () => carriedTodos(app.db, sessionId),
-            });
-            // Read-only is this connection's (an admin reads); frozen is the note's (the session ended).
-            const readOnly = !access.write;
-            if (!socket.connected) {
-              await hub.leave(sessionId, connectionId);
-              return { ok: false, error: { code: ErrorCode.Internal, message: 'disconnected' } };
-            }
-            joined.set(sessionId, { note, readOnly });
-            await socket.join(room(sessionId));
-            return {
-              ok: true,
-              data: {
-                update: Y.encodeStateAsUpdate(note.doc, clientVector),
-                stateVector: Y.encodeStateVector(note.doc),
-                awareness: encodeAwarenessUpdate(note.awareness, [...note.awareness.getStates().keys()]),
-                readOnly: readOnly || note.frozen,
-              },
-            };
-          },
-        ),
-      );
-
-      socket.on(
-        ClientEvent.notesUpdate.name,
-        handleFast(app, socket, updateEnvelope, ClientEvent.notesUpdate.payload, async ({ sessionId, update }) => {
-          const j = joinedNote(sessionId);
-          if ('ok' in j) return j;
-          if (j.readOnly && !j.note.frozen)
-            return { ok: false, error: { code: ErrorCode.Forbidden, message: 'You can read this note, not change it.' } };
-          const note = j.note;
-          // The others get it as soon as the doc has it; the sender's ack waits until it is durable.
-          return hub.applyClientUpdate(note, update, connectionId, () =>
-            socket.to(room(sessionId)).emit(ServerEvent.notesUpdate.name, { sessionId, update }),
-          );
+        channel.join,
+        handle(app, socket, spec.join, async ({ id, stateVector }): Promise<Result<z.input<typeof NotesJoinAckSchema>>> => {
+          const access = await spec.open(app, socket.data.user, id);
+          if (!access) return { ok: false, error: { code: ErrorCode.NotFound, message: spec.notFound } };
+          let clientVector: Uint8Array;
+          try {
+            Y.decodeStateVector(stateVector);
+            clientVector = stateVector;
+          } catch {
+            return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'stateVector: malformed' } };
+          }
+          const note = await hub.open(id, connectionId, access.init);
+          // Read-only is this connection's (an admin reads); frozen is the note's (the session ended).
+          const readOnly = !access.write;
+          if (!socket.connected) {
+            await hub.leave(id, connectionId);
+            return { ok: false, error: { code: ErrorCode.Internal, message: 'disconnected' } };
+          }
+          joined.set(id, { note, readOnly });
+          await socket.join(spec.room(id));
+          return {
+            ok: true,
+            data: {
+              update: Y.encodeStateAsUpdate(note.doc, clientVector),
+              stateVector: Y.encodeStateVector(note.doc),
+              awareness: encodeAwarenessUpdate(note.awareness, [...note.awareness.getStates().keys()]),
+              readOnly: readOnly || note.frozen,
+            },
+          };
         }),
       );
 
       socket.on(
-        ClientEvent.notesAwareness.name,
-        handleFast(app, socket, awarenessEnvelope, ClientEvent.notesAwareness.payload, async ({ sessionId, update }) => {
-          const j = joinedNote(sessionId);
+        channel.update,
+        handleFast(app, socket, updateEnvelope, spec.update, async ({ id, update }) => {
+          const j = joinedNote(id);
+          if ('ok' in j) return j;
+          if (j.readOnly && !j.note.frozen)
+            return { ok: false, error: { code: ErrorCode.Forbidden, message: 'You can read this note, not change it.' } };
+          // The others get it as soon as the doc has it; the sender's ack waits until it is durable.
+          return hub.applyClientUpdate(j.note, update, connectionId, () => spec.emitUpdate(socket.to(spec.room(id)), id, update));
+        }),
+      );
+
+      socket.on(
+        channel.awareness,
+        handleFast(app, socket, awarenessEnvelope, spec.awareness, async ({ id, update }) => {
+          const j = joinedNote(id);
           if ('ok' in j) return j;
           const note = j.note;
           let changed: number[];
@@ -116,25 +171,25 @@ export function notesDomain(hub: NoteHub) {
               const name = nameIn(raw);
               return name === undefined || name === socket.data.user.displayName;
             });
-            if (claimed.some((id) => (note.awarenessOwners.get(id) ?? connectionId) !== connectionId)) {
+            if (claimed.some((c) => (note.awarenessOwners.get(c) ?? connectionId) !== connectionId)) {
               return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
             }
             applyAwarenessUpdate(note.awareness, update, connectionId);
             // Only entries the awareness now knows (a stale or unknown removal changes nothing).
-            changed = claimed.filter((id) => note.awareness.meta.has(id));
-            const ids = awarenessIds.get(sessionId) ?? new Set<number>();
-            awarenessIds.set(sessionId, ids);
-            for (const id of changed) {
-              ids.add(id);
-              note.awarenessOwners.set(id, connectionId);
+            changed = claimed.filter((c) => note.awareness.meta.has(c));
+            const ids = awarenessIds.get(id) ?? new Set<number>();
+            awarenessIds.set(id, ids);
+            for (const c of changed) {
+              ids.add(c);
+              note.awarenessOwners.set(c, connectionId);
             }
           } catch {
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
           }
           // The name on a caret is the signed-in person's, whatever the client wrote.
           let renamed = false;
-          for (const id of changed) {
-            const state = note.awareness.getStates().get(id) as { user?: { name?: unknown; color?: unknown } } | undefined;
+          for (const c of changed) {
+            const state = note.awareness.getStates().get(c) as { user?: { name?: unknown; color?: unknown } } | undefined;
             if (state?.user && state.user.name !== socket.data.user.displayName) {
               state.user = { ...state.user, name: socket.data.user.displayName };
               renamed = true;
@@ -144,36 +199,36 @@ export function notesDomain(hub: NoteHub) {
             // The usual case (a caret moved, the name already right): the client's own bytes go on as
             // they came, without encoding the states again.
             const out = asSent && !renamed && changed.length === claimed.length ? update : encodeAwarenessUpdate(note.awareness, changed);
-            socket.to(room(sessionId)).volatile.emit(ServerEvent.notesAwareness.name, { sessionId, update: out });
+            spec.emitAwareness(socket.to(spec.room(id)).volatile, id, out);
           }
           return { ok: true, data: {} };
         }),
       );
 
-      const leave = async (sessionId: string) => {
-        const note = joined.get(sessionId)?.note;
+      const leave = async (id: string) => {
+        const note = joined.get(id)?.note;
         if (!note) return;
-        joined.delete(sessionId);
-        const ids = [...(awarenessIds.get(sessionId) ?? [])];
-        awarenessIds.delete(sessionId);
-        for (const id of ids) note.awarenessOwners.delete(id);
+        joined.delete(id);
+        const ids = [...(awarenessIds.get(id) ?? [])];
+        awarenessIds.delete(id);
+        for (const c of ids) note.awarenessOwners.delete(c);
         if (ids.length > 0) {
           removeAwarenessStates(note.awareness, ids, 'server');
-          io.to(room(sessionId)).emit(ServerEvent.notesAwareness.name, { sessionId, update: encodeAwarenessUpdate(note.awareness, ids) });
+          spec.emitAwareness(io.to(spec.room(id)), id, encodeAwarenessUpdate(note.awareness, ids));
         }
-        await socket.leave(room(sessionId));
-        await hub.leave(sessionId, connectionId);
+        await socket.leave(spec.room(id));
+        await hub.leave(id, connectionId);
       };
 
       socket.on(
-        ClientEvent.notesLeave.name,
-        handle(app, socket, ClientEvent.notesLeave.payload, async ({ sessionId }) => {
-          await leave(sessionId);
+        channel.leave,
+        handle(app, socket, spec.leave, async ({ id }) => {
+          await leave(id);
           return { ok: true, data: {} };
         }),
       );
       socket.on('disconnect', () => {
-        for (const sessionId of [...joined.keys()]) void leave(sessionId);
+        for (const id of [...joined.keys()]) void leave(id);
       });
     };
 }

@@ -2,6 +2,8 @@
 export const Rooms = {
   /** Connections with a session's note open. */
   note: (sessionId: string) => `note:${sessionId}`,
+  /** Connections with a mentorship's private note open (its mentor's, on any device). */
+  privateNote: (mentorshipId: string) => `private:${mentorshipId}`,
   /** Connections with a mentorship's goals open (through any of its sessions). */
   goals: (mentorshipId: string) => `goals:${mentorshipId}`,
   /** Connections with a session's captions, consent and chat open. */

@@ -5,21 +5,26 @@ import {
   type HistoryResponse,
   type MentorshipResponseSchema,
   NoteTemplateBodySchema,
+  type PrivateNoteResponse,
   SearchQuerySchema,
   type SearchResponse,
 } from '@tandem/shared';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import * as Y from 'yjs';
 import type { z } from 'zod';
-import { requireMentorshipAccess } from '../../access.js';
+import { type Access, privateNoteAccess, requireMentorshipAccess } from '../../access.js';
 import { loadGoals } from '../../db/goals.js';
 import { setNoteTemplate } from '../../db/mentorships.js';
 import { loadHistory, loadRecord, searchMentorship } from '../../db/records.js';
-import { AppError, forbidden } from '../../lib/errors.js';
+import { AppError, forbidden, notFound } from '../../lib/errors.js';
+import { limitRoutes } from '../../lib/limits.js';
 import { mdText } from '../../lib/markdown.js';
+import { noteToHtml, noteToJSON, noteToMarkdown, noteToText } from '../../notes/render.js';
 import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 
 const mentorshipRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
+  await limitRoutes(app, 240);
 
   const visibleMentorship = async (request: FastifyRequest) => (await requireMentorshipAccess(app, request)).mentorship;
 
@@ -38,15 +43,50 @@ const mentorshipRoutes: FastifyPluginAsync = async (app) => {
     return { query: q, results: await searchMentorship(app.db, mentorship.id, q) };
   });
 
+  // The private note is read through its own rule (privateNoteAccess): its mentor, and staff only if the programme allows.
+  const privateNoteOf = async (access: Access) => {
+    const rights = privateNoteAccess(access, app.privateNotesVisibleToAdmins);
+    if (!rights) return null;
+    const state = await app.privateNotes.current(access.mentorship.id);
+    const doc = new Y.Doc();
+    if (state) Y.applyUpdate(doc, state);
+    const json = noteToJSON(doc);
+    doc.destroy();
+    const row = await app.db
+      .selectFrom('private_notes')
+      .select('updated_at')
+      .where('mentorship_id', '=', access.mentorship.id)
+      .executeTakeFirst();
+    return { rights, json, updatedAt: row?.updated_at ?? null };
+  };
+
+  app.get(ApiRoute.privateNote, async (request): Promise<PrivateNoteResponse> => {
+    const note = await privateNoteOf(await requireMentorshipAccess(app, request));
+    if (!note) throw notFound('This note');
+    const text = noteToText(note.json).trim();
+    return { html: noteToHtml(note.json), empty: text === '', updatedAt: note.updatedAt, access: note.rights };
+  });
+
   app.get(ApiRoute.mentorshipExport, async (request, reply) => {
-    const mentorship = await visibleMentorship(request);
+    const access = await requireMentorshipAccess(app, request);
+    const { mentorship } = access;
     const history = await loadHistory(app.db, mentorship);
     const records = [];
     for (const entry of [...history.sessions].reverse()) {
       const r = await loadRecord(app.db, entry.session.id, mentorship);
       if (r) records.push(recordToMarkdown(r));
     }
-    const body = [`# ${mdText(mentorship.title)}`, '', `${records.length} saved session(s), oldest first.`, '', ...records].join('\n');
+    // The mentor's own export carries their private note, marked as such; nobody else's does.
+    const own = await privateNoteOf(access);
+    const privatePart = own && noteToText(own.json).trim() ? ['## Private note (only you)', '', noteToMarkdown(own.json).trim(), ''] : [];
+    const body = [
+      `# ${mdText(mentorship.title)}`,
+      '',
+      `${records.length} saved session(s), oldest first.`,
+      '',
+      ...privatePart,
+      ...records,
+    ].join('\n');
     return reply
       .type('text/markdown; charset=utf-8')
       .header('content-disposition', 'attachment; filename="tandem-mentorship.md"')
