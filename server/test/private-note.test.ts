@@ -161,7 +161,7 @@ describe('the mentor’s private note', () => {
   });
 
   it('staff read it only when the programme turns that on, and never write it; an ended mentorship leaves it read-only', async () => {
-    const { app, url, p, cookies, open } = await setup({ PRIVATE_NOTES_VISIBLE_TO_ADMINS: 'true' });
+    const { app, p, cookies, open } = await setup({ PRIVATE_NOTES_VISIBLE_TO_ADMINS: 'true' });
     const mentor = await open(cookies.mentor);
     await until(() => mentor.sync.allSaved, 'mentor synced');
     write(mentor.doc, SECRET);

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { apiPath, type GoalTimeline, GoalTimelineRoute, type Project, ProjectRoute } from '@tandem/shared';
+import {
+  apiPath,
+  GoalQuoteRoute,
+  type GoalTimeline,
+  GoalTimelineRoute,
+  type ProgressResponse,
+  ProgressRoute,
+  type Project,
+  ProjectRoute,
+  ReportRoute,
+} from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGoalCommand } from '../src/db/goals.js';
@@ -292,5 +302,129 @@ describe('projects of the path', () => {
       404,
     );
     expect((await call(app, 'GET', apiPath(GoalTimelineRoute, { id: p.mentorshipId }))).statusCode).toBe(401);
+  });
+
+  it('links a goal to one of the pair’s projects, quotes transcript lines next to it, and draws the weeks (access matrix)', async () => {
+    const app = await buildTestApp();
+    const p = await pair(app);
+    const other = await createMentorship(app);
+    const otherStudent = await signIn(app, other.student);
+    const outsider = await signIn(app, await createUser(app, 'mentor'));
+    const admin = await signIn(app, await createUser(app, 'admin'));
+    const made = await call(app, 'POST', apiPath(ProjectRoute.projects, { id: p.mentorshipId }), p.mentorCookie, portfolio);
+    const projectId = (made.json().projects as Project[])[0]?.id ?? '';
+    const foreign = await call(app, 'POST', apiPath(ProjectRoute.projects, { id: other.mentorshipId }), await signIn(app, other.mentor), {
+      title: 'Not theirs',
+      criteria: ['x'],
+    });
+    const foreignId = (foreign.json().projects as Project[])[0]?.id ?? '';
+    const ctx = (sessionId: string, user = p.student) => ({ user: { ...user } as never, mentorshipId: p.mentorshipId, sessionId });
+    const goalId = randomUUID();
+
+    // A goal serves one of the pair's own projects; another pair's project "does not exist".
+    const refused = await runGoalCommand(app.db, ctx(p.session.id), {
+      type: 'create',
+      goalId,
+      fields: { title: 'Deploy it', projectId: foreignId },
+      orderKey: 'a0',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await app.db.selectFrom('goals').select('id').where('id', '=', goalId).executeTakeFirst()).toBeUndefined();
+    expect(
+      (await runGoalCommand(app.db, ctx(p.session.id), { type: 'create', goalId, fields: { title: 'Deploy it' }, orderKey: 'a0' })).ok,
+    ).toBe(true);
+    expect((await runGoalCommand(app.db, ctx(p.session.id, p.mentor), { type: 'update', goalId, patch: { projectId } })).ok).toBe(true);
+    expect((await runGoalCommand(app.db, ctx(p.session.id, p.mentor), { type: 'focus', goalId })).ok).toBe(true);
+
+    // A line of the session's transcript and a chat message, quoted next to the goal.
+    const seg = async (sessionId: string, kind: 'speech' | 'chat', text: string, startMs: number) => {
+      const id = randomUUID();
+      await app.db
+        .insertInto('transcript_segments')
+        .values({
+          id,
+          session_id: sessionId,
+          speaker_id: p.mentor.id,
+          speaker_name: p.mentor.displayName,
+          kind,
+          start_ms: startMs,
+          end_ms: startMs + 2000,
+          text,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      return id;
+    };
+    const line = await seg(p.session.id, 'speech', 'Deploy it on a free host first, then buy the domain.', 125_000);
+    const chat = await seg(p.session.id, 'chat', 'https://pages.example/deploy-guide', 130_000);
+    const elsewhere = await seg(other.session.id, 'speech', 'Another pair’s words', 1_000);
+    const quote = (cookie: string | undefined, segmentId: string, id = goalId) =>
+      call(app, 'POST', apiPath(GoalQuoteRoute, { id }), cookie, { segmentId });
+    expect((await quote(p.studentCookie, line)).statusCode).toBe(201);
+    expect((await quote(p.studentCookie, line)).statusCode).toBe(200); // quoting twice keeps one
+    expect((await quote(p.mentorCookie, chat)).statusCode).toBe(201);
+    expect((await quote(p.mentorCookie, elsewhere)).statusCode).toBe(404);
+    expect((await quote(otherStudent, line)).statusCode).toBe(404);
+    expect((await quote(outsider, line)).statusCode).toBe(404);
+    expect((await quote(admin, line)).statusCode).toBe(403);
+    expect((await quote(undefined, line)).statusCode).toBe(401);
+    expect(
+      (await call(app, 'POST', apiPath(GoalQuoteRoute, { id: goalId }), p.mentorCookie, { segmentId: line, text: 'forged' })).statusCode,
+    ).toBe(400);
+    expect(await app.db.selectFrom('goal_quotes').select('id').execute()).toHaveLength(2);
+
+    // Week 1 ends with the mentor's report (not shared); week 2 is cancelled; week 3 is held.
+    await app.db
+      .updateTable('sessions')
+      .set({ status: 'ended', ended_at: new Date().toISOString() })
+      .where('id', '=', p.session.id)
+      .execute();
+    await app.db
+      .insertInto('session_records')
+      .values({
+        session_id: p.session.id,
+        note_state: new Uint8Array(0),
+        note_json: '{}',
+        note_html: '',
+        note_markdown: '',
+        note_text: '',
+        goals_json: '[]',
+        goal_events_json: '[]',
+        transcript_json: '[]',
+        attendance_json: '[]',
+        duration_seconds: 2700,
+        finalised_at: new Date().toISOString(),
+      })
+      .execute();
+    expect(
+      (
+        await call(app, 'PUT', apiPath(ReportRoute.report, { id: p.session.id }), p.mentorCookie, {
+          progress: 'behind',
+          engagement: 3,
+          comment: '',
+        })
+      ).statusCode,
+    ).toBe(200);
+
+    const timelines = (await call(app, 'GET', apiPath(GoalTimelineRoute, { id: p.mentorshipId }), p.studentCookie)).json()
+      .goals as GoalTimeline[];
+    const story = timelines.find((g) => g.goalId === goalId);
+    expect(story?.project).toEqual({ id: projectId, title: 'Portfolio site' });
+    expect(story?.events.map((e) => e.detail)).toContain('project: — → Portfolio site');
+    expect(story?.quotes.map((q) => [q.kind, q.speaker, q.startMs, q.week, q.text])).toEqual([
+      ['speech', p.mentor.displayName, 125_000, 1, 'Deploy it on a free host first, then buy the domain.'],
+      ['chat', p.mentor.displayName, 130_000, 1, 'https://pages.example/deploy-guide'],
+    ]);
+
+    const progress = (cookie?: string) => call(app, 'GET', apiPath(ProgressRoute, { id: p.mentorshipId }), cookie);
+    const forMentor = (await progress(p.mentorCookie)).json() as ProgressResponse;
+    expect(forMentor.weeks).toHaveLength(1);
+    expect(forMentor.weeks[0]).toMatchObject({ week: 1, outcome: 'held', goalsOpen: 1, goalsDone: 0, progress: 'behind' });
+    expect(forMentor.focusGoals).toEqual([{ title: 'Deploy it', weeksCarried: 1, status: 'open' }]);
+    // The report was not shared: the student's chart does not show it; staff's does.
+    expect(((await progress(p.studentCookie)).json() as ProgressResponse).weeks[0]?.progress).toBeNull();
+    expect(((await progress(admin)).json() as ProgressResponse).weeks[0]?.progress).toBe('behind');
+    for (const cookie of [otherStudent, outsider]) expect((await progress(cookie)).statusCode).toBe(404);
+    expect((await progress()).statusCode).toBe(401);
   });
 });

@@ -28,6 +28,8 @@ export const GoalFieldsSchema = z.object({
   owner: GoalOwnerSchema,
   status: GoalStatusSchema,
   dueDate: DateOnlySchema.nullable(),
+  /** The pair's project this goal is a step toward (null: none). */
+  projectId: IdSchema.nullable(),
 });
 /** Editable goal fields. */
 export type GoalFields = z.infer<typeof GoalFieldsSchema>;
@@ -74,7 +76,7 @@ export const GoalCommandSchema = z.discriminatedUnion('type', [
       type: z.literal('create'),
       /** Chosen by the client so its optimistic goal and the server's are the same one. */
       goalId: z.string().uuid(),
-      fields: GoalFieldsSchema.partial({ detail: true, owner: true, status: true, dueDate: true }),
+      fields: GoalFieldsSchema.partial({ detail: true, owner: true, status: true, dueDate: true, projectId: true }),
       orderKey: OrderKeySchema,
     })
     .strict(),

@@ -169,6 +169,63 @@ export const GoalTimelineSchema = z.object({
   /** Sessions held while it stayed open: how many weeks it was carried over. */
   weeksCarried: z.number().int(),
   events: z.array(z.object({ at: z.string(), kind: z.string(), by: z.string(), week: z.number().int().nullable(), detail: z.string() })),
+  /** The project it is a step toward. */
+  project: z.object({ id: IdSchema, title: z.string() }).nullable(),
+  /** Transcript lines and chat messages quoted next to it: links to the stored segments, read back with speaker and time. */
+  quotes: z.array(
+    z.object({
+      id: IdSchema,
+      segmentId: IdSchema,
+      sessionId: IdSchema,
+      week: z.number().int(),
+      kind: z.enum(['speech', 'chat']),
+      speaker: z.string(),
+      startMs: z.number().int(),
+      text: z.string(),
+      quotedBy: z.string(),
+      at: z.string(),
+    }),
+  ),
 });
 export type GoalTimeline = z.infer<typeof GoalTimelineSchema>;
 export const GoalTimelinesResponseSchema = z.object({ goals: z.array(GoalTimelineSchema) });
+
+/** POST /api/goals/:id/quotes: a transcript line or chat message of the pair's sessions quoted next to a goal. */
+export const GoalQuoteRoute = '/api/goals/:id/quotes';
+export const GoalQuoteBodySchema = z.object({ segmentId: IdSchema }).strict();
+export type GoalQuoteBody = z.infer<typeof GoalQuoteBodySchema>;
+/** Most quotes one goal keeps. */
+export const GoalQuotesMax = 50;
+
+/** GET /api/mentorships/:id/progress: what the mentorship page draws, week by week. */
+export const ProgressRoute = '/api/mentorships/:id/progress';
+export const ProgressResponseSchema = z.object({
+  /** One entry per session of the weekly rhythm and extras that took place or were due, oldest first. */
+  weeks: z.array(
+    z.object({
+      sessionId: IdSchema,
+      week: z.number().int(),
+      at: z.string(),
+      /** held: ended with someone there; otherwise how it went (skipped, cancelled, no-show…). */
+      outcome: z.string(),
+      minutes: z.number().nullable(),
+      /** Goals open (open or in progress) and done, as they stood when this session was over. */
+      goalsOpen: z.number().int(),
+      goalsDone: z.number().int(),
+      /** The mentor's "how the student is doing" for this session (null: no report, or not shared with this viewer). */
+      progress: z.enum(['on_track', 'behind', 'at_risk']).nullable(),
+    }),
+  ),
+  /** Each goal that was ever the focus: how many weeks it was carried over. */
+  focusGoals: z.array(z.object({ title: z.string(), weeksCarried: z.number().int(), status: z.string() })),
+  /** Project milestones: submissions and decisions, dated. */
+  milestones: z.array(
+    z.object({
+      at: z.string(),
+      project: z.string(),
+      kind: z.enum(['submitted', 'changes_requested', 'approved']),
+      version: z.number().int(),
+    }),
+  ),
+});
+export type ProgressResponse = z.infer<typeof ProgressResponseSchema>;

@@ -571,6 +571,18 @@ export const en = {
     saving: 'Saving…',
     keep: 'Keep going',
   },
+  privateNote: {
+    title: 'Private note',
+    onlyYou: 'Only you',
+    lead: 'For your eyes only: the student never sees it — not in the app, the exports or the search. Programme staff see it only if the programme allows it.',
+    label: 'Your private note',
+    region: 'Private note',
+    readOnly: 'This mentorship has ended: your private note is read-only.',
+    opening: 'Opening your private note…',
+    staffTitle: 'The mentor’s private note',
+    staffLead: 'Shown to programme staff because the programme allows it; the student never sees it.',
+    empty: 'Nothing written yet.',
+  },
   notes: {
     label: 'Session notes',
     region: 'Notes',

@@ -574,6 +574,18 @@ export const fr: Messages = {
     saving: 'Enregistrement…',
     keep: 'Continuer',
   },
+  privateNote: {
+    title: 'Note privée',
+    onlyYou: 'Vous seulement',
+    lead: 'Pour vous seul : l’étudiant ne la voit jamais — ni dans l’application, ni dans les exports, ni dans la recherche. L’équipe du programme ne la voit que si le programme l’autorise.',
+    label: 'Votre note privée',
+    region: 'Note privée',
+    readOnly: 'Ce mentorat est terminé : votre note privée est en lecture seule.',
+    opening: 'Ouverture de votre note privée…',
+    staffTitle: 'La note privée du mentor',
+    staffLead: 'Visible par l’équipe parce que le programme l’autorise ; l’étudiant ne la voit jamais.',
+    empty: 'Rien d’écrit pour l’instant.',
+  },
   notes: {
     label: 'Notes de la séance',
     region: 'Notes',

@@ -31,6 +31,7 @@ import {
   PairsResponseSchema,
   type PeopleQuery,
   PeopleResponseSchema,
+  PrivateNoteResponseSchema,
   type ProfileBody,
   ProgrammeRoute,
   ProjectRoute,
@@ -180,6 +181,7 @@ export const api = {
   reviewSubmission: (submissionId: string, body: ReviewBody) =>
     request('POST', apiPath(ProjectRoute.review, { id: submissionId }), z.object({ submission: SubmissionSchema }), body),
   goalTimelines: (mentorshipId: string) => request('GET', apiPath(GoalTimelineRoute, { id: mentorshipId }), GoalTimelinesResponseSchema),
+  privateNote: (mentorshipId: string) => request('GET', apiPath(ApiRoute.privateNote, { id: mentorshipId }), PrivateNoteResponseSchema),
   // After a session.
   report: (sessionId: string) => request('GET', apiPath(ReportRoute.report, { id: sessionId }), ReportResponseSchema),
   saveReport: (sessionId: string, body: ReportBody) =>

@@ -40,6 +40,7 @@ const goal = (over: Partial<Goal>): Goal => ({
   owner: 'student',
   status: 'open',
   dueDate: null,
+  projectId: null,
   orderKey: 'V',
   isFocus: false,
   deleted: false,

@@ -49,6 +49,7 @@ export function applyCommand(
         owner: command.fields.owner ?? 'student',
         status: command.fields.status ?? 'open',
         dueDate: command.fields.dueDate ?? null,
+        projectId: command.fields.projectId ?? null,
         orderKey: command.orderKey,
         isFocus: false,
         deleted: false,

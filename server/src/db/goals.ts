@@ -25,6 +25,7 @@ export function toGoal(row: Selectable<GoalsTable>): Goal {
     owner: row.owner,
     status: row.status,
     dueDate: row.due_date,
+    projectId: row.project_id ?? null,
     orderKey: row.order_key,
     isFocus: Boolean(row.is_focus),
     deleted: Boolean(row.deleted),
@@ -98,6 +99,7 @@ const fieldsOf = (g: Selectable<GoalsTable>): GoalFields => ({
   owner: g.owner,
   status: g.status,
   dueDate: g.due_date,
+  projectId: g.project_id ?? null,
 });
 
 /**
@@ -157,6 +159,18 @@ async function apply(trx: Transaction<Database>, ctx: CommandContext, command: G
     return keyBetween(key, next?.order_key ?? null);
   };
 
+  /** A goal serves one of the pair's own projects, or none; any other id is refused as not existing. */
+  const projectOfPair = async (projectId: string | null) => {
+    if (projectId === null) return;
+    const project = await trx
+      .selectFrom('projects')
+      .select('id')
+      .where('id', '=', projectId)
+      .where('mentorship_id', '=', ctx.mentorshipId)
+      .executeTakeFirst();
+    if (!project) throw new Refused(ErrorCode.NotFound, 'That project is not one of this pair’s.');
+  };
+
   let kind: GoalEvent['kind'];
   let before: Record<string, unknown> | null = null;
   let after: Record<string, unknown> | null = null;
@@ -182,7 +196,9 @@ async function apply(trx: Transaction<Database>, ctx: CommandContext, command: G
         owner: command.fields.owner ?? 'student',
         status: command.fields.status ?? 'open',
         dueDate: command.fields.dueDate ?? null,
+        projectId: command.fields.projectId ?? null,
       };
+      await projectOfPair(fields.projectId);
       await trx
         .insertInto('goals')
         .values({
@@ -193,6 +209,7 @@ async function apply(trx: Transaction<Database>, ctx: CommandContext, command: G
           owner: fields.owner,
           status: fields.status,
           due_date: fields.dueDate,
+          project_id: fields.projectId,
           order_key: await freeKey(command.orderKey, goalId),
           is_focus: 0,
           deleted: 0,
@@ -212,6 +229,7 @@ async function apply(trx: Transaction<Database>, ctx: CommandContext, command: G
       const patch = command.patch;
       const changed = (Object.keys(patch) as (keyof GoalFields)[]).filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
       if (changed.length === 0) throw new Refused(ErrorCode.ValidationFailed, 'Nothing to change.');
+      if (patch.projectId !== undefined) await projectOfPair(patch.projectId);
       before = Object.fromEntries(changed.map((k) => [k, current[k]]));
       after = Object.fromEntries(changed.map((k) => [k, patch[k]]));
       await trx
@@ -222,6 +240,7 @@ async function apply(trx: Transaction<Database>, ctx: CommandContext, command: G
           ...(patch.owner !== undefined ? { owner: patch.owner } : {}),
           ...(patch.status !== undefined ? { status: patch.status } : {}),
           ...(patch.dueDate !== undefined ? { due_date: patch.dueDate } : {}),
+          ...(patch.projectId !== undefined ? { project_id: patch.projectId } : {}),
           updated_at: now,
         })
         .where('id', '=', goalId)

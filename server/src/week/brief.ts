@@ -65,13 +65,17 @@ export function describeGoalEvent(
   kind: string,
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
+  /** The pair's projects by id, to name the project a goal was linked to. */
+  projects: ReadonlyMap<string, string> = new Map(),
 ): string | null {
+  const value = (k: string, v: unknown) => (k === 'projectId' && typeof v === 'string' ? (projects.get(v) ?? 'a project') : show(v));
+  const label = (k: string) => (k === 'dueDate' ? 'due date' : k === 'projectId' ? 'project' : k);
   switch (kind) {
     case 'created':
       return after?.carriedFrom ? 'carried over from the previous mentorship' : 'created';
     case 'updated':
       return Object.keys(after ?? {})
-        .map((k) => `${k === 'dueDate' ? 'due date' : k}: ${show(before?.[k])} → ${show(after?.[k])}`)
+        .map((k) => `${label(k)}: ${value(k, before?.[k])} → ${value(k, after?.[k])}`)
         .join('; ');
     case 'focused':
       return 'made the focus';

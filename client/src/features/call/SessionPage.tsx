@@ -20,6 +20,7 @@ import { useAppStore } from '../../store';
 import { GoalsPanel } from '../goals/GoalsPanel';
 import { quoteIntoNote } from '../notes/activeEditor';
 import { NotePad } from '../notes/NotePad';
+import { PrivateNote } from '../notes/PrivateNote';
 import { useNoteSession } from '../notes/useNoteSession';
 import { ProjectPanel } from '../projects/ProjectPanel';
 import { RecordView } from '../review/RecordView';
@@ -201,7 +202,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           <section className="prepare" aria-labelledby="prepare-title">
             <h2 id="prepare-title">{t('week.prepareTitle')}</h2>
             <p className="muted">{t('week.prepareLead', { name: other.displayName })}</p>
-            <SessionNote sessionId={sessionId} role={role} />
+            <SessionNote sessionId={sessionId} mentorshipId={mentorship.id} role={role} />
           </section>
         )}
       </main>
@@ -228,7 +229,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       stage={stage}
       sessionId={sessionId}
       role={role}
-      notes={<SessionNote sessionId={sessionId} role={role} />}
+      notes={<SessionNote sessionId={sessionId} mentorshipId={mentorship.id} role={role} />}
       goals={<GoalsPanel sessionId={sessionId} />}
       project={<ProjectPanel mentorshipId={mentorship.id} role={role} readOnly={role === 'admin'} />}
       endControl={role === 'mentor' ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
@@ -262,7 +263,7 @@ function JoinWindow({ opensAt, pairZone, status, children }: { opensAt: string; 
   );
 }
 
-function SessionNote({ sessionId, role }: { sessionId: string; role: 'mentor' | 'student' | 'admin' }) {
+function SessionNote({ sessionId, mentorshipId, role }: { sessionId: string; mentorshipId: string; role: 'mentor' | 'student' | 'admin' }) {
   const { t } = useTranslation();
   const user = useAppStore((s) => s.user);
   const note = useNoteSession(sessionId);
@@ -271,6 +272,8 @@ function SessionNote({ sessionId, role }: { sessionId: string; role: 'mentor' | 
     <>
       <BriefPanel sessionId={sessionId} />
       <NotePad note={note} user={user} role={role} />
+      {/* The mentor's own note beside the shared one; the student's page never opens it. */}
+      {role === 'mentor' && <PrivateNote mentorshipId={mentorshipId} />}
     </>
   );
 }

@@ -10,6 +10,7 @@ const g = (id: string, over: Partial<Goal> = {}): Goal => ({
   owner: 'student',
   status: 'open',
   dueDate: null,
+  projectId: null,
   orderKey: id,
   isFocus: false,
   deleted: false,

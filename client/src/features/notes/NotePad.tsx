@@ -15,12 +15,14 @@ export interface NotePadProps {
   user: { id: string; displayName: string };
   /** This person's part in the mentorship, which picks their caret colour. */
   role: 'mentor' | 'student' | 'admin';
+  /** The mentor's private note: labelled as such, and never where the transcript quotes into. */
+  private?: boolean;
 }
 
 const noteAttributes = (label: string, lang: string) => ({ 'aria-label': label, class: 'note-editor', spellcheck: 'true', lang });
 
-/** The session's shared note: Tiptap bound to the Y.Doc, carets and presence from awareness. */
-export function NotePad({ note, user, role }: NotePadProps) {
+/** A note pad (the session's shared note, or the mentor's private one): Tiptap bound to the Y.Doc, carets and presence from awareness. */
+export function NotePad({ note, user, role, private: isPrivate = false }: NotePadProps) {
   const { t, i18n } = useTranslation();
   const status = useSyncStatus(note.sync);
   const people = usePresence(note.awareness);
@@ -40,31 +42,42 @@ export function NotePad({ note, user, role }: NotePadProps) {
       // Large notes stay fast: no React re-render per keystroke.
       shouldRerenderOnTransaction: false,
       immediatelyRender: true,
-      editorProps: { attributes: noteAttributes(t('notes.label'), i18n.language) },
+      editorProps: { attributes: noteAttributes(t(isPrivate ? 'privateNote.label' : 'notes.label'), i18n.language) },
     },
     [note],
   );
 
   // A language switched mid-call renames the editor without rebuilding it.
   useEffect(() => {
-    editor?.setOptions({ editorProps: { attributes: noteAttributes(t('notes.label'), i18n.language) } });
-  }, [editor, t, i18n.language]);
+    editor?.setOptions({ editorProps: { attributes: noteAttributes(t(isPrivate ? 'privateNote.label' : 'notes.label'), i18n.language) } });
+  }, [editor, t, i18n.language, isPrivate]);
 
   useEffect(() => {
     editor?.setEditable(!status.readOnly);
   }, [editor, status.readOnly]);
 
   useEffect(() => {
+    // Quotes from the transcript go to the shared note, never into the private one.
+    if (isPrivate) return;
     activeEditor.current = editor;
     return () => {
       if (activeEditor.current === editor) activeEditor.current = null;
     };
-  }, [editor]);
+  }, [editor, isPrivate]);
 
   const unique = [...new Map(people.map((p) => [p.name, p])).values()];
   return (
-    <section className="notepad" aria-label={t('notes.region')}>
+    <section
+      className={isPrivate ? 'notepad notepad-private' : 'notepad'}
+      aria-label={t(isPrivate ? 'privateNote.region' : 'notes.region')}
+    >
       <div className="notepad-head">
+        {isPrivate && (
+          <p className="only-you">
+            <span aria-hidden="true">🔒 </span>
+            {t('privateNote.onlyYou')}
+          </p>
+        )}
         <ul className="presence" aria-label={t('notes.who')}>
           {unique.map((p) => (
             <li key={p.name} title={p.name}>
@@ -77,7 +90,7 @@ export function NotePad({ note, user, role }: NotePadProps) {
       {editor && !status.readOnly && <NoteToolbar editor={editor} />}
       <EditorContent editor={editor} className="notepad-body" />
       <p className={`save-state save-${status.save}`} role="status" aria-live="polite" data-save-state={status.save}>
-        {status.readOnly ? t('notes.readOnly') : t(`notes.save.${status.save}`)}
+        {status.readOnly ? t(isPrivate ? 'privateNote.readOnly' : 'notes.readOnly') : t(`notes.save.${status.save}`)}
         {status.message && status.save !== 'saved' ? ` — ${status.message}` : ''}
       </p>
     </section>

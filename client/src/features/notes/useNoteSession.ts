@@ -1,4 +1,4 @@
-import { ServerErrorSchema, ServerEvent } from '@tandem/shared';
+import { type NoteChannel, NoteChannels, ServerErrorSchema, ServerEvent } from '@tandem/shared';
 import { useEffect, useState } from 'react';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
@@ -14,16 +14,17 @@ export interface NoteSession {
 }
 
 /**
- * One Y.Doc per session's note, kept in this browser (IndexedDB, so offline
- * edits survive a reload) and synced with the server while connected.
+ * One Y.Doc per note (a session's shared note, or with the private channel a mentorship's
+ * private note), kept in this browser (IndexedDB, so offline edits survive a reload) and synced
+ * with the server while connected.
  */
-export function useNoteSession(sessionId: string): NoteSession | null {
+export function useNoteSession(id: string, channel: NoteChannel = NoteChannels.session): NoteSession | null {
   const [session, setSession] = useState<NoteSession | null>(null);
   useEffect(() => {
     const doc = new Y.Doc();
     const awareness = new Awareness(doc);
-    const local = new IndexeddbPersistence(`tandem-note:${sessionId}`, doc);
-    const sync = new NoteSync(getSocket(), sessionId, doc, awareness);
+    const local = new IndexeddbPersistence(channel === NoteChannels.session ? `tandem-note:${id}` : `tandem-private:${id}`, doc);
+    const sync = new NoteSync(getSocket(), id, doc, awareness, channel);
     setSession({ doc, awareness, sync });
     return () => {
       sync.destroy();
@@ -32,7 +33,7 @@ export function useNoteSession(sessionId: string): NoteSession | null {
       doc.destroy();
       setSession(null);
     };
-  }, [sessionId]);
+  }, [id, channel]);
   return session;
 }
 

@@ -7,6 +7,7 @@ import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { formatDuration, formatWhen } from '../../lib/time';
 import { useAppStore } from '../../store';
+import { PrivateNote, PrivateNoteForStaff } from '../notes/PrivateNote';
 import { GoalTimelines } from '../projects/GoalTimelines';
 import { OutcomeSelect, OutcomeSummary } from '../week/Outcomes';
 
@@ -99,6 +100,12 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
           </ul>
         </section>
       )}
+      {isMentor && (
+        <section className="card" aria-label={t('privateNote.region')}>
+          <PrivateNote mentorshipId={m.id} />
+        </section>
+      )}
+      {user?.role === 'admin' && !isMentor && <PrivateNoteForStaff mentorshipId={m.id} />}
       <OutcomeSummary mentorshipId={m.id} />
       <GoalTimelines mentorshipId={m.id} />
       <section aria-labelledby="past" className="past-section">

@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import {
   EditProjectBodySchema,
+  ErrorCode,
+  GoalQuoteBodySchema,
+  GoalQuoteRoute,
+  GoalQuotesMax,
   GoalTimelineRoute,
   NewProjectBodySchema,
+  ProgressRoute,
   ProjectOrderBodySchema,
   ProjectParamsSchema,
   ProjectRoute,
@@ -12,8 +18,9 @@ import {
 } from '@tandem/shared';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { requireAccess, requireAdmin, requireMentorshipAccess } from '../../access.js';
-import { notFound } from '../../lib/errors.js';
+import { AppError, forbidden, notFound } from '../../lib/errors.js';
 import { limitRoutes } from '../../lib/limits.js';
+import { nowIso } from '../../lib/time.js';
 import {
   createProject,
   editProject,
@@ -25,7 +32,7 @@ import {
   saveTemplate,
   submitProject,
 } from '../../projects/projects.js';
-import { goalTimelines } from '../../projects/timeline.js';
+import { goalTimelines, progressOf } from '../../projects/timeline.js';
 
 /** The projects of a pair's path: set by the mentor (or staff), submitted by the student, reviewed by the mentor. */
 const projectRoutes: FastifyPluginAsync = async (app) => {
@@ -103,6 +110,51 @@ const projectRoutes: FastifyPluginAsync = async (app) => {
   app.get(GoalTimelineRoute, async (request) => ({
     goals: await goalTimelines(app.db, (await requireMentorshipAccess(app, request)).mentorship.id),
   }));
+
+  // What the mentorship page draws; reports not shared stay with the mentor and staff.
+  app.get(ProgressRoute, async (request) => {
+    const { mentorship, mentor, relation } = await requireMentorshipAccess(app, request);
+    return progressOf(app.db, mentorship.id, mentor || relation === 'admin');
+  });
+
+  // A transcript line or chat message of the pair's own sessions, quoted next to one of their goals.
+  app.post(GoalQuoteRoute, async (request, reply) => {
+    const { id } = ProjectParamsSchema.parse(request.params);
+    const goal = await app.db.selectFrom('goals').select(['id', 'mentorship_id', 'deleted']).where('id', '=', id).executeTakeFirst();
+    if (!goal || goal.deleted) throw notFound('This goal');
+    const access = await requireAccess(app, request, { mentorshipId: goal.mentorship_id }, 'This goal');
+    if (!access.write) throw forbidden('Only the pair can quote next to their goals, while the mentorship lasts.');
+    const { segmentId } = GoalQuoteBodySchema.parse(request.body);
+    const segment = await app.db
+      .selectFrom('transcript_segments as t')
+      .innerJoin('sessions as s', 's.id', 't.session_id')
+      .select(['t.id', 't.session_id'])
+      .where('t.id', '=', segmentId)
+      .where('s.mentorship_id', '=', goal.mentorship_id)
+      .executeTakeFirst();
+    if (!segment) throw notFound('That line');
+    const count = await app.db
+      .selectFrom('goal_quotes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('goal_id', '=', goal.id)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) >= GoalQuotesMax)
+      throw new AppError(409, ErrorCode.ValidationFailed, `A goal keeps at most ${GoalQuotesMax} quotes.`);
+    const quoteId = randomUUID();
+    const inserted = await app.db
+      .insertInto('goal_quotes')
+      .values({
+        id: quoteId,
+        goal_id: goal.id,
+        segment_id: segment.id,
+        session_id: segment.session_id,
+        quoted_by: access.user.id,
+        created_at: nowIso(),
+      })
+      .onConflict((oc) => oc.columns(['goal_id', 'segment_id']).doNothing())
+      .executeTakeFirst();
+    return reply.status(Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ? 201 : 200).send({ quoted: true });
+  });
 
   app.get(ProjectRoute.templates, async (request) => {
     requireAdmin(request);
