@@ -6,6 +6,9 @@ import { useAppStore } from '../../store';
 import { NotePad } from './NotePad';
 import { useNoteSession } from './useNoteSession';
 
+/** Only the mentor has a private note: their caret colour. */
+const MENTOR = 'mentor' as const;
+
 /**
  * The mentor's private note of a mentorship, beside the shared note: its own document, live on
  * the mentor's devices, marked "Only you". Only the mentor's pages render it.
@@ -21,7 +24,7 @@ export function PrivateNote({ mentorshipId, open = false }: { mentorshipId: stri
         {t('privateNote.title')} <span className="badge badge-private">{t('privateNote.onlyYou')}</span>
       </summary>
       <p className="muted small">{t('privateNote.lead')}</p>
-      {note && user ? <NotePad note={note} user={user} role="mentor" private /> : <p className="muted">{t('privateNote.opening')}</p>}
+      {note && user ? <NotePad note={note} user={user} role={MENTOR} private /> : <p className="muted">{t('privateNote.opening')}</p>}
     </details>
   );
 }
