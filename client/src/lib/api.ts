@@ -13,6 +13,7 @@ import {
   ErrorCode,
   type FeedbackBody,
   FeedbackResponseSchema,
+  GoalQuoteRoute,
   GoalsStateSchema,
   GoalTimelineRoute,
   GoalTimelinesResponseSchema,
@@ -34,6 +35,8 @@ import {
   PrivateNoteResponseSchema,
   type ProfileBody,
   ProgrammeRoute,
+  ProgressResponseSchema,
+  ProgressRoute,
   ProjectRoute,
   ProjectsResponseSchema,
   type ProposeMoveBody,
@@ -181,6 +184,9 @@ export const api = {
   reviewSubmission: (submissionId: string, body: ReviewBody) =>
     request('POST', apiPath(ProjectRoute.review, { id: submissionId }), z.object({ submission: SubmissionSchema }), body),
   goalTimelines: (mentorshipId: string) => request('GET', apiPath(GoalTimelineRoute, { id: mentorshipId }), GoalTimelinesResponseSchema),
+  progress: (mentorshipId: string) => request('GET', apiPath(ProgressRoute, { id: mentorshipId }), ProgressResponseSchema),
+  quoteToGoal: (goalId: string, segmentId: string) =>
+    request('POST', apiPath(GoalQuoteRoute, { id: goalId }), z.object({ quoted: z.literal(true) }), { segmentId }),
   privateNote: (mentorshipId: string) => request('GET', apiPath(ApiRoute.privateNote, { id: mentorshipId }), PrivateNoteResponseSchema),
   // After a session.
   report: (sessionId: string) => request('GET', apiPath(ReportRoute.report, { id: sessionId }), ReportResponseSchema),

@@ -230,7 +230,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       sessionId={sessionId}
       role={role}
       notes={<SessionNote sessionId={sessionId} mentorshipId={mentorship.id} role={role} />}
-      goals={<GoalsPanel sessionId={sessionId} />}
+      goals={<GoalsPanel sessionId={sessionId} mentorshipId={mentorship.id} />}
       project={<ProjectPanel mentorshipId={mentorship.id} role={role} readOnly={role === 'admin'} />}
       endControl={role === 'mentor' ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
       onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}

@@ -16,13 +16,15 @@ export interface GoalRowProps {
   /** Makes the goal the focus (the panel keeps the keyboard on it once it moves to the top). */
   onFocusGoal(goal: Goal): void;
   dragHandlers: { onDragStart(e: DragEvent): void; onDragOver(e: DragEvent): void; onDrop(e: DragEvent): void };
+  /** The pair's projects, which a goal can be a step toward. */
+  projects: readonly { id: string; title: string }[];
 }
 
 /**
  * One goal, compact: the star, the title (edit in place) and the status; owner, due date,
  * reordering and delete behind "More". Reorder also by drag or Alt+↑/↓.
  */
-export function GoalRow({ goal, readOnly, history, run, move, onDelete, onFocusGoal, dragHandlers }: GoalRowProps) {
+export function GoalRow({ goal, readOnly, history, run, move, onDelete, onFocusGoal, dragHandlers, projects }: GoalRowProps) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<string | null>(null);
   const [more, setMore] = useState(false);
@@ -44,6 +46,7 @@ export function GoalRow({ goal, readOnly, history, run, move, onDelete, onFocusG
     e.preventDefault();
     move(e.key === 'ArrowUp' ? -1 : 1);
   };
+  const project = goal.projectId ? projects.find((p) => p.id === goal.projectId) : undefined;
   const focusLabel = goal.isFocus ? t('goals.currentFocus') : t('goals.makeFocus');
 
   return (
@@ -125,8 +128,9 @@ export function GoalRow({ goal, readOnly, history, run, move, onDelete, onFocusG
           </button>
         )}
       </div>
-      {(overdue || goal.owner === 'mentor' || goal.dueDate) && !more && (
+      {(overdue || goal.owner === 'mentor' || goal.dueDate || project) && !more && (
         <div className="goal-summary muted small">
+          {project && <span className="goal-project">→ {t('goals.toward', { title: project.title })}</span>}
           {goal.owner === 'mentor' && <span>{t('goals.owners.mentor')}</span>}
           {goal.dueDate && <span>{goal.dueDate}</span>}
           {overdue && <span className="badge badge-warn">{t('goals.overdue')}</span>}
@@ -151,6 +155,21 @@ export function GoalRow({ goal, readOnly, history, run, move, onDelete, onFocusG
             disabled={readOnly}
             onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { dueDate: e.target.value || null } })}
           />
+          {(projects.length > 0 || project) && (
+            <select
+              aria-label={t('goals.project')}
+              value={goal.projectId ?? ''}
+              disabled={readOnly}
+              onChange={(e) => run({ type: 'update', goalId: goal.id, patch: { projectId: e.target.value || null } })}
+            >
+              <option value="">{t('goals.noProject')}</option>
+              {projects.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.title}
+                </option>
+              ))}
+            </select>
+          )}
           {overdue && <span className="badge badge-warn">{t('goals.overdue')}</span>}
           {!readOnly && (
             <>

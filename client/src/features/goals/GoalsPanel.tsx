@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../lib/time';
 import { useAppStore } from '../../store';
+import { useProjects } from '../projects/ProjectPanel';
 import { describeEvent } from './describe';
 import { GoalRow } from './GoalRow';
 import { useGoals } from './useGoals';
@@ -34,8 +35,10 @@ function useFocusAfterRender() {
   };
 }
 
-export function GoalsPanel({ sessionId }: { sessionId: string }) {
+export function GoalsPanel({ sessionId, mentorshipId }: { sessionId: string; mentorshipId: string }) {
   const { t } = useTranslation();
+  const { load: projectsLoad } = useProjects(mentorshipId);
+  const projects = projectsLoad.state === 'ready' ? projectsLoad.data.projects.map((p) => ({ id: p.id, title: p.title })) : [];
   const run = useGoals(sessionId);
   const view = useAppStore((s) => s.goals);
   const [tab, setTab] = useState<'goals' | 'today'>('goals');
@@ -193,6 +196,7 @@ export function GoalsPanel({ sessionId }: { sessionId: string }) {
                         key={goal.id}
                         goal={goal}
                         readOnly={view.readOnly}
+                        projects={projects}
                         history={group.key !== 'finished' && goal.createdInSessionId !== sessionId ? historyOf(goal.id) : undefined}
                         run={send}
                         move={(delta) => moveBy(group.goals, goal, delta)}

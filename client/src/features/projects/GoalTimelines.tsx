@@ -1,8 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { LoadFailed } from '../../app/LoadFailed';
+import { pagePath } from '../../app/router';
 import { api } from '../../lib/api';
 import { formatWhen } from '../../lib/time';
 import { useLoad } from '../../lib/useLoad';
+import { formatOffset } from '../transcript/useCaptions';
 
 /** Each goal's whole story across the weeks: set when and by whom, every change with its week, weeks carried over. */
 export function GoalTimelines({ mentorshipId }: { mentorshipId: string }) {
@@ -44,6 +46,21 @@ export function GoalTimelines({ mentorshipId }: { mentorshipId: string }) {
                   </li>
                 ))}
               </ol>
+              {g.project && <p className="small">→ {t('timeline.toward', { title: g.project.title })}</p>}
+              {g.quotes.length > 0 && (
+                <ul className="goal-quotes" aria-label={t('timeline.quotes')}>
+                  {g.quotes.map((q) => (
+                    <li key={q.id}>
+                      <blockquote>{q.text}</blockquote>
+                      <span className="muted small">
+                        — {t('timeline.quoteSource', { name: q.speaker, week: q.week, time: formatOffset(q.startMs) })}
+                        {q.kind === 'chat' && ` ${t('timeline.quoteChat')}`} ·{' '}
+                        <a href={`${pagePath.session(q.sessionId)}#seg-${q.segmentId}`}>{t('timeline.inRecord')}</a>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </details>
           ))}
     </section>

@@ -11,7 +11,7 @@ import { useLoad } from '../../lib/useLoad';
 import { Linkified } from '../transcript/Linkified';
 
 /** The pair's projects, kept live: any change (submitted, reviewed, added) is read again. */
-function useProjects(mentorshipId: string) {
+export function useProjects(mentorshipId: string) {
   const [load, reload] = useLoad(() => api.projects(mentorshipId), mentorshipId);
   useEffect(() => {
     const socket = getSocket();

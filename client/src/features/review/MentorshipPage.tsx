@@ -10,6 +10,7 @@ import { useAppStore } from '../../store';
 import { PrivateNote, PrivateNoteForStaff } from '../notes/PrivateNote';
 import { GoalTimelines } from '../projects/GoalTimelines';
 import { OutcomeSelect, OutcomeSummary } from '../week/Outcomes';
+import { Progress } from './Progress';
 
 /** A mentorship's past sessions, newest first, with search across notes and transcripts. */
 export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
@@ -107,6 +108,7 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
       )}
       {user?.role === 'admin' && !isMentor && <PrivateNoteForStaff mentorshipId={m.id} />}
       <OutcomeSummary mentorshipId={m.id} />
+      <Progress mentorshipId={m.id} pairZone={m.slot.timeZone} />
       <GoalTimelines mentorshipId={m.id} />
       <section aria-labelledby="past" className="past-section">
         <h2 id="past">{t('review.past')}</h2>

@@ -1,4 +1,5 @@
 import { ApiRoute, apiPath, type SessionRecord } from '@tandem/shared';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
@@ -9,6 +10,15 @@ import { AfterSession } from './AfterSession';
 
 /** An ended session's saved record: read-only note, goals, what was decided, transcript, attendance. */
 export function RecordView({ record }: { record: SessionRecord }) {
+  // A link to one line (a goal's quote) lands on it, highlighted, with the keyboard there.
+  useEffect(() => {
+    const target = window.location.hash.startsWith('#seg-') ? document.getElementById(window.location.hash.slice(1)) : null;
+    if (!target) return;
+    target.classList.add('seg-target');
+    target.tabIndex = -1;
+    target.focus();
+    target.scrollIntoView({ block: 'center' });
+  }, []);
   const { t } = useTranslation();
   const { session, mentorship } = record;
   const user = useAppStore((s) => s.user);
@@ -94,7 +104,7 @@ export function RecordView({ record }: { record: SessionRecord }) {
         ) : (
           <ol className="transcript">
             {record.transcript.map((s) => (
-              <li key={s.id}>
+              <li key={s.id} id={`seg-${s.id}`}>
                 <time>{new Date(s.startMs).toISOString().slice(11, 19)}</time> <strong>{s.speakerName}</strong>
                 {s.kind === 'chat' ? ` ${t('transcript.chat')}` : ''}: {s.text}
               </li>

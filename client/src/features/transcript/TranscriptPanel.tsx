@@ -1,6 +1,10 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import type { TranscriptSegment } from '@tandem/shared';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../i18n';
+import { api } from '../../lib/api';
 import type { CaptionsSync, CaptionsView } from '../../lib/captionsSync';
+import { useAppStore } from '../../store';
 import { quoteIntoNote } from '../notes/activeEditor';
 import { Linkified } from './Linkified';
 import { consentSides, formatOffset } from './useCaptions';
@@ -91,6 +95,7 @@ export function TranscriptPanel({ view, sync, role, otherName }: TranscriptPanel
             >
               {t('transcript.quote')}
             </button>
+            {role !== 'admin' && <QuoteToGoal segment={s} onDone={setQuoted} />}
           </li>
         ))}
       </ol>
@@ -135,5 +140,73 @@ export function CaptionsOverlay({ view }: { view: CaptionsView }) {
         </p>
       ))}
     </section>
+  );
+}
+
+/**
+ * Quotes a line next to one of the pair's goals: the server keeps a link to the stored segment (the
+ * goal's story plays it back with its speaker and time), and the note gets the quote as usual.
+ */
+function QuoteToGoal({ segment, onDone }: { segment: TranscriptSegment; onDone(message: string): void }) {
+  const { t } = useTranslation();
+  const all = useAppStore((s) => s.goals);
+  const goals = all?.status === 'ready' ? all.goals : [];
+  const open = goals.filter((g) => !g.deleted && (g.status === 'open' || g.status === 'in_progress'));
+  const [picking, setPicking] = useState(false);
+  const [goalId, setGoalId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const time = formatOffset(segment.startMs);
+  const close = () => {
+    setPicking(false);
+    // The keyboard goes back to the button that opened the picker.
+    requestAnimationFrame(() => document.getElementById(`${id}-open`)?.focus());
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const goal = open.find((g) => g.id === (goalId || open[0]?.id));
+    if (!goal) return;
+    setBusy(true);
+    const res = await api.quoteToGoal(goal.id, segment.id);
+    setBusy(false);
+    if (!res.ok) return onDone(errorText(res.error));
+    quoteIntoNote(segment.speakerName, time, segment.text);
+    onDone(t('transcript.quotedToGoal', { title: goal.title }));
+    close();
+  };
+  if (!picking)
+    return (
+      <button
+        type="button"
+        id={`${id}-open`}
+        className="seg-quote btn btn-quiet btn-small"
+        aria-label={t('transcript.toGoalLabel', { name: segment.speakerName, time })}
+        onClick={() => (open.length === 0 ? onDone(t('transcript.noGoalsToQuote')) : setPicking(true))}
+      >
+        {t('transcript.toGoal')}
+      </button>
+    );
+  return (
+    <form className="quote-goal" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <select
+        aria-label={t('transcript.whichGoal')}
+        value={goalId || open[0]?.id}
+        onChange={(e) => setGoalId(e.target.value)}
+        // biome-ignore lint/a11y/noAutofocus: the picker opens on purpose, its one field takes the keyboard
+        autoFocus
+      >
+        {open.map((g) => (
+          <option key={g.id} value={g.id}>
+            {g.title}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+        {t('transcript.quoteHere')}
+      </button>
+      <button type="button" className="btn btn-quiet btn-small" onClick={close}>
+        {t('transcript.cancelQuote')}
+      </button>
+    </form>
   );
 }
