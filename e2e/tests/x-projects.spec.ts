@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { joinFromPreJoin } from '../fixtures/call.js';
-import { addGoal, openGoalsTab } from '../fixtures/goals.js';
+import { addGoal, goalRow, openGoalsTab } from '../fixtures/goals.js';
 import { expectAccessible, expectFitsWidth, expectFocusKept, screens, tourShot } from '../fixtures/people.js';
 import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
 
@@ -10,7 +10,7 @@ import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
 test('the student submits a project in the call, the mentor requests changes, the student resubmits, the mentor approves; then the report and the feedback', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const { mentor, student, mentorshipId } = await newPair(browser, { mentor: 'Europe/Paris', student: 'Europe/Paris' });
 
   // The mentor adds the project on the projects page.
@@ -82,9 +82,40 @@ test('the student submits a project in the call, the mentor requests changes, th
   await expectAccessible(student.page, 'the Project tab after approval (phone)');
   await tourShot(student.page, 'project-approved-phone-en');
 
-  // A goal toward it, set in this call: its story shows on the mentorship page afterwards.
+  // The mentor's private note, beside the shared note, marked "Only you": the student has none, and cannot read it.
+  const SECRET = 'Moving house this month: keep the scope small.';
+  await mentor.page.getByRole('tab', { name: 'Notes', exact: true }).click();
+  const privateNote = mentor.page.locator('details.private-note');
+  await privateNote.locator('summary').click();
+  await expect(privateNote.locator('summary')).toContainText('Only you');
+  await mentor.page.getByRole('textbox', { name: 'Your private note' }).click();
+  await mentor.page.keyboard.type(SECRET);
+  await expect(privateNote.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+  await expectAccessible(mentor.page, 'the call with the private note open');
+  await tourShot(mentor.page, 'private-note-desktop-en');
+  await student.page.locator('[data-panel-toggle="notes"]').click();
+  await expect(student.page.getByRole('textbox', { name: 'Session notes' })).toBeVisible();
+  await expect(student.page.locator('.private-note')).toHaveCount(0);
+  await expect(student.page.getByText(SECRET)).toHaveCount(0);
+  expect((await student.context.request.get(`/api/mentorships/${mentorshipId}/private-note`)).status()).toBe(404);
+
+  // A goal toward the project, set in this call, and a chat line quoted next to it: its story shows on the mentorship page afterwards.
   await openGoalsTab(mentor.page);
   await addGoal(mentor.page, 'Deploy the portfolio');
+  await goalRow(mentor.page, 'Deploy the portfolio').getByRole('button', { name: 'More actions for Deploy the portfolio' }).click();
+  await goalRow(mentor.page, 'Deploy the portfolio').getByLabel('Project').selectOption({ label: 'Portfolio site' });
+  await goalRow(mentor.page, 'Deploy the portfolio').getByRole('button', { name: 'More actions for Deploy the portfolio' }).click();
+  await expect(goalRow(mentor.page, 'Deploy the portfolio')).toContainText('Toward Portfolio site');
+  await mentor.page.getByRole('tab', { name: /Chat & transcript/ }).click();
+  await mentor.page.getByLabel('Chat message').fill('Free hosting first: https://pages.example/deploy');
+  await mentor.page.getByLabel('Chat message').press('Enter');
+  const line = mentor.page.locator('#panel-transcript .tl-item', { hasText: 'pages.example/deploy' });
+  await line.getByRole('button', { name: /next to a goal/ }).click();
+  await expect(line.getByLabel('Goal')).toBeFocused();
+  await line.getByLabel('Goal').selectOption({ label: 'Deploy the portfolio' });
+  await line.getByRole('button', { name: 'Quote here' }).click();
+  await expect(mentor.page.getByText('Quoted next to “Deploy the portfolio” and into the note.')).toBeVisible();
+  await expectFocusKept(mentor.page, 'quoting next to a goal');
 
   // After ending: the mentor files a report (for staff, not shared), the student leaves feedback the mentor reads.
   await mentor.page.getByRole('button', { name: 'End session' }).click();
@@ -120,8 +151,39 @@ test('the student submits a project in the call, the mentor requests changes, th
   await expect(timeline).toContainText('Set by Mina Mentor in week 1');
   await expect(timeline).toContainText('Week 1: created');
   await expect(timeline).toContainText('carried over 1 week');
+  await expect(timeline).toContainText('A step toward the project “Portfolio site”');
+  await expect(timeline.getByRole('list', { name: 'Quoted next to it' })).toContainText('Free hosting first');
+  await expect(timeline.getByRole('list', { name: 'Quoted next to it' })).toContainText('Mina Mentor, week 1 at');
   await expectAccessible(mentor.page, 'mentorship page with the goals’ timelines');
   await tourShot(mentor.page, 'timeline-desktop-en');
+  // The charts, and the mentor's private note as written (the mentor's page only).
+  const charts = mentor.page.getByRole('region', { name: 'Progress over the weeks' });
+  await expect(charts.getByRole('figure', { name: /Goals open and done, week by week/ })).toBeVisible();
+  await expect(charts.locator('canvas').first()).toBeVisible();
+  await expect(charts).toContainText('1 of 1 sessions held');
+  await expect(charts.getByRole('figure', { name: /How the student is doing/ })).toBeVisible();
+  await expect(charts).toContainText('approved (version 2)');
+  await charts.getByText('Show the numbers').first().click();
+  await expect(charts.getByRole('table').first()).toContainText('W1');
+  await mentor.page.locator('details.private-note summary').click();
+  await expect(mentor.page.getByRole('textbox', { name: 'Your private note' })).toContainText(SECRET);
+  await expectAccessible(mentor.page, 'mentorship page with the charts');
+  await charts.scrollIntoViewIfNeeded();
+  await tourShot(mentor.page, 'charts-desktop-en');
+  // The student's page on a phone: the charts (without the unshared report), no private note, nothing of it.
+  await student.page.goto(`/mentorships/${mentorshipId}`);
+  const studentCharts = student.page.getByRole('region', { name: 'Progress over the weeks' });
+  await expect(studentCharts.locator('canvas').first()).toBeVisible();
+  await expect(studentCharts.getByRole('figure', { name: /How the student is doing/ })).toHaveCount(0);
+  await expect(student.page.locator('.private-note')).toHaveCount(0);
+  await expect(student.page.getByText(SECRET)).toHaveCount(0);
+  const exported = await (await student.context.request.get(`/api/mentorships/${mentorshipId}/export.md`)).text();
+  expect(exported).not.toContain(SECRET);
+  expect(exported).toContain('Free hosting first');
+  await expectFitsWidth(student.page, 'the mentorship page with charts (phone)');
+  await expectAccessible(student.page, 'the mentorship page with charts (phone)');
+  await studentCharts.scrollIntoViewIfNeeded();
+  await tourShot(student.page, 'charts-phone-en');
 
   // Both dashboards show where the path stands.
   await mentor.page.goto('/');

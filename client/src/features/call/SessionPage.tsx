@@ -269,12 +269,12 @@ function SessionNote({ sessionId, mentorshipId, role }: { sessionId: string; men
   const note = useNoteSession(sessionId);
   if (!note || !user) return <p className="muted">{t('session.openingNote')}</p>;
   return (
-    <>
+    <div className="notes-stack">
       <BriefPanel sessionId={sessionId} />
       <NotePad note={note} user={user} role={role} />
       {/* The mentor's own note beside the shared one; the student's page never opens it. */}
       {role === 'mentor' && <PrivateNote mentorshipId={mentorshipId} />}
-    </>
+    </div>
   );
 }
 

@@ -19,7 +19,15 @@ export interface NotePadProps {
   private?: boolean;
 }
 
-const noteAttributes = (label: string, lang: string) => ({ 'aria-label': label, class: 'note-editor', spellcheck: 'true', lang });
+// A multi-line text box to assistive technology (ProseMirror's editable element has no role of its own).
+const noteAttributes = (label: string, lang: string) => ({
+  role: 'textbox',
+  'aria-multiline': 'true',
+  'aria-label': label,
+  class: 'note-editor',
+  spellcheck: 'true',
+  lang,
+});
 
 /** A note pad (the session's shared note, or the mentor's private one): Tiptap bound to the Y.Doc, carets and presence from awareness. */
 export function NotePad({ note, user, role, private: isPrivate = false }: NotePadProps) {
@@ -72,12 +80,6 @@ export function NotePad({ note, user, role, private: isPrivate = false }: NotePa
       aria-label={t(isPrivate ? 'privateNote.region' : 'notes.region')}
     >
       <div className="notepad-head">
-        {isPrivate && (
-          <p className="only-you">
-            <span aria-hidden="true">🔒 </span>
-            {t('privateNote.onlyYou')}
-          </p>
-        )}
         <ul className="presence" aria-label={t('notes.who')}>
           {unique.map((p) => (
             <li key={p.name} title={p.name}>

@@ -20,7 +20,12 @@ export function PrivateNote({ mentorshipId, open = false }: { mentorshipId: stri
   return (
     <details className="private-note" open={open}>
       <summary>
-        <span aria-hidden="true">🔒 </span>
+        <svg className="lock-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+          <path
+            d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2h.5A1 1 0 0 1 13 8v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1zm1.5 0h4V5a2 2 0 0 0-4 0z"
+            fill="currentColor"
+          />
+        </svg>{' '}
         {t('privateNote.title')} <span className="badge badge-private">{t('privateNote.onlyYou')}</span>
       </summary>
       <p className="muted small">{t('privateNote.lead')}</p>

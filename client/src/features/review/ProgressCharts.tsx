@@ -6,7 +6,6 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatWhen } from '../../lib/time';
 
-
 /** The chart colours, read from the page's theme (light or dark). */
 function palette() {
   const css = getComputedStyle(document.documentElement);
@@ -46,10 +45,23 @@ const baseAxes = (c: ReturnType<typeof palette>, weekLabel: (w: number) => strin
     stroke: c.text,
     grid: { stroke: c.grid, width: 1 },
     ticks: { stroke: c.grid },
-    values: (_u, splits) => splits.map((w) => (Number.isInteger(w) ? weekLabel(w) : '')),
+    // One tick per week, whole numbers only.
+    splits: (u) => {
+      const min = Math.ceil(u.scales.x?.min ?? 0);
+      const max = Math.floor(u.scales.x?.max ?? 0);
+      const every = Math.max(1, Math.ceil((max - min + 1) / 12));
+      const out: number[] = [];
+      for (let w = Math.max(min, 1); w <= max; w += every) out.push(w);
+      return out;
+    },
+    values: (_u, splits) => splits.map((w) => weekLabel(w)),
   },
-  { stroke: c.text, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid }, size: 44 },
+  // Counts and minutes: whole steps.
+  { stroke: c.text, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid }, size: 44, incrs: [1, 2, 5, 10, 15, 20, 30, 60] },
 ];
+
+/** Half a week of room on either side of the weeks drawn. */
+const weekRange: uPlot.Scale.Range = (_u, min, max) => [min - 0.5, max + 0.5];
 
 /** The mentorship's progress, drawn: goals per week, sessions and their length, how the student is doing, focus goals carried, project milestones. */
 export default function ProgressCharts({ progress, pairZone }: { progress: ProgressResponse; pairZone: string }) {
@@ -67,7 +79,7 @@ export default function ProgressCharts({ progress, pairZone }: { progress: Progr
       (width) => ({
         width,
         height: 200,
-        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(2, max + 1)] } },
+        scales: { x: { time: false, range: weekRange }, y: { range: (_u, _min, max) => [0, Math.max(2, max + 1)] } },
         axes: baseAxes(c, weekLabel),
         cursor: { show: false },
         legend: { show: false },
@@ -84,7 +96,7 @@ export default function ProgressCharts({ progress, pairZone }: { progress: Progr
         width,
         height: 180,
         scales: {
-          x: { time: false, range: (_u, min, max) => [min - 0.6, max + 0.6] },
+          x: { time: false, range: weekRange },
           y: { range: (_u, _min, max) => [0, Math.max(60, max + 10)] },
         },
         axes: baseAxes(c, weekLabel),
@@ -110,7 +122,7 @@ export default function ProgressCharts({ progress, pairZone }: { progress: Progr
       (width) => ({
         width,
         height: 160,
-        scales: { x: { time: false }, y: { range: [0.5, 3.5] } },
+        scales: { x: { time: false, range: weekRange }, y: { range: [0.5, 3.5] } },
         axes: [
           baseAxes(c, weekLabel)[0] ?? {},
           {
