@@ -273,7 +273,7 @@ function SessionNote({ sessionId, mentorshipId, role }: { sessionId: string; men
       <BriefPanel sessionId={sessionId} />
       <NotePad note={note} user={user} role={role} />
       {/* The mentor's own note beside the shared one; the student's page never opens it. */}
-      {role === 'mentor' && <PrivateNote mentorshipId={mentorshipId} />}
+      {role === 'mentor' && <PrivateNote mentorshipId={mentorshipId} lead={false} />}
     </div>
   );
 }

@@ -13,7 +13,7 @@ const MENTOR = 'mentor' as const;
  * The mentor's private note of a mentorship, beside the shared note: its own document, live on
  * the mentor's devices, marked "Only you". Only the mentor's pages render it.
  */
-export function PrivateNote({ mentorshipId, open = false }: { mentorshipId: string; open?: boolean }) {
+export function PrivateNote({ mentorshipId, open = false, lead = true }: { mentorshipId: string; open?: boolean; lead?: boolean }) {
   const { t } = useTranslation();
   const user = useAppStore((s) => s.user);
   const note = useNoteSession(mentorshipId, NoteChannels.private);
@@ -28,7 +28,7 @@ export function PrivateNote({ mentorshipId, open = false }: { mentorshipId: stri
         </svg>{' '}
         {t('privateNote.title')} <span className="badge badge-private">{t('privateNote.onlyYou')}</span>
       </summary>
-      <p className="muted small">{t('privateNote.lead')}</p>
+      {lead && <p className="muted small">{t('privateNote.lead')}</p>}
       {note && user ? <NotePad note={note} user={user} role={MENTOR} private /> : <p className="muted">{t('privateNote.opening')}</p>}
     </details>
   );
