@@ -180,6 +180,11 @@ test('the student submits a project in the call, the mentor requests changes, th
   const exported = await (await student.context.request.get(`/api/mentorships/${mentorshipId}/export.md`)).text();
   expect(exported).not.toContain(SECRET);
   expect(exported).toContain('Free hosting first');
+  const studentTimeline = student.page.getByRole('region', { name: 'Goals over the weeks' });
+  await studentTimeline.getByText('Deploy the portfolio').click();
+  await expect(studentTimeline.getByRole('list', { name: 'Quoted next to it' })).toContainText('Free hosting first');
+  await studentTimeline.scrollIntoViewIfNeeded();
+  await tourShot(student.page, 'timeline-phone-en');
   await expectFitsWidth(student.page, 'the mentorship page with charts (phone)');
   await expectAccessible(student.page, 'the mentorship page with charts (phone)');
   await studentCharts.scrollIntoViewIfNeeded();
