@@ -57,7 +57,7 @@ describe('the catalogues', () => {
       ...['notes.region', 'notes.tools.code', 'review.notes', 'review.kinds.note', 'call.tabs.notes', 'call.shortTabs.notes'],
       ...['time.minutes_one', 'time.minutes_other', 'time.hoursMinutes'],
       ...['header.programme', 'programme.title', 'programme.tabs.invitations', 'programme.audit.system', 'programme.pairs.mentor'],
-      ...['week.messages', 'week.thread', 'projects.versions', 'after.engagement'],
+      ...['week.messages', 'week.thread', 'projects.versions', 'after.engagement', 'charts.minutes'],
     ]);
     expect(same.map(([k]) => k).filter((k) => !allowed.has(k))).toEqual([]);
     expect(Object.keys(catalogues).sort()).toEqual(['en', 'fr']);
