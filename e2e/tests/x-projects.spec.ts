@@ -88,13 +88,13 @@ test('the student submits a project in the call, the mentor requests changes, th
   const privateNote = mentor.page.locator('details.private-note');
   await privateNote.locator('summary').click();
   await expect(privateNote.locator('summary')).toContainText('Only you');
-  await mentor.page.getByRole('textbox', { name: 'Your private note' }).click();
+  await mentor.page.getByLabel('Your private note', { exact: true }).click();
   await mentor.page.keyboard.type(SECRET);
-  await expect(privateNote.locator('[data-save-state]')).toHaveAttribute('data-save-state', 'saved');
+  await expect(privateNote.locator('[data-private-save-state]')).toHaveAttribute('data-private-save-state', 'saved');
   await expectAccessible(mentor.page, 'the call with the private note open');
   await tourShot(mentor.page, 'private-note-desktop-en');
   await student.page.locator('[data-panel-toggle="notes"]').click();
-  await expect(student.page.getByRole('textbox', { name: 'Session notes' })).toBeVisible();
+  await expect(student.page.getByLabel('Session notes', { exact: true })).toBeVisible();
   await expect(student.page.locator('.private-note')).toHaveCount(0);
   await expect(student.page.getByText(SECRET)).toHaveCount(0);
   expect((await student.context.request.get(`/api/mentorships/${mentorshipId}/private-note`)).status()).toBe(404);
@@ -110,7 +110,7 @@ test('the student submits a project in the call, the mentor requests changes, th
   await mentor.page.getByLabel('Chat message').fill('Free hosting first: https://pages.example/deploy');
   await mentor.page.getByLabel('Chat message').press('Enter');
   const line = mentor.page.locator('#panel-transcript .tl-item', { hasText: 'pages.example/deploy' });
-  await line.getByRole('button', { name: /next to a goal/ }).click();
+  await line.getByRole('button', { name: /^Quote to a goal/ }).click();
   await expect(line.getByLabel('Goal')).toBeFocused();
   await line.getByLabel('Goal').selectOption({ label: 'Deploy the portfolio' });
   await line.getByRole('button', { name: 'Quote here' }).click();
@@ -166,7 +166,7 @@ test('the student submits a project in the call, the mentor requests changes, th
   await charts.getByText('Show the numbers').first().click();
   await expect(charts.getByRole('table').first()).toContainText('W1');
   await mentor.page.locator('details.private-note summary').click();
-  await expect(mentor.page.getByRole('textbox', { name: 'Your private note' })).toContainText(SECRET);
+  await expect(mentor.page.getByLabel('Your private note', { exact: true })).toContainText(SECRET);
   await expectAccessible(mentor.page, 'mentorship page with the charts');
   await charts.scrollIntoViewIfNeeded();
   await tourShot(mentor.page, 'charts-desktop-en');

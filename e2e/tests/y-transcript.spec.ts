@@ -83,7 +83,10 @@ test('captions need both consents; chat and transcript survive a reload and land
     await mentor.page.screenshot({ path: testInfo.outputPath('captions-mentor.png') });
 
     // A segment clicked in the transcript is quoted into the note, with its speaker and time.
-    await speechLines(mentor.page).first().getByRole('button').click();
+    await speechLines(mentor.page)
+      .first()
+      .getByRole('button', { name: /into the note/ })
+      .click();
     await expect(mentor.page.getByRole('status').filter({ hasText: 'Quoted into the note.' })).toBeVisible();
     await mentor.page.getByRole('tab', { name: 'Notes' }).click();
     await expect(mentor.page.locator('.note-editor blockquote').last()).toContainText(

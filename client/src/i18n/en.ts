@@ -729,7 +729,7 @@ export const en = {
     quoteLabel: 'Quote {{name}} at {{time}} into the note',
     cancelQuote: 'Cancel',
     toGoal: 'Quote to a goal',
-    toGoalLabel: 'Quote {{name}} at {{time}} next to a goal',
+    toGoalLabel: 'Quote to a goal: {{name}} at {{time}}',
     whichGoal: 'Goal',
     quoteHere: 'Quote here',
     quotedToGoal: 'Quoted next to “{{title}}” and into the note.',

@@ -731,7 +731,7 @@ export const fr: Messages = {
     quote: 'Citer',
     cancelQuote: 'Annuler',
     toGoal: 'Citer pour un objectif',
-    toGoalLabel: 'Citer {{name}} à {{time}} pour un objectif',
+    toGoalLabel: 'Citer pour un objectif : {{name}} à {{time}}',
     whichGoal: 'Objectif',
     quoteHere: 'Citer ici',
     quotedToGoal: 'Cité à côté de « {{title}} » et dans la note.',

@@ -19,15 +19,7 @@ export interface NotePadProps {
   private?: boolean;
 }
 
-// A multi-line text box to assistive technology (ProseMirror's editable element has no role of its own).
-const noteAttributes = (label: string, lang: string) => ({
-  role: 'textbox',
-  'aria-multiline': 'true',
-  'aria-label': label,
-  class: 'note-editor',
-  spellcheck: 'true',
-  lang,
-});
+const noteAttributes = (label: string, lang: string) => ({ 'aria-label': label, class: 'note-editor', spellcheck: 'true', lang });
 
 /** A note pad (the session's shared note, or the mentor's private one): Tiptap bound to the Y.Doc, carets and presence from awareness. */
 export function NotePad({ note, user, role, private: isPrivate = false }: NotePadProps) {
@@ -80,18 +72,26 @@ export function NotePad({ note, user, role, private: isPrivate = false }: NotePa
       aria-label={t(isPrivate ? 'privateNote.region' : 'notes.region')}
     >
       <div className="notepad-head">
-        <ul className="presence" aria-label={t('notes.who')}>
-          {unique.map((p) => (
-            <li key={p.name} title={p.name}>
-              <span className="presence-dot" style={{ background: p.color }} aria-hidden="true" />
-              {p.name === user.displayName ? t('notes.you', { name: p.name }) : p.name}
-            </li>
-          ))}
-        </ul>
+        {/* The private note is the mentor's alone: no one else to show. */}
+        {!isPrivate && (
+          <ul className="presence" aria-label={t('notes.who')}>
+            {unique.map((p) => (
+              <li key={p.name} title={p.name}>
+                <span className="presence-dot" style={{ background: p.color }} aria-hidden="true" />
+                {p.name === user.displayName ? t('notes.you', { name: p.name }) : p.name}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       {editor && !status.readOnly && <NoteToolbar editor={editor} />}
       <EditorContent editor={editor} className="notepad-body" />
-      <p className={`save-state save-${status.save}`} role="status" aria-live="polite" data-save-state={status.save}>
+      <p
+        className={`save-state save-${status.save}`}
+        role="status"
+        aria-live="polite"
+        {...{ [isPrivate ? 'data-private-save-state' : 'data-save-state']: status.save }}
+      >
         {status.readOnly ? t(isPrivate ? 'privateNote.readOnly' : 'notes.readOnly') : t(`notes.save.${status.save}`)}
         {status.message && status.save !== 'saved' ? ` — ${status.message}` : ''}
       </p>
