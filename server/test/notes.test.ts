@@ -1,6 +1,6 @@
 import { DEFAULT_NOTE_TEMPLATE, ServerEvent } from '@tandem/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { noteText } from '../src/notes/template.js';
 import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
@@ -108,6 +108,58 @@ describe('the shared note: sync and access', () => {
     expect(app.notes.size).toBe(0);
   });
 
+  it('takes a keystroke and its caret as one message; a caret speaking for someone else refuses the message, nothing applied', async () => {
+    const { app, pair, client } = await setup();
+    const [a, b] = await Promise.all([client('mentor'), client('student')]);
+    let withCaret = 0;
+    let separate = 0;
+    b.socket.on('notes:update', (p: { awareness?: unknown }) => {
+      if (p.awareness) withCaret += 1;
+    });
+    b.socket.on('notes:awareness', () => {
+      separate += 1;
+    });
+    a.awareness.setLocalState({ user: { name: pair.mentor.displayName, color: '#f59e0b' } });
+    await until(() => b.awareness.getStates().has(a.doc.clientID), 'b sees a');
+    separate = 0;
+    // A keystroke and its caret in one task, as the editor makes them.
+    typeAtEnd(a.doc, 'x');
+    a.awareness.setLocalStateField('cursor', { anchor: 1, head: 1 });
+    await until(() => a.sync.allSaved && noteXml(b.doc).includes('x'), 'the keystroke arrived');
+    await until(
+      () => (b.awareness.getStates().get(a.doc.clientID) as { cursor?: unknown } | undefined)?.cursor !== undefined,
+      'its caret too',
+    );
+    expect(withCaret).toBe(1);
+    expect(separate).toBe(0);
+
+    // b sends a keystroke with a caret claiming a's presence: refused, the keystroke not applied either.
+    const live = await app.notes.get(pair.session.id);
+    if (!live) throw new Error('note not live');
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(live.doc));
+    const theirs = new Awareness(forged);
+    theirs.clientID = a.doc.clientID;
+    theirs.setLocalState({ user: { name: 'not me' } });
+    const sv = Y.encodeStateVector(forged);
+    typeAtEnd(forged, 'stolen');
+    const refused = await b.socket.emitWithAck('notes:update', {
+      sessionId: pair.session.id,
+      update: Y.encodeStateAsUpdate(forged, sv),
+      awareness: encodeAwarenessUpdate(theirs, [a.doc.clientID]),
+    } as never);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(noteXml(live.doc)).not.toContain('stolen');
+    // A caret that is not JSON is refused the same way.
+    const garbled = await b.socket.emitWithAck('notes:update', {
+      sessionId: pair.session.id,
+      update: Y.encodeStateAsUpdate(forged, sv),
+      awareness: new Uint8Array([1, 5, 1, 3, 123, 120, 120]),
+    } as never);
+    expect(garbled).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(noteXml(live.doc)).not.toContain('stolen');
+  });
+
   it('rejects malformed, truncated, out-of-sync and oversized updates, leaves the note unchanged and stays up', async () => {
     const { app, pair, client } = await setup();
     const a = await client('mentor');
@@ -134,9 +186,14 @@ describe('the shared note: sync and access', () => {
     expect(await send(first.slice(0, first.length - 3))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await send(second)).toMatchObject({ ok: false, error: { code: 'OUT_OF_SYNC' } });
     // Over the event's own cap (refused before parsing), though under the frame cap.
-    expect(await send(new Uint8Array(514 * 1024))).toMatchObject({
+    expect(await send(new Uint8Array(530 * 1024))).toMatchObject({
       ok: false,
       error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/Larger than/) },
+    });
+    // Under the event's cap (an update and its caret), over the update's own: refused by the schema.
+    expect(await send(new Uint8Array(514 * 1024))).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/larger than 524288 bytes/) },
     });
     expect(await send('not bytes')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await a.socket.emitWithAck('notes:update', null as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });

@@ -17,22 +17,31 @@ describe('the hot path check of note envelopes', () => {
     ['text, not binary', { sessionId: 'abc', update: 'AAEC' }],
     ['an array, not binary', { sessionId: 'abc', update: [1, 2] }],
     ['an extra key', { sessionId: 'abc', update: new Uint8Array(1), more: 1 }],
+    ['with its caret', { sessionId: 'abc', update: new Uint8Array(1), awareness: new Uint8Array(2) }],
+    [
+      'with a caret too large',
+      { sessionId: 'abc', update: new Uint8Array(1), awareness: new Uint8Array(RealtimeLimits.awarenessBytes + 1) },
+    ],
+    ['with a caret that is not binary', { sessionId: 'abc', update: new Uint8Array(1), awareness: 'x' }],
+    ['with a caret and an extra key', { sessionId: 'abc', update: new Uint8Array(1), awareness: new Uint8Array(2), more: 1 }],
     ['a missing update', { sessionId: 'abc' }],
     ['null', null],
     ['an array', ['abc', new Uint8Array(1)]],
     ['a string', 'abc'],
   ];
   it.each(cases)('agrees with the schema on %s', (_name, raw) => {
-    for (const [schema, max] of [
-      [NotesUpdateSchema, RealtimeLimits.noteUpdateBytes],
-      [NotesAwarenessSchema, RealtimeLimits.awarenessBytes],
+    for (const [schema, max, withCaret] of [
+      [NotesUpdateSchema, RealtimeLimits.noteUpdateBytes, true],
+      [NotesAwarenessSchema, RealtimeLimits.awarenessBytes, false],
     ] as const) {
       const slow = schema.safeParse(raw);
-      const fast = parseNoteEnvelope(raw, max);
+      const fast = parseNoteEnvelope(raw, max, 'sessionId', withCaret);
       expect(fast !== null).toBe(slow.success);
       if (fast && slow.success) {
         expect([...fast.update]).toEqual([...slow.data.update]);
         expect(fast.id).toBe(slow.data.sessionId);
+        const caret = 'awareness' in slow.data ? slow.data.awareness : undefined;
+        expect(fast.awareness && [...fast.awareness]).toEqual(caret && [...caret]);
       }
     }
   });

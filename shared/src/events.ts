@@ -29,7 +29,7 @@ export const RealtimeLimits = {
   /** Largest awareness (caret/presence) update. */
   awarenessBytes: 16 * 1024,
   /** Socket.IO's own frame cap (the largest event plus its envelope); anything larger closes the socket. */
-  maxFrameBytes: 512 * 1024 + 4 * 1024,
+  maxFrameBytes: 512 * 1024 + 16 * 1024 + 4 * 1024,
   /**
    * Budget per PERSON (all their sockets together, kept across reconnects): sustained
    * messages and bytes per second, and bursts. Past it, their sockets are closed.
@@ -61,8 +61,13 @@ export const NotesJoinAckSchema = z.object({
   awareness: bytes(1024 * 1024),
   readOnly: z.boolean(),
 });
-/** notes:update — one Yjs update, in either direction. */
-export const NotesUpdateSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.noteUpdateBytes) }).strict();
+/**
+ * notes:update — one Yjs update, in either direction, with the caret move made with it when there
+ * is one (`awareness`: a keystroke and its caret travel as one message, not two).
+ */
+export const NotesUpdateSchema = z
+  .object({ ...sessionRef, update: bytes(RealtimeLimits.noteUpdateBytes), awareness: bytes(RealtimeLimits.awarenessBytes).optional() })
+  .strict();
 /** notes:awareness — a y-protocols awareness update (carets, names, colours). */
 export const NotesAwarenessSchema = z.object({ ...sessionRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -77,16 +82,26 @@ export function parseNoteEnvelope(
   raw: unknown,
   maxBytes: number,
   key: NoteChannel['key'] = 'sessionId',
-): { id: string; update: Uint8Array } | null {
+  /** An update's envelope may carry the caret move made with it (`awareness`); an awareness envelope may not. */
+  withCaret = false,
+): { id: string; update: Uint8Array; awareness?: Uint8Array } | null {
   if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return null;
+  const { update, awareness } = raw as { update?: unknown; awareness?: unknown };
   const id = (raw as Record<string, unknown>)[key];
-  const update = (raw as { update?: unknown }).update;
   let keys = 0;
   for (const _ in raw) keys += 1;
-  if (keys !== 2 || typeof id !== 'string' || !idPattern.test(id)) return null;
-  const bytes = update instanceof Uint8Array ? update : update instanceof ArrayBuffer ? new Uint8Array(update) : null;
-  if (!bytes || bytes.byteLength > maxBytes) return null;
-  return { id, update: bytes };
+  const caret = awareness === undefined ? undefined : asBytes(awareness, RealtimeLimits.awarenessBytes);
+  if (caret === null || (caret && !withCaret)) return null;
+  if (keys !== (caret ? 3 : 2) || typeof id !== 'string' || !idPattern.test(id)) return null;
+  const bytes = asBytes(update, maxBytes);
+  if (!bytes) return null;
+  return caret ? { id, update: bytes, awareness: caret } : { id, update: bytes };
+}
+
+/** Binary data within a size, as a Uint8Array; null when it is not binary or too large. */
+function asBytes(value: unknown, maxBytes: number): Uint8Array | null {
+  const bytes = value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : null;
+  return bytes && bytes.byteLength <= maxBytes ? bytes : null;
 }
 
 /** notes:leave */
@@ -95,8 +110,10 @@ export const NotesLeaveSchema = z.object(sessionRef).strict();
 const mentorshipRef = { mentorshipId: IdSchema };
 /** private:join — the mentor's private note of a mentorship: sync step 1 (the ack is a {@link NotesJoinAckSchema}). */
 export const PrivateNoteJoinSchema = z.object({ ...mentorshipRef, stateVector: bytes(64 * 1024) }).strict();
-/** private:update — one Yjs update of the private note, in either direction. */
-export const PrivateNoteUpdateSchema = z.object({ ...mentorshipRef, update: bytes(RealtimeLimits.noteUpdateBytes) }).strict();
+/** private:update — one Yjs update of the private note, in either direction, with its caret move (as notes:update). */
+export const PrivateNoteUpdateSchema = z
+  .object({ ...mentorshipRef, update: bytes(RealtimeLimits.noteUpdateBytes), awareness: bytes(RealtimeLimits.awarenessBytes).optional() })
+  .strict();
 /** private:awareness — the private note's carets (the mentor's other devices). */
 export const PrivateNoteAwarenessSchema = z.object({ ...mentorshipRef, update: bytes(RealtimeLimits.awarenessBytes) }).strict();
 /** private:leave */
@@ -162,7 +179,7 @@ export const ClientEvent = {
     name: 'notes:update',
     payload: NotesUpdateSchema,
     ack: ackSchema(z.object({})),
-    maxBytes: RealtimeLimits.noteUpdateBytes + 1024,
+    maxBytes: RealtimeLimits.noteUpdateBytes + RealtimeLimits.awarenessBytes + 1024,
   },
   notesAwareness: { name: 'notes:awareness', payload: NotesAwarenessSchema, maxBytes: RealtimeLimits.awarenessBytes + 1024 },
   notesLeave: { name: 'notes:leave', payload: NotesLeaveSchema, maxBytes: 1024 },
@@ -171,7 +188,7 @@ export const ClientEvent = {
     name: 'private:update',
     payload: PrivateNoteUpdateSchema,
     ack: ackSchema(z.object({})),
-    maxBytes: RealtimeLimits.noteUpdateBytes + 1024,
+    maxBytes: RealtimeLimits.noteUpdateBytes + RealtimeLimits.awarenessBytes + 1024,
   },
   privateAwareness: { name: 'private:awareness', payload: PrivateNoteAwarenessSchema, maxBytes: RealtimeLimits.awarenessBytes + 1024 },
   privateLeave: { name: 'private:leave', payload: PrivateNoteLeaveSchema, maxBytes: 1024 },

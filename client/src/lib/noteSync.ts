@@ -97,6 +97,8 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
 
   destroy(): void {
     if (this.destroyed) return;
+    // A keystroke made in this very task still goes out.
+    this.flushPending();
     this.destroyed = true;
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
@@ -171,14 +173,38 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === REMOTE) return;
     this.localSeq += 1;
-    if (this.synced && this.socket.connected && !this.status.readOnly) this.send(update, this.localSeq);
+    if (this.synced && this.socket.connected && !this.status.readOnly) this.queue(update, this.localSeq);
     this.refreshSaveState();
   };
 
-  private send(update: Uint8Array, seq: number): void {
+  /** A local update waiting for the end of the current task, to take the caret move made with it. */
+  private pending: { update: Uint8Array; seq: number; caret: number[] | null } | null = null;
+
+  /**
+   * An update goes out at the end of the task that made it, with the caret move of the same
+   * keystroke in the same message: one message per keystroke, not two.
+   */
+  private queue(update: Uint8Array, seq: number): void {
+    this.flushPending();
+    this.pending = { update, seq, caret: null };
+    queueMicrotask(this.flushPending);
+  }
+
+  private readonly flushPending = (): void => {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    if (this.destroyed || !this.socket.connected) {
+      this.refreshSaveState(); // the next sync sends it
+      return;
+    }
+    this.send(p.update, p.seq, p.caret ? encodeAwarenessUpdate(this.awareness, p.caret) : undefined);
+  };
+
+  private send(update: Uint8Array, seq: number, caret?: Uint8Array): void {
     this.socket
       .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck(this.channel.update, { ...this.ref(), update })
+      .emitWithAck(this.channel.update, caret ? { ...this.ref(), update, awareness: caret } : { ...this.ref(), update })
       .then(
         (raw: unknown) => {
           const ack = ClientEvent.notesUpdate.ack.safeParse(raw);
@@ -197,24 +223,29 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
   }
 
   private readonly onRemoteUpdate = (raw: unknown) => {
-    const parsed = parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, this.channel.key);
+    const parsed = parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, this.channel.key, true);
     if (!parsed || parsed.id !== this.id) return;
     try {
       Y.applyUpdate(this.doc, parsed.update, REMOTE);
     } catch {
       void this.resync();
+      return;
     }
+    if (parsed.awareness) this.applyRemoteCaret(parsed.awareness);
   };
 
   private readonly onRemoteAwareness = (raw: unknown) => {
     const parsed = parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes, this.channel.key);
-    if (!parsed || parsed.id !== this.id) return;
+    if (parsed && parsed.id === this.id) this.applyRemoteCaret(parsed.update);
+  };
+
+  private applyRemoteCaret(update: Uint8Array): void {
     try {
-      applyAwarenessUpdate(this.awareness, parsed.update, REMOTE);
+      applyAwarenessUpdate(this.awareness, update, REMOTE);
     } catch {
       // A bad caret update is not worth a resync.
     }
-  };
+  }
 
   private readonly onLocalAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -222,7 +253,10 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
   ) => {
     if (origin === REMOTE) return;
     const changed = [...added, ...updated, ...removed].filter((id) => id === this.doc.clientID);
-    if (changed.length > 0) this.sendAwareness(changed);
+    if (changed.length === 0) return;
+    // The caret of a keystroke whose update has not gone out yet travels with it.
+    if (this.pending) this.pending.caret = [...new Set([...(this.pending.caret ?? []), ...changed])];
+    else this.sendAwareness(changed);
   };
 
   private sendAwareness(ids: number[]): void {

@@ -35,15 +35,28 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
   Y.applyUpdate(doc, new Uint8Array(join.data.update), REMOTE);
   socket.on('notes:update', ({ update }: { update: ArrayBuffer }) => Y.applyUpdate(doc, new Uint8Array(update), REMOTE));
   socket.on('notes:awareness', () => {});
-  // Every local change goes out as its own update, acknowledged once durable (as the app does).
+  // Every local change goes out as its own update, acknowledged once durable, with the caret move
+  // of the same keystroke in the same message (as the app's NoteSync does).
   let acks: Promise<unknown> = Promise.resolve();
+  let pending: { update: Uint8Array; caret: boolean } | null = null;
+  const flush = () => {
+    const p = pending;
+    pending = null;
+    if (!p) return;
+    const caret = p.caret ? { awareness: encodeAwarenessUpdate(awareness, [doc.clientID]) } : {};
+    acks = socket.emitWithAck('notes:update', { sessionId, update: p.update, ...caret });
+  };
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === REMOTE) return;
-    acks = socket.emitWithAck('notes:update', { sessionId, update });
+    flush();
+    pending = { update, caret: false };
+    queueMicrotask(flush);
   });
   awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }) => {
     const changed = [...added, ...updated].filter((id) => id === doc.clientID);
-    if (changed.length > 0) socket.emit('notes:awareness', { sessionId, update: encodeAwarenessUpdate(awareness, changed) });
+    if (changed.length === 0) return;
+    if (pending) pending.caret = true;
+    else socket.emit('notes:awareness', { sessionId, update: encodeAwarenessUpdate(awareness, changed) });
   });
   return {
     doc,

@@ -129,17 +129,21 @@ export class NoteHub {
   ): Promise<Result<Record<string, never>>> {
     if (note.frozen)
       return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its note is read-only.' } };
-    let meta: { from: Map<number, number>; to: Map<number, number> };
+    /** Where the update starts, per client: the lowest clock of its structs. */
+    const from = new Map<number, number>();
     try {
-      // Decodes every struct: a truncated or garbled update throws here, before it touches the doc.
-      meta = Y.parseUpdateMeta(update);
-      Y.decodeUpdate(update);
+      // Decodes every struct once: a truncated or garbled update throws here, before it touches the doc.
+      for (const struct of Y.decodeUpdate(update).structs) {
+        const { client, clock } = struct.id;
+        const seen = from.get(client);
+        if (seen === undefined || clock < seen) from.set(client, clock);
+      }
     } catch {
       return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed note update.' } };
     }
     // Read straight from the doc's store (encoding and decoding its whole state vector per
     // keystroke was among the top functions of the profile).
-    for (const [client, clock] of meta.from) {
+    for (const [client, clock] of from) {
       if (clock > Y.getState(note.doc.store, client)) {
         return {
           ok: false,

@@ -34,11 +34,12 @@ type Target = BroadcastOperator<ServerToClientEvents, SocketData>;
 export interface NoteRelaySpec {
   channel: NoteChannel;
   join: z.ZodType<{ id: string; stateVector: Uint8Array }>;
-  update: z.ZodType<{ id: string; update: Uint8Array }>;
+  update: z.ZodType<{ id: string; update: Uint8Array; awareness?: Uint8Array }>;
   awareness: z.ZodType<{ id: string; update: Uint8Array }>;
   leave: z.ZodType<{ id: string }>;
   room(id: string): string;
-  emitUpdate(to: Target, id: string, update: Uint8Array): void;
+  /** An update, with the caret move made with it when there is one. */
+  emitUpdate(to: Target, id: string, update: Uint8Array, awareness?: Uint8Array): void;
   emitAwareness(to: Target, id: string, update: Uint8Array): void;
   /** Whether this person may open the note (null: "not found", whatever the reason) and write to it. */
   open(app: FastifyInstance, user: User, id: string): Promise<{ write: boolean; init: NoteInit } | null>;
@@ -49,11 +50,12 @@ export interface NoteRelaySpec {
 export const sharedNote: NoteRelaySpec = {
   channel: NoteChannels.session,
   join: ClientEvent.notesJoin.payload.transform(({ sessionId, stateVector }) => ({ id: sessionId, stateVector })),
-  update: ClientEvent.notesUpdate.payload.transform(({ sessionId, update }) => ({ id: sessionId, update })),
+  update: ClientEvent.notesUpdate.payload.transform(({ sessionId, ...rest }) => ({ id: sessionId, ...rest })),
   awareness: ClientEvent.notesAwareness.payload.transform(({ sessionId, update }) => ({ id: sessionId, update })),
   leave: ClientEvent.notesLeave.payload.transform(({ sessionId }) => ({ id: sessionId })),
   room: Rooms.note,
-  emitUpdate: (to, id, update) => to.emit(ServerEvent.notesUpdate.name, { sessionId: id, update }),
+  emitUpdate: (to, id, update, awareness) =>
+    to.emit(ServerEvent.notesUpdate.name, awareness ? { sessionId: id, update, awareness } : { sessionId: id, update }),
   emitAwareness: (to, id, update) => to.emit(ServerEvent.notesAwareness.name, { sessionId: id, update }),
   async open(app, user, id) {
     const access = await sessionAccess(app, user, id);
@@ -73,11 +75,12 @@ export const sharedNote: NoteRelaySpec = {
 export const privateNote = (adminsMayRead: boolean): NoteRelaySpec => ({
   channel: NoteChannels.private,
   join: ClientEvent.privateJoin.payload.transform(({ mentorshipId, stateVector }) => ({ id: mentorshipId, stateVector })),
-  update: ClientEvent.privateUpdate.payload.transform(({ mentorshipId, update }) => ({ id: mentorshipId, update })),
+  update: ClientEvent.privateUpdate.payload.transform(({ mentorshipId, ...rest }) => ({ id: mentorshipId, ...rest })),
   awareness: ClientEvent.privateAwareness.payload.transform(({ mentorshipId, update }) => ({ id: mentorshipId, update })),
   leave: ClientEvent.privateLeave.payload.transform(({ mentorshipId }) => ({ id: mentorshipId })),
   room: Rooms.privateNote,
-  emitUpdate: (to, id, update) => to.emit(ServerEvent.privateUpdate.name, { mentorshipId: id, update }),
+  emitUpdate: (to, id, update, awareness) =>
+    to.emit(ServerEvent.privateUpdate.name, awareness ? { mentorshipId: id, update, awareness } : { mentorshipId: id, update }),
   emitAwareness: (to, id, update) => to.emit(ServerEvent.privateAwareness.name, { mentorshipId: id, update }),
   async open(app, user, id) {
     const rights = privateNoteAccess(await accessTo(app.db, user, { mentorshipId: id }), adminsMayRead);
@@ -95,7 +98,7 @@ interface Joined {
 /** A note pad over Socket.IO: y-protocols sync (state vectors) and awareness, one relay per kind of note. */
 export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
   const { channel } = spec;
-  const updateEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, channel.key);
+  const updateEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, channel.key, true);
   const awarenessEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes, channel.key);
   return (app: FastifyInstance): RealtimeDomain =>
     (io, socket) => {
@@ -141,15 +144,74 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
         }),
       );
 
+      /**
+       * Checks a caret (awareness) update without changing anything: well formed, and speaking only
+       * for awareness entries this connection introduced (no one moves another person's caret).
+       */
+      const checkCaret = (note: LiveNote, update: Uint8Array): Result<{ claimed: number[]; asSent: boolean }> => {
+        try {
+          const entries = awarenessEntries(update);
+          if (entries.ids.some((c) => (note.awarenessOwners.get(c) ?? connectionId) !== connectionId))
+            return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
+          const names = entries.states.map(nameIn);
+          if (names.some((n) => typeof n === 'symbol'))
+            return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
+          // The bytes can go on as they came only if every state in them already carries the right name.
+          const asSent = names.every((name) => name === undefined || name === socket.data.user.displayName);
+          return { ok: true, data: { claimed: entries.ids, asSent } };
+        } catch {
+          return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
+        }
+      };
+
+      /** Applies a checked caret update; returns what the others get (null: nothing changed). */
+      const applyCaret = (note: LiveNote, id: string, update: Uint8Array, checked: { claimed: number[]; asSent: boolean }) => {
+        applyAwarenessUpdate(note.awareness, update, connectionId);
+        // Only entries the awareness now knows (a stale or unknown removal changes nothing).
+        const changed = checked.claimed.filter((c) => note.awareness.meta.has(c));
+        const ids = awarenessIds.get(id) ?? new Set<number>();
+        awarenessIds.set(id, ids);
+        for (const c of changed) {
+          ids.add(c);
+          note.awarenessOwners.set(c, connectionId);
+        }
+        // The name on a caret is the signed-in person's, whatever the client wrote.
+        let renamed = false;
+        for (const c of changed) {
+          const state = note.awareness.getStates().get(c) as { user?: { name?: unknown; color?: unknown } } | undefined;
+          if (state?.user && state.user.name !== socket.data.user.displayName) {
+            state.user = { ...state.user, name: socket.data.user.displayName };
+            renamed = true;
+          }
+        }
+        if (changed.length === 0) return null;
+        // The usual case (a caret moved, the name already right): the client's own bytes go on as
+        // they came, without encoding the states again.
+        return checked.asSent && !renamed && changed.length === checked.claimed.length
+          ? update
+          : encodeAwarenessUpdate(note.awareness, changed);
+      };
+
       socket.on(
         channel.update,
-        handleFast(app, socket, updateEnvelope, spec.update, async ({ id, update }) => {
+        handleFast(app, socket, updateEnvelope, spec.update, async ({ id, update, awareness }) => {
           const j = joinedNote(id);
           if ('ok' in j) return j;
           if (j.readOnly && !j.note.frozen)
             return { ok: false, error: { code: ErrorCode.Forbidden, message: 'You can read this note, not change it.' } };
-          // The others get it as soon as the doc has it; the sender's ack waits until it is durable.
-          return hub.applyClientUpdate(j.note, update, connectionId, () => spec.emitUpdate(socket.to(spec.room(id)), id, update));
+          // The caret that came with the keystroke is checked first: a refused one refuses the whole message, nothing applied.
+          const caret = awareness ? checkCaret(j.note, awareness) : null;
+          if (caret && !caret.ok) return caret;
+          // The others get it (and its caret, in the same message) as soon as the doc has it; the sender's ack waits until it is durable.
+          return hub.applyClientUpdate(j.note, update, connectionId, () => {
+            let moved: Uint8Array | null = null;
+            try {
+              moved = awareness && caret?.ok ? applyCaret(j.note, id, awareness, caret.data) : null;
+            } catch {
+              // Checked already; a caret is never worth losing the keystroke it came with.
+            }
+            spec.emitUpdate(socket.to(spec.room(id)), id, update, moved ?? undefined);
+          });
         }),
       );
 
@@ -158,49 +220,15 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
         handleFast(app, socket, awarenessEnvelope, spec.awareness, async ({ id, update }) => {
           const j = joinedNote(id);
           if ('ok' in j) return j;
-          const note = j.note;
-          let changed: number[];
-          let claimed: number[];
-          let asSent = false;
+          const checked = checkCaret(j.note, update);
+          if (!checked.ok) return checked;
+          let out: Uint8Array | null;
           try {
-            // Each awareness entry belongs to the connection that created it: no one moves another person's caret.
-            const entries = awarenessEntries(update);
-            claimed = entries.ids;
-            // The bytes can go on as they came only if every state in them already carries the right name.
-            asSent = entries.states.every((raw) => {
-              const name = nameIn(raw);
-              return name === undefined || name === socket.data.user.displayName;
-            });
-            if (claimed.some((c) => (note.awarenessOwners.get(c) ?? connectionId) !== connectionId)) {
-              return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
-            }
-            applyAwarenessUpdate(note.awareness, update, connectionId);
-            // Only entries the awareness now knows (a stale or unknown removal changes nothing).
-            changed = claimed.filter((c) => note.awareness.meta.has(c));
-            const ids = awarenessIds.get(id) ?? new Set<number>();
-            awarenessIds.set(id, ids);
-            for (const c of changed) {
-              ids.add(c);
-              note.awarenessOwners.set(c, connectionId);
-            }
+            out = applyCaret(j.note, id, update, checked.data);
           } catch {
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
           }
-          // The name on a caret is the signed-in person's, whatever the client wrote.
-          let renamed = false;
-          for (const c of changed) {
-            const state = note.awareness.getStates().get(c) as { user?: { name?: unknown; color?: unknown } } | undefined;
-            if (state?.user && state.user.name !== socket.data.user.displayName) {
-              state.user = { ...state.user, name: socket.data.user.displayName };
-              renamed = true;
-            }
-          }
-          if (changed.length > 0) {
-            // The usual case (a caret moved, the name already right): the client's own bytes go on as
-            // they came, without encoding the states again.
-            const out = asSent && !renamed && changed.length === claimed.length ? update : encodeAwarenessUpdate(note.awareness, changed);
-            spec.emitAwareness(socket.to(spec.room(id)).volatile, id, out);
-          }
+          if (out) spec.emitAwareness(socket.to(spec.room(id)).volatile, id, out);
           return { ok: true, data: {} };
         }),
       );
