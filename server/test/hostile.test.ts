@@ -94,16 +94,22 @@ describe('signing out', () => {
     const socket = newSocket(url, { cookie });
     closers.push(() => socket.disconnect());
     expect(await connectOutcome(socket)).toBe('connected');
+    const closed = new Promise((r) => socket.once('disconnect', () => r('closed')));
+    const removedAt = performance.now();
     await app.db
       .deleteFrom('auth_sessions')
       .where('id', '=', hashToken(cookie.split('=')[1] ?? ''))
       .execute();
-    await new Promise((r) => setTimeout(r, 1_100));
+    // Within the sweep's second, the socket closes even without sending anything; an event sent
+    // meanwhile is never handled.
     const res = await Promise.race([
-      socket.emitWithAck('chat:send', { sessionId: pair.session.id, text: 'still here?' }),
-      new Promise((r) => socket.once('disconnect', () => r('closed'))),
+      closed,
+      new Promise((r) => setTimeout(r, 1_100)).then(() =>
+        socket.connected ? socket.emitWithAck('chat:send', { sessionId: pair.session.id, text: 'still here?' }) : 'closed',
+      ),
     ]);
     expect(res).toBe('closed');
+    expect(performance.now() - removedAt).toBeLessThan(2_500);
     const rows = await app.db.selectFrom('transcript_segments').select('id').where('session_id', '=', pair.session.id).execute();
     expect(rows).toEqual([]);
   });

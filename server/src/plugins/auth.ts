@@ -28,6 +28,8 @@ declare module 'fastify' {
       signInForToken(token: string | undefined): Promise<{ user: User; authSessionId: string } | null>;
       /** True while a sign-in (by its stored id) has not ended or expired. */
       isSignInValid(authSessionId: string): Promise<boolean>;
+      /** Which of these sign-ins are still valid (one query for many). */
+      validSignIns(authSessionIds: string[]): Promise<Set<string>>;
       /** Ends every sign-in of a person but the request's own (a password change), closing their sockets. */
       endOtherSignIns(request: FastifyRequest, userId: string): Promise<void>;
       /** A preHandler hook that answers 401 when nobody is signed in. */
@@ -91,6 +93,21 @@ export default fp<AuthOptions>(
       signInForToken,
       async isSignInValid(authSessionId) {
         return Boolean(await liveSignIn(authSessionId).select('s.id').executeTakeFirst());
+      },
+      async validSignIns(authSessionIds) {
+        const valid = new Set<string>();
+        for (let i = 0; i < authSessionIds.length; i += 500) {
+          const rows = await app.db
+            .selectFrom('auth_sessions as s')
+            .innerJoin('users as u', 'u.id', 's.user_id')
+            .select('s.id')
+            .where('s.id', 'in', authSessionIds.slice(i, i + 500))
+            .where('s.expires_at', '>', nowIso())
+            .where('u.status', '=', 'active')
+            .execute();
+          for (const r of rows) valid.add(r.id);
+        }
+        return valid;
       },
       async signIn(reply, userId) {
         const token = randomBytes(32).toString('base64url');

@@ -95,8 +95,13 @@ export function payloadBytes(value: unknown, depth = 0): number {
   return total;
 }
 
-/** How long a sign-in's validity is trusted before it is read again (sign-out also closes sockets at once). */
+/**
+ * How often every connected sign-in is read again, all in one query (sign-out and deactivation
+ * close sockets at once; this catches a sign-in that expired or was removed elsewhere).
+ */
 const SIGN_IN_RECHECK_MS = 1_000;
+/** How long a read is trusted by the per-event check: past it (the sweep lagging), the event reads it itself. */
+const SIGN_IN_TRUST_MS = 2 * SIGN_IN_RECHECK_MS;
 
 /**
  * The Socket.IO hub. Every connection is checked before any event is handled:
@@ -123,10 +128,10 @@ export default fp<RealtimeOptions>(
 
     /** Sign-ins known to be valid, and when that was read. */
     const validSignIns = new Map<string, number>();
-    /** True when the sign-in was read as valid within the last second (the hot path: no await). */
+    /** True when the sign-in was read as valid lately (the hot path: no await, no query per event). */
     const recentlyValid = (id: string) => {
       const checked = validSignIns.get(id);
-      return checked !== undefined && performance.now() - checked < SIGN_IN_RECHECK_MS;
+      return checked !== undefined && performance.now() - checked < SIGN_IN_TRUST_MS;
     };
     const readSignIn = async (id: string): Promise<boolean> => {
       const valid = await app.auth.isSignInValid(id);
@@ -150,6 +155,35 @@ export default fp<RealtimeOptions>(
       socket.data.authSessionId = signedIn.authSessionId;
       next();
     });
+
+    // Every second, ONE query reads every connected sign-in again (not one per socket): the valid
+    // ones are trusted until the next sweep, the others' sockets close now.
+    let sweeping = false;
+    const sweep = async () => {
+      if (sweeping) return;
+      sweeping = true;
+      try {
+        const ids = [...new Set([...io.of('/').sockets.values()].map((s) => s.data.authSessionId))];
+        if (ids.length === 0) return;
+        const started = performance.now();
+        const valid = await app.auth.validSignIns(ids);
+        for (const id of ids) {
+          if (valid.has(id)) validSignIns.set(id, started);
+          else {
+            validSignIns.delete(id);
+            closeRoom(Rooms.signIn(id), 'You were signed out.');
+          }
+        }
+      } finally {
+        sweeping = false;
+      }
+    };
+    const sweeper = setInterval(
+      () => void sweep().catch((err: unknown) => app.log.warn({ err }, 'sign-in sweep failed')),
+      SIGN_IN_RECHECK_MS,
+    );
+    sweeper.unref();
+    app.addHook('onClose', async () => clearInterval(sweeper));
 
     const domains = opts.domains.map((d) => d(app));
     io.on('connection', (socket) => {
