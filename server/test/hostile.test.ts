@@ -104,7 +104,7 @@ describe('signing out', () => {
     // meanwhile is never handled.
     const res = await Promise.race([
       closed,
-      new Promise((r) => setTimeout(r, 1_100)).then(() =>
+      new Promise((r) => setTimeout(r, 1_100)).then((): Promise<unknown> | string =>
         socket.connected ? socket.emitWithAck('chat:send', { sessionId: pair.session.id, text: 'still here?' }) : 'closed',
       ),
     ]);

@@ -26,10 +26,11 @@ const pairs: { sessionId: string; cookies: [string, string] }[] = [];
 for (let i = 0; i < n; i++) {
   const tag = `${i}-${randomBytes(3).toString('hex')}`;
   // Not a real hash: these accounts only ever sign in through the cookies made here.
-  const mentor = await insertUser(db, { email: `m${tag}@bench.test`, displayName: `Mentor ${i}`, role: 'mentor', passwordHash: 'bench' });
+  // Named as the load generator names their carets (as a browser writes its own person's name).
+  const mentor = await insertUser(db, { email: `m${tag}@bench.test`, displayName: `typist ${i}.0`, role: 'mentor', passwordHash: 'bench' });
   const student = await insertUser(db, {
     email: `s${tag}@bench.test`,
-    displayName: `Student ${i}`,
+    displayName: `typist ${i}.1`,
     role: 'student',
     passwordHash: 'bench',
   });
