@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runGoalCommand } from '../src/db/goals.js';
 import { insertSession } from '../src/db/mentorships.js';
 import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
-import { connectOutcome, listen, newSocket, until } from './realtime.js';
+import { connectOutcome, listen, newNoteClient, newSocket, noteXml, until } from './realtime.js';
 
 afterEach(closeTestApps);
 
@@ -426,5 +426,26 @@ describe('projects of the path', () => {
     expect(((await progress(admin)).json() as ProgressResponse).weeks[0]?.progress).toBe('behind');
     for (const cookie of [otherStudent, outsider]) expect((await progress(cookie)).statusCode).toBe(404);
     expect((await progress()).statusCode).toBe(401);
+  });
+
+  it('links the current project under the agenda’s project section of a new note ("Make progress on projects")', async () => {
+    const app = await buildTestApp();
+    const url = await listen(app);
+    const p = await pair(app);
+    expect((await call(app, 'POST', apiPath(ProjectRoute.projects, { id: p.mentorshipId }), p.mentorCookie, portfolio)).statusCode).toBe(
+      201,
+    );
+    const client = await newNoteClient(url, p.studentCookie, p.session.id);
+    try {
+      await until(() => client.sync.allSaved && noteXml(client.doc).includes('Portfolio site'), 'the note opened');
+      const xml = noteXml(client.doc);
+      const link = `href="${app.publicOrigin}/mentorships/${p.mentorshipId}/projects"`;
+      expect(xml).toContain(link);
+      // Under "Project progress", before the next section.
+      expect(xml.indexOf('Project progress')).toBeLessThan(xml.indexOf('Portfolio site'));
+      expect(xml.indexOf('Portfolio site')).toBeLessThan(xml.indexOf('New goals'));
+    } finally {
+      client.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ import { writeTemplate } from './template.js';
 export interface NoteInit {
   template: readonly string[];
   carried?: () => Promise<string[]>;
+  /** The pair's current project, linked under the agenda's project section. */
+  project?: () => Promise<{ title: string; href: string } | null>;
 }
 
 /** A note (a session's shared note, or a mentorship's private note) while someone has it open. */
@@ -111,7 +113,8 @@ export class NoteHub {
       });
       // Last session's unchecked to-dos go into the check-in section (read only for a new note).
       const carried = init.carried ? await init.carried().catch(() => []) : [];
-      writeTemplate(doc, init.template, carried);
+      const project = init.project ? await init.project().catch(() => null) : null;
+      writeTemplate(doc, init.template, carried, project);
       if (update) await this.enqueue({ kind: 'append', id, seq: ++note.seq, update });
     }
     return note;

@@ -8,8 +8,15 @@ export const NOTE_FIELD = 'default';
  * level-2 heading per section followed by an empty paragraph. Done once, on
  * the server, so two clients opening a new note never both insert it.
  */
-export function writeTemplate(doc: Y.Doc, sections: readonly string[], carriedTodos: readonly string[] = []): void {
+export function writeTemplate(
+  doc: Y.Doc,
+  sections: readonly string[],
+  carriedTodos: readonly string[] = [],
+  /** The pair's current project: linked under the agenda's project section ("Make progress on projects"). */
+  project: { title: string; href: string } | null = null,
+): void {
   const fragment = doc.getXmlFragment(NOTE_FIELD);
+  const projectSection = project ? sections.findIndex((title) => /project|projet/i.test(title)) : -1;
   doc.transact(() => {
     const nodes: Y.XmlElement[] = [];
     sections.forEach((title, i) => {
@@ -19,10 +26,21 @@ export function writeTemplate(doc: Y.Doc, sections: readonly string[], carriedTo
       nodes.push(heading);
       // The first section (the check-in) opens with last week's unchecked to-dos, still unchecked.
       if (i === 0 && carriedTodos.length > 0) nodes.push(taskList(carriedTodos));
+      if (i === projectSection && project) nodes.push(projectLine(project));
       nodes.push(new Y.XmlElement('paragraph'));
     });
     fragment.insert(0, nodes);
   });
+}
+
+/** A paragraph linking the current project (a Tiptap link mark on its title). */
+function projectLine(project: { title: string; href: string }): Y.XmlElement {
+  const paragraph = new Y.XmlElement('paragraph');
+  const text = new Y.XmlText();
+  text.insert(0, '→ ');
+  text.insert(2, project.title, { link: { href: project.href, target: '_blank', rel: 'noopener noreferrer nofollow', class: null } });
+  paragraph.insert(0, [text]);
+  return paragraph;
 }
 
 /** A Tiptap task list of unchecked items. */

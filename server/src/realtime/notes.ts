@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import type { z } from 'zod';
 import { accessTo, privateNoteAccess } from '../access.js';
 import type { LiveNote, NoteHub, NoteInit } from '../notes/noteHub.js';
+import { projectSummary } from '../projects/projects.js';
 import { carriedTodos } from '../week/brief.js';
 import { handle, handleFast, sessionAccess } from './handle.js';
 import type { RealtimeDomain, SocketData } from './io.js';
@@ -62,7 +63,14 @@ export const sharedNote: NoteRelaySpec = {
     if (!access) return null;
     return {
       write: access.write,
-      init: { template: access.mentorship.noteTemplate, carried: () => carriedTodos(app.db, id) },
+      init: {
+        template: access.mentorship.noteTemplate,
+        carried: () => carriedTodos(app.db, id),
+        project: async () => {
+          const { current } = await projectSummary(app.db, access.mentorship.id);
+          return current ? { title: current.title, href: `${app.publicOrigin}/mentorships/${access.mentorship.id}/projects` } : null;
+        },
+      },
     };
   },
   notFound: 'This session’s note was not found.',
