@@ -126,3 +126,28 @@ export async function signIn(app: FastifyInstance, user: { email: string; passwo
   if (!first) throw new Error('no cookie set');
   return first.split(';')[0] ?? '';
 }
+
+/** A session's saved record, as finalisation writes it: empty but for what the test gives. */
+export async function insertRecord(
+  app: FastifyInstance,
+  sessionId: string,
+  fields: { noteJson?: unknown; durationSeconds?: number; finalisedAt?: string } = {},
+): Promise<void> {
+  await app.db
+    .insertInto('session_records')
+    .values({
+      session_id: sessionId,
+      note_state: new Uint8Array(0),
+      note_json: JSON.stringify(fields.noteJson ?? {}),
+      note_html: '',
+      note_markdown: '',
+      note_text: '',
+      goals_json: '[]',
+      goal_events_json: '[]',
+      transcript_json: '[]',
+      attendance_json: '[]',
+      duration_seconds: fields.durationSeconds ?? 3600,
+      finalised_at: fields.finalisedAt ?? new Date().toISOString(),
+    })
+    .execute();
+}

@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGoalCommand } from '../src/db/goals.js';
 import { insertSession } from '../src/db/mentorships.js';
-import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, call, closeTestApps, createMentorship, createUser, insertRecord, signIn } from './helpers.js';
 import { connectOutcome, listen, newNoteClient, newSocket, noteXml, until } from './realtime.js';
 
 afterEach(closeTestApps);
@@ -379,23 +379,7 @@ describe('projects of the path', () => {
       .set({ status: 'ended', ended_at: new Date().toISOString() })
       .where('id', '=', p.session.id)
       .execute();
-    await app.db
-      .insertInto('session_records')
-      .values({
-        session_id: p.session.id,
-        note_state: new Uint8Array(0),
-        note_json: '{}',
-        note_html: '',
-        note_markdown: '',
-        note_text: '',
-        goals_json: '[]',
-        goal_events_json: '[]',
-        transcript_json: '[]',
-        attendance_json: '[]',
-        duration_seconds: 2700,
-        finalised_at: new Date().toISOString(),
-      })
-      .execute();
+    await insertRecord(app, p.session.id, { durationSeconds: 2700 });
     expect(
       (
         await call(app, 'PUT', apiPath(ReportRoute.report, { id: p.session.id }), p.mentorCookie, {

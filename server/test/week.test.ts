@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { runGoalCommand } from '../src/db/goals.js';
 import { insertSession, toSession } from '../src/db/mentorships.js';
 import { noteText } from '../src/notes/template.js';
-import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, call, closeTestApps, createMentorship, createUser, insertRecord, signIn } from './helpers.js';
 import { connectOutcome, listen, newNoteClient, newSocket, until } from './realtime.js';
 import { startSmtp } from './smtp.js';
 
@@ -547,26 +547,13 @@ describe('preparing the next session together', () => {
       attrs: { checked },
       content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
     });
-    await app.db
-      .insertInto('session_records')
-      .values({
-        session_id: last.id,
-        note_state: new Uint8Array(),
-        note_json: JSON.stringify({
-          type: 'doc',
-          content: [{ type: 'taskList', content: [todo('Fix the navbar contrast', false), todo('Read the brief', true)] }],
-        }),
-        note_html: '',
-        note_markdown: '',
-        note_text: '',
-        goals_json: '[]',
-        goal_events_json: '[]',
-        transcript_json: '[]',
-        attendance_json: '[]',
-        duration_seconds: 3600,
-        finalised_at: inHours(-7 * 24 + 1),
-      })
-      .execute();
+    await insertRecord(app, last.id, {
+      noteJson: {
+        type: 'doc',
+        content: [{ type: 'taskList', content: [todo('Fix the navbar contrast', false), todo('Read the brief', true)] }],
+      },
+      finalisedAt: inHours(-7 * 24 + 1),
+    });
     // Since then: a goal set and made the focus by the student, a message, a proposal accepted.
     const goalId = randomUUID();
     const ctx = { user: { ...p.student, displayName: p.student.displayName }, mentorshipId: p.mentorshipId, sessionId: null };
