@@ -16,8 +16,15 @@ function closedAt(goal: { status: string; updated_at: string }, own: { after_jso
  * messages quoted next to it. Newest goals first.
  */
 export async function goalTimelines(db: Kysely<Database>, mentorshipId: string): Promise<GoalTimeline[]> {
+  return timelinesOf(await loadGoalStories(db, mentorshipId));
+}
+
+type GoalStories = Awaited<ReturnType<typeof loadGoalStories>>;
+
+/** Everything a mentorship's goal stories are told from: the goals, their events in order, the sessions held, the projects, the quotes. */
+async function loadGoalStories(db: Kysely<Database>, mentorshipId: string) {
   const goals = await db.selectFrom('goals').selectAll().where('mentorship_id', '=', mentorshipId).orderBy('created_at', 'desc').execute();
-  if (goals.length === 0) return [];
+  if (goals.length === 0) return { goals, events: [], held: [], projects: new Map<string, string>(), quotes: [] };
   const events = await db
     .selectFrom('goal_events as e')
     .innerJoin('users as u', 'u.id', 'e.user_id')
@@ -61,6 +68,10 @@ export async function goalTimelines(db: Kysely<Database>, mentorshipId: string):
     .where('g.mentorship_id', '=', mentorshipId)
     .orderBy('q.created_at')
     .execute();
+  return { goals, events, held, projects, quotes };
+}
+
+function timelinesOf({ goals, events, held, projects, quotes }: GoalStories): GoalTimeline[] {
   return goals.map((g) => {
     const own = events.filter((e) => e.goal_id === g.id);
     const created = own.find((e) => e.kind === 'created');
@@ -125,41 +136,45 @@ export async function progressOf(
     .orderBy('s.scheduled_at')
     .limit(520)
     .execute();
-  const timelines = await goalTimelines(db, mentorshipId);
-  const goals = await db.selectFrom('goals').select(['id', 'created_at', 'deleted']).where('mentorship_id', '=', mentorshipId).execute();
-  const events = await db
-    .selectFrom('goal_events')
-    .select(['goal_id', 'kind', 'after_json', 'created_at'])
-    .where('mentorship_id', '=', mentorshipId)
-    .orderBy('created_at')
-    .execute();
-  /** A goal's status at a moment, replayed from its events. */
-  const statusAt = (goalId: string, at: string): string | null => {
-    let status: string | null = null;
-    for (const e of events) {
-      if (e.goal_id !== goalId || e.created_at > at) continue;
-      if (e.kind === 'deleted') status = null;
-      else if (e.kind === 'created' || e.kind === 'restored') status = status ?? 'open';
-      const after = e.after_json ? (JSON.parse(e.after_json) as { status?: unknown }) : null;
-      if (e.kind !== 'deleted' && typeof after?.status === 'string') status = after.status;
-    }
-    return status;
-  };
-  const weeks = sessions.map((s) => {
+  const stories = await loadGoalStories(db, mentorshipId);
+  const timelines = timelinesOf(stories);
+  // The goals' statuses replayed once, in order, through the sessions' ends (earliest first).
+  const status = new Map<string, string>();
+  let next = 0;
+  const countsAt = new Map<string, { open: number; done: number }>();
+  for (const s of [...sessions].sort((a, b) => (a.ended_at ?? a.scheduled_at).localeCompare(b.ended_at ?? b.scheduled_at))) {
     const at = s.ended_at ?? s.scheduled_at;
-    const statuses = goals.filter((g) => g.created_at <= at).map((g) => statusAt(g.id, at));
+    for (; next < stories.events.length && (stories.events[next]?.created_at ?? '') <= at; next++) {
+      const e = stories.events[next];
+      if (!e) continue;
+      if (e.kind === 'deleted') {
+        status.delete(e.goal_id);
+        continue;
+      }
+      if ((e.kind === 'created' || e.kind === 'restored') && !status.has(e.goal_id)) status.set(e.goal_id, 'open');
+      const after = e.after_json ? (JSON.parse(e.after_json) as { status?: unknown }) : null;
+      if (typeof after?.status === 'string') status.set(e.goal_id, after.status);
+    }
+    const statuses = [...status.values()];
+    countsAt.set(s.id, {
+      open: statuses.filter((x) => x === 'open' || x === 'in_progress').length,
+      done: statuses.filter((x) => x === 'done').length,
+    });
+  }
+  const weeks = sessions.map((s) => {
+    const counts = countsAt.get(s.id) ?? { open: 0, done: 0 };
     return {
       sessionId: s.id,
       week: s.week,
       at: s.scheduled_at,
       outcome: s.status === 'ended' ? (s.outcome ?? 'held') : (s.outcome ?? s.status),
       minutes: s.duration_seconds === null || s.duration_seconds === undefined ? null : Math.round(s.duration_seconds / 6) / 10,
-      goalsOpen: statuses.filter((x) => x === 'open' || x === 'in_progress').length,
-      goalsDone: statuses.filter((x) => x === 'done').length,
+      goalsOpen: counts.open,
+      goalsDone: counts.done,
       progress: s.progress && (readsAllReports || s.shared === 1) ? s.progress : null,
     };
   });
-  const focused = new Set(events.filter((e) => e.kind === 'focused').map((e) => e.goal_id));
+  const focused = new Set(stories.events.filter((e) => e.kind === 'focused').map((e) => e.goal_id));
   const focusGoals = timelines
     .filter((t) => focused.has(t.goalId) && !t.deleted)
     .reverse()
