@@ -71,6 +71,8 @@ async function withServer(n, script, args) {
       LIVEKIT_API_KEY: 'bench',
       LIVEKIT_API_SECRET: 'bench-secret-of-at-least-32-characters!',
       LOG_LEVEL: 'warn',
+      // The group-commit window, to compare (the server's default otherwise).
+      ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -219,6 +221,13 @@ async function notePad(f) {
   }
   process.stdout.write(headerLine);
   for (const r of rows) process.stdout.write(line(r));
+  process.stdout.write('\nCPU µs per keystroke by server thread (threads with the same name summed):\n');
+  for (const r of rows) {
+    const threads = Object.entries(r.threadMicrosPerKeystroke ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, us]) => `${name} ${f(us, 0)}`);
+    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}\n`);
+  }
 
   /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */
   const capacity = {};

@@ -131,10 +131,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(mentorshipRoutes);
 
   const writer = config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file) : undefined;
-  const notes = new NoteHub(new NoteStore(app.db, writer), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
+  const hubOptions = { snapshotEvery: options.snapshotEvery ?? 500, commitWindowMs: config.noteCommitWindowMs, log: app.log };
+  const notes = new NoteHub(new NoteStore(app.db, writer), hubOptions);
   app.decorate('notes', notes);
   // Mentors' private notes: the same hub and relay on tables and events of their own (one writer thread for both).
-  const privateNotes = new NoteHub(new NoteStore(app.db, writer, 'private'), { snapshotEvery: options.snapshotEvery ?? 500, log: app.log });
+  const privateNotes = new NoteHub(new NoteStore(app.db, writer, 'private'), hubOptions);
   app.decorate('privateNotes', privateNotes);
   app.decorate('privateNotesVisibleToAdmins', config.privateNotesVisibleToAdmins);
   // The cloud engine when its key is set, else the offline one when installed; without either,

@@ -56,6 +56,8 @@ export interface Config {
   passwordSignIn: boolean;
   /** Staff read mentors' private notes (PRIVATE_NOTES_VISIBLE_TO_ADMINS). */
   privateNotesVisibleToAdmins: boolean;
+  /** The note's group-commit window (NoteHubOptions.commitWindowMs). */
+  noteCommitWindowMs: number;
 }
 
 /** A bad environment: the message names each variable and what it expects. */
@@ -118,6 +120,7 @@ const EnvSchema = z.object({
   SEED_DEMO: bool.default(false),
   DEEPGRAM_API_KEY: z.string().min(1).optional(),
   DEEPGRAM_URL: wsUrl.default('wss://api.deepgram.com'),
+  NOTE_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(20),
   SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   WEEK_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
@@ -215,5 +218,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oidc: oidcConfig(e),
     passwordSignIn: e.PASSWORD_SIGNIN,
     privateNotesVisibleToAdmins: e.PRIVATE_NOTES_VISIBLE_TO_ADMINS,
+    noteCommitWindowMs: e.NOTE_COMMIT_WINDOW_MS,
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ServerEvent } from '@tandem/shared';
+import { packFrame, ServerEvent } from '@tandem/shared';
 import MarkdownIt from 'markdown-it';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -181,6 +181,35 @@ describe('floods', () => {
       command: { type: 'create', goalId: randomUUID(), fields: { title: 'A real goal' }, orderKey: 'V' },
     });
     expect(fine.ok).toBe(true);
+  });
+
+  it('closes a connection that sends a malformed binary frame; the server and everyone else go on', async () => {
+    const app = await buildTestApp();
+    const url = await listen(app);
+    const pair = await createMentorship(app);
+    const [mentorCookie, studentCookie] = [await signIn(app, pair.mentor), await signIn(app, pair.student)];
+    const student = await newNoteClient(url, studentCookie, pair.session.id);
+    closers.push(() => student.close());
+    const frames = [
+      new Uint8Array([0x54, 0, 0, 0, 0, 0]), // no attachments
+      new Uint8Array([0x54, 1, 200, 0, 0, 0, 1, 0, 0, 0, 0x35]), // lengths that do not add up
+      packFrame('2["notes:update",{}]', [new Uint8Array([1])]), // a header that announces no attachment
+      packFrame('51-["notes:update",{"update":{"_placeholder":true,"num":4}}]', [new Uint8Array([1])]), // a placeholder past the end
+      new Uint8Array([1, 2, 3]), // not this format at all
+    ];
+    for (const frame of frames) {
+      const socket = newSocket(url, { cookie: mentorCookie });
+      closers.push(() => socket.disconnect());
+      expect(await connectOutcome(socket)).toBe('connected');
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      socket.io.engine.write(frame as unknown as string);
+      expect(await closed).toBe('transport close');
+    }
+    // The server is up and the others were not touched: the student still types and is saved.
+    expect(student.socket.connected).toBe(true);
+    student.doc.getXmlFragment('default').insert(0, [new Y.XmlText('still here')]);
+    await until(() => student.sync.allSaved, 'the student is saved');
+    expect((await app.inject({ url: '/api/health' })).statusCode).toBe(200);
   });
 });
 

@@ -122,6 +122,16 @@ describe('the shared note: sync and access', () => {
     a.awareness.setLocalState({ user: { name: pair.mentor.displayName, color: '#f59e0b' } });
     await until(() => b.awareness.getStates().has(a.doc.clientID), 'b sees a');
     separate = 0;
+    // What travels on the wire: each WebSocket message sent by a and received by b.
+    const isBinary = (data: unknown) => data instanceof Uint8Array || data instanceof ArrayBuffer;
+    const sent: unknown[] = [];
+    const received: unknown[] = [];
+    a.socket.io.engine.on('packetCreate', (p: { type: string; data?: unknown }) => {
+      if (p.type === 'message') sent.push(p.data);
+    });
+    b.socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
+      if (p.type === 'message') received.push(p.data);
+    });
     // A keystroke and its caret in one task, as the editor makes them.
     typeAtEnd(a.doc, 'x');
     a.awareness.setLocalStateField('cursor', { anchor: 1, head: 1 });
@@ -132,6 +142,9 @@ describe('the shared note: sync and access', () => {
     );
     expect(withCaret).toBe(1);
     expect(separate).toBe(0);
+    // ...and in ONE binary frame each way (shared/src/wire.ts), not a text frame plus one per attachment.
+    expect(sent.map(isBinary)).toEqual([true]);
+    expect(received.map(isBinary)).toEqual([true]);
 
     // b sends a keystroke with a caret claiming a's presence: refused, the keystroke not applied either.
     const live = await app.notes.get(pair.session.id);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { type NoteChannel, NoteChannels, PROTOCOL_VERSION } from '@tandem/shared';
+import { type NoteChannel, NoteChannels, PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { io } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
@@ -28,6 +28,7 @@ export function newSocket(
 ): NoteSocket {
   return io(url, {
     transports: ['websocket'],
+    parser: wireParser,
     // Like the app: a dropped transport reconnects by itself (a manual disconnect() does not).
     reconnection: options.reconnect ?? false,
     reconnectionDelay: 50,

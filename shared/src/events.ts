@@ -7,10 +7,10 @@ import { ApiErrorSchema } from './result.js';
 import { MessageNewSchema, MessageReadSchema } from './week.js';
 
 /**
- * The realtime protocol's version. The client sends it in the handshake
+ * The realtime protocol's version (2: binary packets in one frame, see wire.ts). The client sends it in the handshake
  * (`auth.protocol`); a mismatch is refused with {@link CloseReason.ProtocolMismatch}.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Why the server refused or closed a socket. Sent as the connect error message or in `server:error`. */
 export const CloseReason = {

@@ -12,3 +12,4 @@ export * from './reports.js';
 export * from './result.js';
 export * from './schedule.js';
 export * from './week.js';
+export * from './wire.js';

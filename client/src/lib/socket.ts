@@ -1,4 +1,4 @@
-import { CloseReason, PROTOCOL_VERSION } from '@tandem/shared';
+import { CloseReason, PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import { io } from 'socket.io-client';
 import { i18n } from '../i18n/index.js';
 import type { NoteSocket } from './noteSync';
@@ -10,6 +10,7 @@ export function getSocket(): NoteSocket {
   if (socket) return socket;
   const s: NoteSocket = io({
     transports: ['websocket'],
+    parser: wireParser,
     withCredentials: true,
     auth: { protocol: PROTOCOL_VERSION },
     reconnectionDelayMax: 5_000,

@@ -3,7 +3,7 @@
 // server closes them. Measures the honest pair's keystroke propagation without and with the flood.
 // Run as `node dist/bench/flood.js <url> <pairs.json> <seconds per phase> <frame KB>`; prints JSON.
 import fs from 'node:fs';
-import { PROTOCOL_VERSION } from '@tandem/shared';
+import { PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 
@@ -17,6 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function connect(cookie: string): Promise<Socket | string> {
   const socket = io(url, {
     transports: ['websocket'],
+    parser: wireParser,
     forceNew: true,
     reconnection: false,
     auth: { protocol: PROTOCOL_VERSION },

@@ -31,10 +31,24 @@ interface Typist {
   partner?: Typist;
 }
 
-export function cpuTicks(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+export function cpuTicks(pid: number, file = `/proc/${pid}/stat`): number {
+  const stat = fs.readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+}
+/** CPU ticks by thread name (`/proc/<pid>/task/<tid>/comm`): where the process's CPU went besides its main thread. */
+export function cpuTicksByThread(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const key = tid === String(pid) ? 'main' : name;
+      byName.set(key, (byName.get(key) ?? 0) + cpuTicks(Number(tid), `/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return byName;
 }
 export function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -57,6 +71,8 @@ export interface LoadResult {
   serverCpuPercent: number;
   serverCpuMicrosPerKeystroke: number;
   rssPerSessionBytes: number;
+  /** CPU µs per keystroke by thread name (the main thread as `main`). */
+  threadMicrosPerKeystroke: Record<string, number>;
   rssLoaded: number;
   rssEnd: number;
 }
@@ -158,10 +174,12 @@ export async function runLoad(options: {
   measuring = true;
   sent = 0;
   const cpuStart = cpuTicks(serverPid);
+  const threadsStart = cpuTicksByThread(serverPid);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpuEnd = cpuTicks(serverPid);
+  const threadsEnd = cpuTicksByThread(serverPid);
   measuring = false;
   for (const t of timers) clearInterval(t);
   const rssEnd = rssBytes(serverPid);
@@ -172,6 +190,12 @@ export async function runLoad(options: {
 
   latencies.sort((x, y) => x - y);
   const ticksPerSecond = 100;
+  const perKeystroke = (ticks: number) => ((ticks / ticksPerSecond) * 1e6) / Math.max(1, sent);
+  const threadMicrosPerKeystroke: Record<string, number> = {};
+  for (const [name, ticks] of threadsEnd) {
+    const used = ticks - (threadsStart.get(name) ?? 0);
+    if (used > 0) threadMicrosPerKeystroke[name] = perKeystroke(used);
+  }
   return {
     sessions,
     keystrokes: sent,
@@ -182,7 +206,8 @@ export async function runLoad(options: {
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? Number.NaN,
     serverCpuPercent: ((cpuEnd - cpuStart) / ticksPerSecond / elapsed) * 100,
-    serverCpuMicrosPerKeystroke: (((cpuEnd - cpuStart) / ticksPerSecond) * 1e6) / Math.max(1, sent),
+    serverCpuMicrosPerKeystroke: perKeystroke(cpuEnd - cpuStart),
+    threadMicrosPerKeystroke,
     rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,
     rssLoaded,
     rssEnd,

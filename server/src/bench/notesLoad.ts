@@ -3,7 +3,7 @@
 // events, each keystroke's update sent as the browser sends it, then a caret update.
 // Run as `node dist/bench/notesLoad.js <url> <pairs.json> <serverPid> <seconds>`; prints JSON.
 import fs from 'node:fs';
-import { PROTOCOL_VERSION } from '@tandem/shared';
+import { PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import { io } from 'socket.io-client';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -20,6 +20,7 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
   const { sessionId } = pair;
   const socket = io(url, {
     transports: ['websocket'],
+    parser: wireParser,
     forceNew: true,
     auth: { protocol: PROTOCOL_VERSION },
     extraHeaders: { cookie: pair.cookies[who], origin: ORIGIN },

@@ -37,6 +37,12 @@ export interface LiveNote {
 export interface NoteHubOptions {
   /** Compact the log into a snapshot after this many updates. */
   snapshotEvery: number;
+  /**
+   * Group commit: a batch starts at least this long after the one before it, so that under
+   * load each commit (an fsync) carries many keystrokes; an idle note's first write commits at
+   * once. What it costs is at most this much more time before an update is acknowledged.
+   */
+  commitWindowMs?: number;
   log: FastifyBaseLogger;
 }
 
@@ -59,6 +65,8 @@ export class NoteHub {
   private readonly freezing = new Set<string>();
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** When the last batch started committing (performance.now()). */
+  private lastCommit = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: NoteStore,
@@ -257,10 +265,17 @@ export class NoteHub {
     });
   }
 
-  // One writer: while a batch commits, new writes gather into the next batch.
+  /** Until the next batch may start: the rest of the commit window, or the end of this tick. */
+  private untilNextCommit(): Promise<void> {
+    const wait = this.lastCommit + (this.options.commitWindowMs ?? 0) - performance.now();
+    return new Promise((r) => (wait >= 1 ? setTimeout(r, wait) : setImmediate(r)));
+  }
+
+  // One writer: while a batch commits (or its window runs), new writes gather into the next batch.
   private async flush(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
+    await this.untilNextCommit();
     while (this.queue.length > 0) {
+      this.lastCommit = performance.now();
       const batch = this.queue;
       this.queue = [];
       try {
@@ -270,6 +285,7 @@ export class NoteHub {
         this.options.log.error({ err: error, writes: batch.length }, 'note batch failed to commit');
         for (const p of batch) p.reject(error);
       }
+      if (this.queue.length > 0) await this.untilNextCommit();
     }
     this.flushing = null;
   }

@@ -3,6 +3,22 @@ import { SqliteOptions } from '../db/sqlite.js';
 import { NoteSql } from './noteSql.js';
 import type { NoteRow } from './noteStore.js';
 
+/** A row as the writer thread receives it: its bytes (update or state) are the next `length` of the batch's buffer. */
+interface WriterRow {
+  kind: NoteRow['kind'];
+  note: NoteRow['note'];
+  id: string;
+  seq: number;
+  length: number;
+}
+/** One batch for the writer thread (its `Message` in sqliteWriterThread.ts). */
+interface WriterBatch {
+  id: number;
+  rows: WriterRow[];
+  bytes: Uint8Array;
+  now: string;
+}
+
 /**
  * Commits note writes on a thread of its own, with its own SQLite connection:
  * a synchronous FULL commit (fsync) then never stalls the event loop that
@@ -34,9 +50,22 @@ export class SqliteNoteWriter {
 
   commit(writes: NoteRow[], now: string): Promise<void> {
     const id = this.nextId++;
+    // The batch's bytes go over in ONE buffer, moved rather than copied: an update is often a view
+    // into the much larger buffer its WebSocket frame was read into, which a plain postMessage
+    // would clone whole, once per update.
+    let total = 0;
+    for (const w of writes) total += (w.kind === 'append' ? w.update : w.state).byteLength;
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    const rows: WriterRow[] = writes.map((w) => {
+      const data = w.kind === 'append' ? w.update : w.state;
+      bytes.set(data, at);
+      at += data.byteLength;
+      return { kind: w.kind, note: w.note, id: w.id, seq: w.seq, length: data.byteLength };
+    });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, writes, now });
+      this.worker.postMessage({ id, rows, bytes, now } satisfies WriterBatch, [bytes.buffer]);
     });
   }
 

@@ -6,16 +6,16 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 
-interface Write {
+interface Row {
   kind: 'append' | 'compact';
   /** Which kind of note (a key of the statements in workerData). */
   note: string;
   id: string;
   seq: number;
-  update?: Uint8Array;
-  state?: Uint8Array;
+  /** Its bytes (the update appended, or the snapshot's state) are the next `length` bytes of the batch's buffer. */
+  length: number;
 }
-type Message = { close: true } | { id: number; writes: Write[]; now: string };
+type Message = { close: true } | { id: number; rows: Row[]; bytes: Uint8Array; now: string };
 
 const { file, sql, sqlite } = workerData as {
   file: string;
@@ -30,24 +30,32 @@ const statements = new Map(
     { append: db.prepare(s.append), upsert: db.prepare(s.upsertSnapshot), prune: db.prepare(s.prune) },
   ]),
 );
-const of = (w: Write) => {
+const of = (w: Row) => {
   const s = statements.get(w.note);
   if (!s) throw new Error(`unknown kind of note: ${w.note}`);
   return s;
 };
-const empty = new Uint8Array(0);
 
 // One transaction per batch; appends first, then compactions: a snapshot in the same batch
 // covers the appends before it.
-function commit(writes: Write[], now: string): void {
+function commit(rows: Row[], bytes: Uint8Array, now: string): void {
+  let at = 0;
+  const data = rows.map((r) => {
+    at += r.length;
+    return bytes.subarray(at - r.length, at);
+  });
+  if (at !== bytes.byteLength) throw new Error('the batch does not add up');
+  for (const r of rows) of(r); // every row's kind of note is known before anything is written
   db.exec('BEGIN IMMEDIATE');
   try {
-    for (const w of writes) if (w.kind === 'append') of(w).append.run(w.id, w.seq, w.update ?? empty, now);
-    for (const w of writes)
-      if (w.kind === 'compact') {
-        of(w).upsert.run(w.id, w.state ?? empty, w.seq, now);
-        of(w).prune.run(w.id, w.seq);
-      }
+    rows.forEach((r, i) => {
+      if (r.kind === 'append') of(r).append.run(r.id, r.seq, data[i] ?? null, now);
+    });
+    rows.forEach((r, i) => {
+      if (r.kind !== 'compact') return;
+      of(r).upsert.run(r.id, data[i] ?? null, r.seq, now);
+      of(r).prune.run(r.id, r.seq);
+    });
     db.exec('COMMIT');
   } catch (e) {
     if (db.isTransaction) db.exec('ROLLBACK');
@@ -62,7 +70,7 @@ parentPort?.on('message', (m: Message) => {
     return;
   }
   try {
-    commit(m.writes, m.now);
+    commit(m.rows, m.bytes, m.now);
     parentPort?.postMessage({ id: m.id, ok: true });
   } catch (e) {
     parentPort?.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });

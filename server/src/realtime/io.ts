@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
   type TranscriptSegment,
   type User,
+  wireParser,
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -141,6 +142,8 @@ export default fp<RealtimeOptions>(
   async (app, opts) => {
     const io: TandemServer = new Server(app.server, {
       transports: ['websocket'],
+      // A keystroke's update and caret travel as ONE binary frame (shared/src/wire.ts).
+      parser: wireParser,
       maxHttpBufferSize: RealtimeLimits.maxFrameBytes,
       serveClient: false,
       cors: { origin: opts.allowedOrigins, credentials: true },

@@ -1,0 +1,104 @@
+import { PacketType, Encoder as SocketIoEncoder } from 'socket.io-parser';
+import { describe, expect, it } from 'vitest';
+import { Decoder, Encoder, packFrame, unpackFrame } from './wire.js';
+
+type Packet = Parameters<Encoder['encode']>[0];
+
+/** The one packet the frames decode to. */
+function decodeOne(...frames: unknown[]): Packet {
+  const [packet, ...more] = decode(...frames);
+  if (!packet || more.length > 0) throw new Error('expected exactly one packet');
+  return packet;
+}
+
+/** Everything the decoder emits for the given frames (throws what it throws). */
+function decode(...frames: unknown[]): Packet[] {
+  const decoder = new Decoder();
+  const out: Packet[] = [];
+  decoder.on('decoded', (p: Packet) => out.push(p));
+  for (const f of frames) decoder.add(f);
+  return out;
+}
+
+const update = new Uint8Array([1, 2, 3, 250, 0, 7]);
+const caret = new Uint8Array([9, 8]);
+const keystroke: Packet = {
+  type: PacketType.EVENT,
+  nsp: '/',
+  id: 12,
+  data: ['notes:update', { sessionId: 'é-ü 会', seq: 4, update, awareness: caret }],
+};
+
+describe('the wire format', () => {
+  it('sends a packet with binary data as ONE binary frame and reads it back whole', () => {
+    const frames = new Encoder().encode(keystroke);
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toBeInstanceOf(Uint8Array);
+    const packet = decodeOne(...frames);
+    expect(packet.type).toBe(PacketType.EVENT);
+    expect(packet.id).toBe(12);
+    const [name, payload] = packet.data as [string, { sessionId: string; update: Uint8Array; awareness: Uint8Array }];
+    expect(name).toBe('notes:update');
+    expect(payload.sessionId).toBe('é-ü 会');
+    expect([...payload.update]).toEqual([...update]);
+    expect([...payload.awareness]).toEqual([...caret]);
+  });
+
+  it('reads frames that arrive as an ArrayBuffer (the browser) and acks with binary data', () => {
+    const ack: Packet = { type: PacketType.ACK, nsp: '/', id: 3, data: [{ ok: true, state: new Uint8Array([5, 6]) }] };
+    const [frame] = new Encoder().encode(ack) as [Uint8Array];
+    const copy = frame.slice().buffer;
+    const packet = decodeOne(copy);
+    expect(packet.type).toBe(PacketType.ACK);
+    expect([...(packet.data as [{ state: Uint8Array }])[0].state]).toEqual([5, 6]);
+  });
+
+  it("leaves packets without binary data as Socket.IO's own text", () => {
+    const text: Packet = { type: PacketType.EVENT, nsp: '/', data: ['goals:join', { mentorshipId: 'm' }] };
+    const frames = new Encoder().encode(text);
+    expect(frames).toEqual(new SocketIoEncoder().encode(text));
+    expect(decode(...frames)[0]?.data).toEqual(text.data);
+  });
+
+  it("still reads Socket.IO's default multi-frame format, and a text packet after it", () => {
+    const frames = new SocketIoEncoder().encode(keystroke);
+    expect(frames.length).toBe(3);
+    const next = new SocketIoEncoder().encode({ type: PacketType.EVENT, nsp: '/', data: ['notes:leave', {}] });
+    const packets = decode(...frames, ...next);
+    expect(packets.map((p) => (p.data as [string])[0])).toEqual(['notes:update', 'notes:leave']);
+  });
+
+  it('refuses malformed frames by throwing (the server then closes that connection)', () => {
+    const [good] = new Encoder().encode(keystroke) as [Uint8Array];
+    const bad = (edit: (b: Uint8Array) => Uint8Array) => () => decode(edit(good.slice()));
+    expect(bad((b) => b.fill(0x55, 0, 1))).toThrow(/not a Tandem binary frame/);
+    expect(bad((b) => b.fill(0, 1, 2))).toThrow(/attachment count/);
+    expect(bad((b) => b.fill(11, 1, 2))).toThrow(/attachment count/);
+    expect(bad((b) => b.subarray(0, b.length - 1))).toThrow(/add up/);
+    expect(bad((b) => new Uint8Array([...b, 0]))).toThrow(/add up/);
+    expect(bad((b) => b.subarray(0, 4))).toThrow();
+    // The header says one attachment where the frame holds two.
+    expect(() => decode(packFrame('51-["notes:update",{"u":{"_placeholder":true,"num":0}}]', [update, caret]))).toThrow(/announce/);
+    // A header that is not a binary packet at all.
+    expect(() => decode(packFrame('2["notes:update",{}]', [update]))).toThrow(/announce/);
+    // A placeholder that points past the attachments.
+    expect(() => decode(packFrame('51-["notes:update",{"u":{"_placeholder":true,"num":3}}]', [update]))).toThrow();
+    // A reserved event name, as Socket.IO's own decoder refuses it.
+    expect(() => decode(packFrame('51-["disconnect",{"u":{"_placeholder":true,"num":0}}]', [update]))).toThrow();
+    // Not UTF-8 in the header.
+    const header = new Uint8Array([0xff, 0xfe]);
+    const frame = new Uint8Array([0x54, 1, 2, 0, 0, 0, 1, 0, 0, 0, ...header, 7]);
+    expect(() => decode(frame)).toThrow();
+    expect(() => decode(42)).toThrow();
+  });
+
+  it('packs and unpacks the parts exactly', () => {
+    const frame = packFrame('hé', [new Uint8Array([1]), new Uint8Array(0), new Uint8Array([2, 3])]);
+    expect(frame).not.toBeNull();
+    const { header, attachments } = unpackFrame(frame as Uint8Array);
+    expect(header).toBe('hé');
+    expect(attachments.map((a) => [...a])).toEqual([[1], [], [2, 3]]);
+    expect(packFrame('x', [])).toBeNull();
+    expect(packFrame('x', [{}])).toBeNull();
+  });
+});

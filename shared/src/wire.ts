@@ -1,0 +1,160 @@
+/**
+ * How Socket.IO packets travel between the app and the server (its `parser` option, the same on
+ * both sides).
+ *
+ * Packets without binary data are Socket.IO's own text frames, unchanged. A packet WITH binary
+ * data (a keystroke's Yjs update and its caret) is, in Socket.IO's default format, a text frame
+ * plus one binary frame per attachment: three WebSocket frames to read, frame and write for one
+ * keystroke. Here it is ONE binary frame holding Socket.IO's own header text and its attachments:
+ *
+ *   byte 0        0x54 ('T'), this format
+ *   byte 1        n, the number of attachments (1..10)
+ *   4 bytes       the header's length (UTF-8 bytes), little-endian
+ *   n × 4 bytes   each attachment's length, little-endian
+ *   header        Socket.IO's text encoding of the packet with placeholders ("51-[…]")
+ *   attachments   one after the other
+ *
+ * Decoding hands the header and the attachments to Socket.IO's own decoder, so every check it
+ * makes (packet type, event name, attachment count and placeholders) still applies; anything
+ * malformed throws, which makes the server close that connection. Socket.IO's default
+ * multi-frame format is still understood on the way in.
+ */
+import { Decoder as SocketIoDecoder, Encoder as SocketIoEncoder } from 'socket.io-parser';
+
+const TAG = 0x54;
+/** Socket.IO's own limit on attachments per packet. */
+const MAX_ATTACHMENTS = 10;
+// Both the browser and Node have these; shared/ is compiled without either's library of types.
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(bytes: Uint8Array): string };
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+type Part = string | Uint8Array | ArrayBuffer;
+
+/** UTF-8 bytes of a header: Socket.IO's JSON text, nearly always ASCII (copied as is, no encoder call). */
+function encodeHeader(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return utf8.encode(text);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** The text of a header's UTF-8 bytes (ASCII read directly; anything else through a strict decoder). */
+function decodeHeader(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] as number;
+    if (c > 0x7f) return fromUtf8.decode(bytes);
+    text += String.fromCharCode(c);
+  }
+  return text;
+}
+
+const bytesOf = (part: unknown): Uint8Array | null =>
+  part instanceof Uint8Array ? part : part instanceof ArrayBuffer ? new Uint8Array(part) : null;
+
+/** One binary frame from Socket.IO's header text and attachments; null when a part is not bytes (a Blob). */
+export function packFrame(header: string, attachments: readonly unknown[]): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  for (const a of attachments) {
+    const bytes = bytesOf(a);
+    if (!bytes) return null;
+    parts.push(bytes);
+  }
+  if (parts.length < 1 || parts.length > MAX_ATTACHMENTS) return null;
+  const head = encodeHeader(header);
+  const prefix = 2 + 4 * (parts.length + 1);
+  let total = prefix + head.byteLength;
+  for (const p of parts) total += p.byteLength;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out[0] = TAG;
+  out[1] = parts.length;
+  view.setUint32(2, head.byteLength, true);
+  out.set(head, prefix);
+  let at = prefix + head.byteLength;
+  for (const [i, p] of parts.entries()) {
+    view.setUint32(6 + 4 * i, p.byteLength, true);
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** The header text and attachments of one frame made by {@link packFrame}; throws when it is not one. */
+export function unpackFrame(frame: Uint8Array): { header: string; attachments: Uint8Array[] } {
+  if (frame.byteLength < 6 || frame[0] !== TAG) throw new Error('not a Tandem binary frame');
+  const n = frame[1] ?? 0;
+  if (n < 1 || n > MAX_ATTACHMENTS) throw new Error('bad attachment count');
+  const prefix = 2 + 4 * (n + 1);
+  if (frame.byteLength < prefix) throw new Error('truncated frame');
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  let at = prefix + view.getUint32(2, true);
+  const header = frame.subarray(prefix, at);
+  const attachments: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const end = at + view.getUint32(6 + 4 * i, true);
+    if (end > frame.byteLength) break;
+    attachments.push(frame.subarray(at, end));
+    at = end;
+  }
+  if (attachments.length !== n || at !== frame.byteLength) throw new Error('frame lengths do not add up');
+  return { header: decodeHeader(header), attachments };
+}
+
+/** The attachment count a Socket.IO header text announces ("51-[…]" → 1); 0 for a packet without binary. */
+function announcedAttachments(header: string): number {
+  const type = header.charCodeAt(0);
+  if (type !== 53 && type !== 54) return 0; // '5' BINARY_EVENT, '6' BINARY_ACK
+  const dash = header.indexOf('-');
+  const n = dash > 1 ? Number(header.slice(1, dash)) : Number.NaN;
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/** Socket.IO's encoder, with a packet's binary data packed into one frame. */
+export class Encoder extends SocketIoEncoder {
+  override encode(packet: Parameters<SocketIoEncoder['encode']>[0]): Part[] {
+    const parts: Part[] = super.encode(packet);
+    if (parts.length < 2 || typeof parts[0] !== 'string') return parts;
+    const packed = packFrame(parts[0], parts.slice(1));
+    return packed ? [packed] : parts;
+  }
+}
+
+/** Socket.IO's decoder, reading the one-frame format (and its own multi-frame one). */
+export class Decoder extends SocketIoDecoder {
+  /** Attachments of a packet in Socket.IO's multi-frame format still to come. */
+  private awaiting = 0;
+
+  override add(chunk: unknown): void {
+    if (typeof chunk === 'string') {
+      const announced = announcedAttachments(chunk);
+      super.add(chunk);
+      this.awaiting = announced;
+      return;
+    }
+    if (this.awaiting > 0) {
+      this.awaiting -= 1;
+      super.add(chunk);
+      return;
+    }
+    const bytes = bytesOf(chunk);
+    if (!bytes) throw new Error('unknown frame');
+    const { header, attachments } = unpackFrame(bytes);
+    if (announcedAttachments(header) !== attachments.length) throw new Error('the header does not announce the attachments');
+    super.add(header);
+    for (const a of attachments) super.add(a);
+  }
+
+  override destroy(): void {
+    this.awaiting = 0;
+    super.destroy();
+  }
+}
+
+/** The `parser` option of Socket.IO's server and client. */
+export const wireParser = { Encoder, Decoder };
