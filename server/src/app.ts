@@ -84,6 +84,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Compact a note's log into a snapshot after this many updates. */
   snapshotEvery?: number;
+  /** SQLite: how often the hot log of note updates moves into the notes' own logs. */
+  noteLogMoveEveryMs?: number;
   signIn?: Partial<AuthRoutesOptions>;
   /** "Forgot password" requests per address and email per 15 minutes. */
   forgotMax?: number;
@@ -130,7 +132,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sessionRoutes);
   await app.register(mentorshipRoutes);
 
-  const writer = config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file) : undefined;
+  const writer =
+    config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file, { moveEveryMs: options.noteLogMoveEveryMs }) : undefined;
   const hubOptions = { snapshotEvery: options.snapshotEvery ?? 500, commitWindowMs: config.noteCommitWindowMs, log: app.log };
   const notes = new NoteHub(new NoteStore(app.db, writer), hubOptions);
   app.decorate('notes', notes);

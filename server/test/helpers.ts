@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { PostgresAdapter, sql } from 'kysely';
 import pg from 'pg';
 import { type BuildOptions, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { insertMentorship, insertSession } from '../src/db/mentorships.js';
 import { insertUser } from '../src/db/users.js';
 import { hashPassword } from '../src/lib/password.js';
+import { type NoteKind, NoteTables } from '../src/notes/noteSql.js';
 import { TEST_ORIGIN } from './origin.js';
 
 export const TEST_LIVEKIT = { key: 'testkey', secret: 'test-secret-that-is-at-least-32-characters' };
@@ -150,4 +152,25 @@ export async function insertRecord(
       finalised_at: fields.finalisedAt ?? new Date().toISOString(),
     })
     .execute();
+}
+
+/**
+ * The seqs of a kind of note's stored log entries (of one note, or of all), wherever they are: its
+ * own log, and on SQLite the hot log they wait in until they are moved (NoteLogSql).
+ */
+export async function loggedSeqs(app: FastifyInstance, kind: NoteKind, id?: string): Promise<number[]> {
+  const { updates, key } = NoteTables[kind];
+  const own = await sql<{
+    seq: number;
+  }>`select seq from ${sql.table(updates)} where ${id === undefined ? sql`1 = 1` : sql`${sql.ref(key)} = ${id}`}`.execute(app.db);
+  const hot =
+    app.db.getExecutor().adapter instanceof PostgresAdapter
+      ? []
+      : await app.db
+          .selectFrom('note_log')
+          .select('seq')
+          .where('note', '=', kind)
+          .$if(id !== undefined, (q) => q.where('id', '=', id ?? ''))
+          .execute();
+  return [...own.rows, ...hot].map((r) => Number(r.seq)).sort((a, b) => a - b);
 }

@@ -2,8 +2,9 @@ import { DEFAULT_NOTE_TEMPLATE, ServerEvent } from '@tandem/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { NoteStore } from '../src/notes/noteStore.js';
 import { noteText } from '../src/notes/template.js';
-import { buildTestApp, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, createUser, loggedSeqs, onPostgres, signIn } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, listen, type NoteClient, newNoteClient, newSocket, noteXml, prng, until, upgradeStatus } from './realtime.js';
 
@@ -263,15 +264,75 @@ describe('the shared note: sync and access', () => {
     const a = await client('mentor');
     for (let i = 0; i < 12; i++) typeAtEnd(a.doc, `${i} `);
     await until(() => a.sync.allSaved, 'typing saved');
-    const logBefore = await app.db.selectFrom('note_updates').select('seq').where('session_id', '=', pair.session.id).execute();
+    const logBefore = await loggedSeqs(app, 'session', pair.session.id);
     expect(logBefore.length).toBeLessThan(13); // compacted along the way
     a.close();
     clients.splice(clients.indexOf(a), 1);
     await until(() => app.notes.size === 0, 'note unloaded');
-    const log = await app.db.selectFrom('note_updates').select('seq').where('session_id', '=', pair.session.id).execute();
+    const log = await loggedSeqs(app, 'session', pair.session.id);
     expect(log).toEqual([]);
     const b = await client('student');
     expect(noteText(b.doc)).toContain('0 1 2 3 4 5 6 7 8 9 10 11');
+  });
+});
+
+describe('connection state recovery', () => {
+  it('keeps no keystroke or caret for replay (a reconnect re-syncs the note), and still keeps other events', async () => {
+    const { app, pair, client } = await setup();
+    const [a, b] = await Promise.all([client('mentor'), client('student')]);
+    a.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
+    typeAtEnd(a.doc, 'not kept');
+    await until(() => a.sync.allSaved && noteXml(b.doc).includes('not kept'), 'relayed');
+    await until(() => b.awareness.getStates().has(a.doc.clientID), 'caret relayed');
+    app.realtime.projectsChanged(pair.mentorshipId, [pair.student.id]);
+    const kept = (app.io.of('/').adapter as unknown as { packets: { data: unknown[] }[] }).packets.map((p) => p.data[0]);
+    expect(kept).toContain(ServerEvent.projectsChanged.name);
+    expect(kept).not.toContain(ServerEvent.notesUpdate.name);
+    expect(kept).not.toContain(ServerEvent.notesAwareness.name);
+  });
+});
+
+describe('the SQLite hot log', () => {
+  /** The rows of one table for this note, read straight from the database. */
+  const count = async (app: Awaited<ReturnType<typeof setup>>['app'], table: 'note_log' | 'note_updates', id: string) =>
+    table === 'note_log'
+      ? (await app.db.selectFrom('note_log').select('seq').where('id', '=', id).execute()).length
+      : (await app.db.selectFrom('note_updates').select('seq').where('session_id', '=', id).execute()).length;
+
+  it.skipIf(onPostgres)('acknowledges once an update is in the hot log; readers see it there, a compaction moves it first', async () => {
+    const { app, pair, client } = await setup({ noteLogMoveEveryMs: 60_000, snapshotEvery: 1_000 });
+    const a = await client('mentor');
+    typeAtEnd(a.doc, 'hello hot log');
+    await until(() => a.sync.allSaved, 'saved');
+    expect(await count(app, 'note_log', pair.session.id)).toBeGreaterThan(0);
+    expect(await count(app, 'note_updates', pair.session.id)).toBe(0);
+    // A reader that is not the live note (a restart, an export) sees the rows where they are.
+    const stored = await new NoteStore(app.db, undefined, 'session').load(pair.session.id);
+    const doc = new Y.Doc();
+    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    expect(noteText(doc)).toContain('hello hot log');
+    // A compaction moves the hot log, then writes the snapshot and prunes what it covers.
+    const live = await app.notes.get(pair.session.id);
+    if (!live) throw new Error('note not live');
+    await app.notes.snapshot(live);
+    expect(await count(app, 'note_log', pair.session.id)).toBe(0);
+    expect(await count(app, 'note_updates', pair.session.id)).toBe(0);
+    const after = await new NoteStore(app.db, undefined, 'session').load(pair.session.id);
+    expect(after.snapshot?.seq).toBe(live.seq);
+    const fromSnapshot = new Y.Doc();
+    Y.applyUpdate(fromSnapshot, after.snapshot?.state ?? new Uint8Array());
+    expect(noteText(fromSnapshot)).toContain('hello hot log');
+  });
+
+  it.skipIf(onPostgres)('moves the hot log into the notes’ own logs on its own, in order, nothing lost', async () => {
+    const { app, pair, client } = await setup({ noteLogMoveEveryMs: 50, snapshotEvery: 1_000 });
+    const a = await client('mentor');
+    for (let i = 0; i < 20; i++) typeAtEnd(a.doc, `${i} `);
+    await until(() => a.sync.allSaved, 'saved');
+    const seqs = await loggedSeqs(app, 'session', pair.session.id);
+    await until(async () => (await count(app, 'note_log', pair.session.id)) === 0, 'the hot log moved');
+    expect(await loggedSeqs(app, 'session', pair.session.id)).toEqual(seqs);
+    expect(await count(app, 'note_updates', pair.session.id)).toBe(seqs.length);
   });
 });
 

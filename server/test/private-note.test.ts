@@ -2,7 +2,7 @@ import { ApiRoute, apiPath, ClientEvent, ErrorCode, GoalTimelineRoute, NoteChann
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { buildTestApp, call, closeTestApps, createMentorship, createUser, signIn } from './helpers.js';
+import { buildTestApp, call, closeTestApps, createMentorship, createUser, loggedSeqs, signIn } from './helpers.js';
 import { connectOutcome, listen, type NoteClient, newNoteClient, newSocket, noteXml, until } from './realtime.js';
 
 const clients: NoteClient[] = [];
@@ -52,7 +52,7 @@ async function emit(url: string, cookie: string, event: string, payload: unknown
   return ack;
 }
 
-const rows = (app: FastifyInstance) => app.db.selectFrom('private_note_updates').select('seq').execute();
+const rows = (app: FastifyInstance) => loggedSeqs(app, 'private');
 
 describe('the mentor’s private note', () => {
   it('is the mentor’s alone: live on their devices, durable, and nowhere for anyone else (REST, socket, export, search, quotes)', async () => {

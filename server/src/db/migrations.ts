@@ -484,6 +484,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('goal_quotes_goal').on('goal_quotes').column('goal_id').execute();
     },
   },
+  '0012_note_log': {
+    async up(db: Kysely<unknown>) {
+      // SQLite only: the hot log every acknowledged note update is appended to first (one page or
+      // two per group commit), moved into the notes' own logs about once a second (NoteLogSql in
+      // notes/noteSql.ts). No index but the rowid, by design. PostgreSQL appends to the notes' logs.
+      if (db.getExecutor().adapter instanceof PostgresAdapter) return;
+      await db.schema
+        .createTable('note_log')
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('update', 'blob', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

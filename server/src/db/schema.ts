@@ -81,6 +81,16 @@ export interface NoteUpdatesTable {
   created_at: string;
 }
 
+/** SQLite only: the hot log of note updates (see NoteLogSql in notes/noteSql.ts). */
+export interface NoteLogTable {
+  /** The kind of note (a key of NoteTables). */
+  note: string;
+  id: string;
+  seq: number;
+  update: Uint8Array;
+  created_at: string;
+}
+
 export interface NotesTable {
   session_id: string;
   state: Uint8Array;
@@ -390,6 +400,7 @@ export interface Database {
   goals: GoalsTable;
   goal_events: GoalEventsTable;
   note_updates: NoteUpdatesTable;
+  note_log: NoteLogTable;
   notes: NotesTable;
   private_note_updates: PrivateNoteUpdatesTable;
   private_notes: PrivateNotesTable;

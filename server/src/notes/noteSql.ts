@@ -6,9 +6,9 @@
 /** Where each kind of note lives: its log and snapshot tables, keyed by one column. */
 export const NoteTables = {
   /** A session's shared note (the pair's). */
-  session: { updates: 'note_updates', snapshots: 'notes', key: 'session_id' },
+  session: { updates: 'note_updates', snapshots: 'notes', key: 'session_id', parent: 'sessions' },
   /** A mentorship's private note (its mentor's only). */
-  private: { updates: 'private_note_updates', snapshots: 'private_notes', key: 'mentorship_id' },
+  private: { updates: 'private_note_updates', snapshots: 'private_notes', key: 'mentorship_id', parent: 'mentorships' },
 } as const;
 /** One of the kinds of note in {@link NoteTables}. */
 export type NoteKind = keyof typeof NoteTables;
@@ -17,10 +17,33 @@ export type NoteKind = keyof typeof NoteTables;
 export const appendRows = (kind: NoteKind, rows: number) =>
   `INSERT INTO ${NoteTables[kind].updates} (${NoteTables[kind].key}, seq, "update", created_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
 
+/**
+ * SQLite only: the hot log. Every acknowledged update of every note is first appended here, in
+ * arrival order, with no index but the rowid: a group commit then writes the log's last page or
+ * two (and one fsync), where appending to each note's own log (a B-tree keyed by note) wrote a
+ * page per note in the batch. The writer thread moves the rows into the notes' logs about once a
+ * second and before any compaction, in one transaction; readers read both tables in ONE
+ * statement, so a row is seen exactly once whether or not it has moved.
+ */
+export const NoteLogSql = {
+  /** kind, id, seq, update, created_at */
+  append: `INSERT INTO note_log (note, id, seq, "update", created_at) VALUES (?, ?, ?, ?, ?)`,
+  /** Every row moved away. */
+  clear: 'DELETE FROM note_log',
+  count: 'SELECT count(*) AS n FROM note_log',
+} as const;
+
 /** The statements of one kind of note. */
 export function noteStatements(kind: NoteKind) {
-  const { updates, snapshots, key } = NoteTables[kind];
+  const { updates, snapshots, key, parent } = NoteTables[kind];
   return {
+    /**
+     * SQLite: this kind's rows of the hot log moved into its own log (rows of a note that no
+     * longer exists are dropped; a row already there is kept as it is).
+     */
+    moveFromLog: `INSERT OR IGNORE INTO ${updates} (${key}, seq, "update", created_at) SELECT id, seq, "update", created_at FROM note_log WHERE note = '${kind}' AND id IN (SELECT id FROM ${parent}) ORDER BY rowid`,
+    /** SQLite: the log after a seq wherever its rows are (own log or hot log), in order: key, seq, key, seq. */
+    updatesAfterWithLog: `SELECT seq, "update" FROM ${updates} WHERE ${key} = ? AND seq > ? UNION ALL SELECT seq, "update" FROM note_log WHERE note = '${kind}' AND id = ? AND seq > ? ORDER BY seq`,
     /** One Yjs update appended to a note's log (the writer thread prepares it once). */
     append: appendRows(kind, 1),
     /** The whole state as the note's snapshot: key, state, seq, updated_at. */
@@ -36,6 +59,8 @@ export function noteStatements(kind: NoteKind) {
 
 /** Every kind's statements, as the writer thread receives them. */
 export const NoteSql = { session: noteStatements('session'), private: noteStatements('private') } as const;
+/** Everything the SQLite writer thread prepares. */
+export const WriterSql = { kinds: NoteSql, log: NoteLogSql } as const;
 
 /** PostgreSQL numbers its placeholders: `?, ?` becomes `$1, $2`. */
 export function numberedPlaceholders(text: string): string {

@@ -50,7 +50,12 @@ export class NoteStore {
       db.executeQuery<R>(CompiledQuery.raw(this.postgres ? numberedPlaceholders(text) : text, params));
     const snap = (await raw<{ state: Uint8Array; seq: number }>(this.sql.snapshot, [id])).rows[0];
     const after = snap ? Number(snap.seq) : 0;
-    const rows = (await raw<{ seq: number; update: Uint8Array }>(this.sql.updatesAfter, [id, after])).rows;
+    // SQLite: the note's own log and the hot log in one statement (a row moving between them is seen once).
+    const rows = (
+      this.postgres
+        ? await raw<{ seq: number; update: Uint8Array }>(this.sql.updatesAfter, [id, after])
+        : await raw<{ seq: number; update: Uint8Array }>(this.sql.updatesAfterWithLog, [id, after, id, after])
+    ).rows;
     return {
       closed: await this.closed(id, db),
       snapshot: snap ? { state: toBytes(snap.state), seq: Number(snap.seq) } : null,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SqliteOptions } from '../db/sqlite.js';
-import { NoteSql } from './noteSql.js';
+import { WriterSql } from './noteSql.js';
 import type { NoteRow } from './noteStore.js';
 
 /** A row as the writer thread receives it: its bytes (update or state) are the next `length` of the batch's buffer. */
@@ -29,10 +29,22 @@ export class SqliteNoteWriter {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(): void; reject(e: Error): void }>();
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    /** How often the hot log moves into the notes' own logs, and at how many rows sooner (see NoteLogSql). */
+    options: { moveEveryMs?: number; moveAtRows?: number } = {},
+  ) {
     // The thread's own file: JavaScript from dist, or the TypeScript source in tests (Node strips its types).
     const thread = new URL(import.meta.url.endsWith('.ts') ? './sqliteWriterThread.ts' : './sqliteWriterThread.js', import.meta.url);
-    this.worker = new Worker(thread, { workerData: { file, sql: NoteSql, sqlite: SqliteOptions } });
+    this.worker = new Worker(thread, {
+      workerData: {
+        file,
+        sql: WriterSql,
+        sqlite: SqliteOptions,
+        moveEveryMs: options.moveEveryMs ?? 1_000,
+        moveAtRows: options.moveAtRows ?? 5_000,
+      },
+    });
     this.worker.on('message', (m: { id?: number; ok?: boolean; error?: string }) => {
       if (m.id === undefined) return;
       const p = this.pending.get(m.id);

@@ -2,6 +2,10 @@
 // per batch. Loaded by SqliteNoteWriter as a worker: from dist as JavaScript, and from the
 // sources in tests through Node's own type stripping (so only erasable TypeScript here, and
 // no relative imports: the statements arrive in workerData from noteSql.ts).
+//
+// Appends go to the hot log (`note_log`, see NoteLogSql): one page or two per commit whatever
+// the number of notes in the batch. Its rows move into the notes' own logs in one transaction
+// about once a second (or sooner when it grows), and always before a compaction.
 
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -17,27 +21,56 @@ interface Row {
 }
 type Message = { close: true } | { id: number; rows: Row[]; bytes: Uint8Array; now: string };
 
-const { file, sql, sqlite } = workerData as {
+const { file, sql, sqlite, moveEveryMs, moveAtRows } = workerData as {
   file: string;
-  sql: Record<string, { append: string; upsertSnapshot: string; prune: string }>;
+  sql: {
+    kinds: Record<string, { moveFromLog: string; upsertSnapshot: string; prune: string }>;
+    log: { append: string; clear: string; count: string };
+  };
   sqlite: { pragmas: string; busyTimeoutMs: number };
+  moveEveryMs: number;
+  moveAtRows: number;
 };
 const db = new DatabaseSync(file, { timeout: sqlite.busyTimeoutMs });
 db.exec(sqlite.pragmas);
 const statements = new Map(
-  Object.entries(sql).map(([note, s]) => [
+  Object.entries(sql.kinds).map(([note, s]) => [
     note,
-    { append: db.prepare(s.append), upsert: db.prepare(s.upsertSnapshot), prune: db.prepare(s.prune) },
+    { move: db.prepare(s.moveFromLog), upsert: db.prepare(s.upsertSnapshot), prune: db.prepare(s.prune) },
   ]),
 );
+const append = db.prepare(sql.log.append);
+const clearLog = db.prepare(sql.log.clear);
 const of = (w: Row) => {
   const s = statements.get(w.note);
   if (!s) throw new Error(`unknown kind of note: ${w.note}`);
   return s;
 };
 
-// One transaction per batch; appends first, then compactions: a snapshot in the same batch
-// covers the appends before it.
+/** Rows in the hot log (what a crash left there counts too). */
+let logged = Number((db.prepare(sql.log.count).get() as { n: number }).n);
+
+/** Inside a transaction: every row of the hot log into its note's own log. */
+function moveLog(): void {
+  if (logged === 0) return;
+  for (const s of statements.values()) s.move.run();
+  clearLog.run();
+  logged = 0;
+}
+
+function inTransaction(work: () => void): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    work();
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+// One transaction per batch: appends to the hot log; with a compaction, the hot log is moved
+// first, then the snapshot written and the entries it covers pruned.
 function commit(rows: Row[], bytes: Uint8Array, now: string): void {
   let at = 0;
   const data = rows.map((r) => {
@@ -46,25 +79,44 @@ function commit(rows: Row[], bytes: Uint8Array, now: string): void {
   });
   if (at !== bytes.byteLength) throw new Error('the batch does not add up');
   for (const r of rows) of(r); // every row's kind of note is known before anything is written
-  db.exec('BEGIN IMMEDIATE');
+  const before = logged;
   try {
-    rows.forEach((r, i) => {
-      if (r.kind === 'append') of(r).append.run(r.id, r.seq, data[i] ?? null, now);
+    inTransaction(() => {
+      rows.forEach((r, i) => {
+        if (r.kind !== 'append') return;
+        append.run(r.note, r.id, r.seq, data[i] ?? null, now);
+        logged += 1;
+      });
+      if (!rows.some((r) => r.kind === 'compact')) return;
+      moveLog();
+      rows.forEach((r, i) => {
+        if (r.kind !== 'compact') return;
+        of(r).upsert.run(r.id, data[i] ?? null, r.seq, now);
+        of(r).prune.run(r.id, r.seq);
+      });
     });
-    rows.forEach((r, i) => {
-      if (r.kind !== 'compact') return;
-      of(r).upsert.run(r.id, data[i] ?? null, r.seq, now);
-      of(r).prune.run(r.id, r.seq);
-    });
-    db.exec('COMMIT');
   } catch (e) {
-    if (db.isTransaction) db.exec('ROLLBACK');
+    logged = before;
     throw e;
   }
 }
 
+/** Moves the hot log in a transaction of its own; a failure leaves it to the next try. */
+function moveNow(): void {
+  const before = logged;
+  try {
+    inTransaction(moveLog);
+  } catch {
+    logged = before;
+  }
+}
+
+const mover = setInterval(moveNow, moveEveryMs);
+
 parentPort?.on('message', (m: Message) => {
   if ('close' in m) {
+    clearInterval(mover);
+    moveNow();
     db.close();
     parentPort?.postMessage({ closed: true });
     return;
@@ -75,4 +127,5 @@ parentPort?.on('message', (m: Message) => {
   } catch (e) {
     parentPort?.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
   }
+  if (logged >= moveAtRows) moveNow();
 });

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '../plugins/auth.js';
+import { TandemAdapter } from './adapter.js';
 import { Budgets } from './budgets.js';
 import { Rooms } from './rooms.js';
 
@@ -148,6 +149,8 @@ export default fp<RealtimeOptions>(
       serveClient: false,
       cors: { origin: opts.allowedOrigins, credentials: true },
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      // Recovery without keeping every keystroke relayed (see TandemAdapter).
+      adapter: TandemAdapter,
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
         callback(null, Boolean(origin && opts.allowedOrigins.includes(origin)));
