@@ -103,6 +103,7 @@ function commit(rows: Row[], bytes: Uint8Array, now: string): void {
 
 /** Moves the hot log in a transaction of its own; a failure leaves it to the next try. */
 function moveNow(): void {
+  if (logged === 0) return;
   const before = logged;
   try {
     inTransaction(moveLog);
