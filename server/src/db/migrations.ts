@@ -487,7 +487,7 @@ const migrations: Record<string, Migration> = {
   '0012_note_log': {
     async up(db: Kysely<unknown>) {
       // SQLite only: the hot log every acknowledged note update is appended to first (one page or
-      // two per group commit), moved into the notes' own logs about once a second (NoteLogSql in
+      // two per group commit), moved into the notes' own logs every few seconds (NoteLogSql in
       // notes/noteSql.ts). No index but the rowid, by design. PostgreSQL appends to the notes' logs.
       if (db.getExecutor().adapter instanceof PostgresAdapter) return;
       await db.schema

@@ -21,8 +21,8 @@ export const appendRows = (kind: NoteKind, rows: number) =>
  * SQLite only: the hot log. Every acknowledged update of every note is first appended here, in
  * arrival order, with no index but the rowid: a group commit then writes the log's last page or
  * two (and one fsync), where appending to each note's own log (a B-tree keyed by note) wrote a
- * page per note in the batch. The writer thread moves the rows into the notes' logs about once a
- * second and before any compaction, in one transaction; readers read both tables in ONE
+ * page per note in the batch. The writer thread moves the rows into the notes' logs every few
+ * seconds (5 s, or sooner past 5,000 rows) and before any compaction, in one transaction; readers read both tables in ONE
  * statement, so a row is seen exactly once whether or not it has moved.
  */
 export const NoteLogSql = {

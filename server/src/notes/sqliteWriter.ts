@@ -41,7 +41,7 @@ export class SqliteNoteWriter {
         file,
         sql: WriterSql,
         sqlite: SqliteOptions,
-        moveEveryMs: options.moveEveryMs ?? 1_000,
+        moveEveryMs: options.moveEveryMs ?? 5_000,
         moveAtRows: options.moveAtRows ?? 5_000,
       },
     });

@@ -5,7 +5,7 @@
 //
 // Appends go to the hot log (`note_log`, see NoteLogSql): one page or two per commit whatever
 // the number of notes in the batch. Its rows move into the notes' own logs in one transaction
-// about once a second (or sooner when it grows), and always before a compaction.
+// every few seconds (or sooner when it grows), and always before a compaction.
 
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
