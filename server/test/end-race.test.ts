@@ -68,7 +68,8 @@ describe('ending a session while people type and join', () => {
       const typing = steady.map(async (t) => {
         while (await t.type()) await sleep(random() * 4);
       });
-      const endAfter = 40 + random() * 80;
+      // Long enough for a few group commits (NOTE_COMMIT_WINDOW_MS, 40 ms) to acknowledge words before the end.
+      const endAfter = 150 + random() * 150;
       const joiners = (async () => {
         for (let i = 0; !ended && i < 40; i++) {
           await sleep(random() * 6);
