@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import { ApiRoute, ErrorCode, Limits } from '@tandem/shared';
+import { ApiRoute, ErrorCode, type HealthResponse, Limits } from '@tandem/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
 import type { Config } from './config.js';
 import { NoteHub } from './notes/noteHub.js';
 import { NoteStore } from './notes/noteStore.js';
@@ -48,6 +49,29 @@ declare module 'fastify' {
     publicOrigin: string;
     /** Minutes before its time that a session opens to join. */
     joinWindowMinutes: number;
+    /**
+     * Before a node stops (SIGTERM): health says draining, new connections are refused, open ones
+     * move to another node, and everything this node took is made durable.
+     */
+    drain(): Promise<void>;
+  }
+}
+
+/** How long the health check waits for the database. */
+const DATABASE_PING_MS = 2_000;
+
+/** True when the database answers a trivial query in time. */
+async function databaseAnswers(db: FastifyInstance['db']): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), DATABASE_PING_MS);
+  });
+  try {
+    return await Promise.race([sql`select 1`.execute(db).then(() => true as const), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -117,7 +141,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(livekitPlugin, { livekit: config.livekit });
 
-  app.get(ApiRoute.health, async () => ({ ok: true as const, version: VERSION }));
+  // What a load balancer asks: ready (200) only while the database answers and the node is not draining.
+  const node = { draining: false };
+  app.get(ApiRoute.health, async (_request, reply) => {
+    const status: HealthResponse['status'] = node.draining
+      ? 'draining'
+      : (await databaseAnswers(app.db))
+        ? 'ready'
+        : 'database_unavailable';
+    const body: HealthResponse = { ok: status === 'ready', version: VERSION, status };
+    return reply.code(status === 'ready' ? 200 : 503).send(body);
+  });
   await app.register(mailPlugin, { mail: config.mail, pollMs: options.mailPollMs, onKept: options.onMailKept });
   await app.register(authRoutes, { signInMax: 10, signInWindowMs: 60_000, passwordSignIn: config.passwordSignIn, ...options.signIn });
   await app.register(linkRoutes, {
@@ -159,6 +193,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       goalsDomain(),
       captionsDomain(transcription),
     ],
+  });
+  app.decorate('drain', async () => {
+    if (node.draining) return;
+    node.draining = true;
+    app.realtime.drain();
+    // Whatever arrived before the connections closed is committed before the node stops.
+    await notes.drain();
+    await privateNotes.drain();
   });
   app.addHook('preClose', async () => transcription.stopAll());
   // Runs before the database closes (hooks run in reverse order of registration).

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   const close = async (signal: string) => {
     if (closing) process.exit(1);
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal }, 'draining: no new connections, the open ones move to another node, writes finish');
+    await app.drain();
     await app.close();
     process.exit(0);
   };

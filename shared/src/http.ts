@@ -127,8 +127,12 @@ export const SessionTokenResponseSchema = z.object({
 /** A LiveKit token answer. */
 export type SessionTokenResponse = z.infer<typeof SessionTokenResponseSchema>;
 
-/** GET /api/health */
-export const HealthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+/** What a node says of itself: ready (200), or not (503) because it is draining or its database does not answer. */
+export const HealthStatusSchema = z.enum(['ready', 'draining', 'database_unavailable']);
+/** GET /api/health — what a load balancer asks each node. */
+export const HealthResponseSchema = z.object({ ok: z.boolean(), version: z.string(), status: HealthStatusSchema });
+/** A node's health answer. */
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** Route params naming a mentorship. */
 export const MentorshipParamsSchema = z.object({ id: IdSchema }).strict();

@@ -59,6 +59,11 @@ export interface Realtime {
   isOnline(userId: string): Promise<boolean>;
   /** A pair's projects changed (new, edited, submitted, reviewed): their open pages read them again. */
   projectsChanged(mentorshipId: string, userIds: string[]): void;
+  /**
+   * This node is going away: no new connection is taken, and every open one is closed so that its
+   * app reconnects (through the load balancer, to another node) and re-syncs.
+   */
+  drain(): void;
 }
 
 declare module 'fastify' {
@@ -141,6 +146,8 @@ const SIGN_IN_TRUST_MS = 2 * SIGN_IN_RECHECK_MS;
  */
 export default fp<RealtimeOptions>(
   async (app, opts) => {
+    /** Set once the node drains: connections are refused from then on. */
+    let draining = false;
     const io: TandemServer = new Server(app.server, {
       transports: ['websocket'],
       // A keystroke's update and caret travel as ONE binary frame (shared/src/wire.ts).
@@ -153,7 +160,7 @@ export default fp<RealtimeOptions>(
       adapter: TandemAdapter,
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
-        callback(null, Boolean(origin && opts.allowedOrigins.includes(origin)));
+        callback(null, !draining && Boolean(origin && opts.allowedOrigins.includes(origin)));
       },
     });
     // Each flush of a connection goes out in ONE write: a packet with binary data is a text frame
@@ -292,6 +299,11 @@ export default fp<RealtimeOptions>(
       },
       projectsChanged(mentorshipId, userIds) {
         io.to(userIds.map(Rooms.user)).emit(ServerEvent.projectsChanged.name, { mentorshipId });
+      },
+      drain() {
+        draining = true;
+        // The transport closes, not the Socket.IO session: the app reconnects by itself.
+        for (const socket of io.of('/').sockets.values()) socket.conn.close();
       },
       async isOnline(userId) {
         return (await io.in(Rooms.user(userId)).fetchSockets()).length > 0;
