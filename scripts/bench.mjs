@@ -221,12 +221,13 @@ async function notePad(f) {
   }
   process.stdout.write(headerLine);
   for (const r of rows) process.stdout.write(line(r));
-  process.stdout.write('\nCPU µs per keystroke by server thread (threads with the same name summed):\n');
+  process.stdout.write("\nCPU µs per keystroke by server thread (threads with the same name summed), and the load generator's CPU:\n");
   for (const r of rows) {
     const threads = Object.entries(r.threadMicrosPerKeystroke ?? {})
       .sort((a, b) => b[1] - a[1])
       .map(([name, us]) => `${name} ${f(us, 0)}`);
-    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}\n`);
+    const generator = Number.isFinite(r.generatorCpuPercent) ? `; load generator ${f(r.generatorCpuPercent, 0)}% of a core` : '';
+    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}${generator}\n`);
   }
 
   /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */
@@ -244,7 +245,7 @@ async function notePad(f) {
       const deadline = Date.now() + capacityMinutes * 60_000;
       while (n <= capacityMax && Date.now() < deadline) {
         const r = await measure(system, n);
-        tried.push(`${n}: p99 ${f(r.p99, 0)} ms`);
+        tried.push(`${n}: p99 ${f(r.p99, 0)} ms (server ${f(r.serverCpuPercent, 0)}%, generator ${f(r.generatorCpuPercent, 0)}%)`);
         process.stdout.write(line(r));
         if (r.p99 <= 100) good = Math.max(good, n);
         else bad = bad === null ? n : Math.min(bad, n);

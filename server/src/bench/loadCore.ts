@@ -73,6 +73,8 @@ export interface LoadResult {
   rssPerSessionBytes: number;
   /** CPU µs per keystroke by thread name (the main thread as `main`). */
   threadMicrosPerKeystroke: Record<string, number>;
+  /** The load generator's own CPU (this process, every thread), in % of one core: it shares the machine. */
+  generatorCpuPercent: number;
   rssLoaded: number;
   rssEnd: number;
 }
@@ -175,11 +177,13 @@ export async function runLoad(options: {
   sent = 0;
   const cpuStart = cpuTicks(serverPid);
   const threadsStart = cpuTicksByThread(serverPid);
+  const generatorStart = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpuEnd = cpuTicks(serverPid);
   const threadsEnd = cpuTicksByThread(serverPid);
+  const generator = process.cpuUsage(generatorStart);
   measuring = false;
   for (const t of timers) clearInterval(t);
   const rssEnd = rssBytes(serverPid);
@@ -208,6 +212,7 @@ export async function runLoad(options: {
     serverCpuPercent: ((cpuEnd - cpuStart) / ticksPerSecond / elapsed) * 100,
     serverCpuMicrosPerKeystroke: perKeystroke(cpuEnd - cpuStart),
     threadMicrosPerKeystroke,
+    generatorCpuPercent: ((generator.user + generator.system) / 1e6 / elapsed) * 100,
     rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,
     rssLoaded,
     rssEnd,
