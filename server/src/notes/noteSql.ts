@@ -44,8 +44,6 @@ export function noteStatements(kind: NoteKind) {
     moveFromLog: `INSERT OR IGNORE INTO ${updates} (${key}, seq, "update", created_at) SELECT id, seq, "update", created_at FROM note_log WHERE note = '${kind}' AND id IN (SELECT id FROM ${parent}) ORDER BY rowid`,
     /** SQLite: the log after a seq wherever its rows are (own log or hot log), in order: key, seq, key, seq. */
     updatesAfterWithLog: `SELECT seq, "update" FROM ${updates} WHERE ${key} = ? AND seq > ? UNION ALL SELECT seq, "update" FROM note_log WHERE note = '${kind}' AND id = ? AND seq > ? ORDER BY seq`,
-    /** One Yjs update appended to a note's log (the writer thread prepares it once). */
-    append: appendRows(kind, 1),
     /** The whole state as the note's snapshot: key, state, seq, updated_at. */
     upsertSnapshot: `INSERT INTO ${snapshots} (${key}, state, seq, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (${key}) DO UPDATE SET state = excluded.state, seq = excluded.seq, updated_at = excluded.updated_at`,
     /** The log entries a snapshot covers: key, seq. */

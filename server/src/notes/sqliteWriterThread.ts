@@ -58,13 +58,16 @@ function moveLog(): void {
   logged = 0;
 }
 
+/** Runs work in one transaction; on a rollback, the hot log's row count is what it was before. */
 function inTransaction(work: () => void): void {
+  const before = logged;
   db.exec('BEGIN IMMEDIATE');
   try {
     work();
     db.exec('COMMIT');
   } catch (e) {
     if (db.isTransaction) db.exec('ROLLBACK');
+    logged = before;
     throw e;
   }
 }
@@ -79,36 +82,29 @@ function commit(rows: Row[], bytes: Uint8Array, now: string): void {
   });
   if (at !== bytes.byteLength) throw new Error('the batch does not add up');
   for (const r of rows) of(r); // every row's kind of note is known before anything is written
-  const before = logged;
-  try {
-    inTransaction(() => {
-      rows.forEach((r, i) => {
-        if (r.kind !== 'append') return;
-        append.run(r.note, r.id, r.seq, data[i] ?? null, now);
-        logged += 1;
-      });
-      if (!rows.some((r) => r.kind === 'compact')) return;
-      moveLog();
-      rows.forEach((r, i) => {
-        if (r.kind !== 'compact') return;
-        of(r).upsert.run(r.id, data[i] ?? null, r.seq, now);
-        of(r).prune.run(r.id, r.seq);
-      });
+  inTransaction(() => {
+    rows.forEach((r, i) => {
+      if (r.kind !== 'append') return;
+      append.run(r.note, r.id, r.seq, data[i] ?? null, now);
+      logged += 1;
     });
-  } catch (e) {
-    logged = before;
-    throw e;
-  }
+    if (!rows.some((r) => r.kind === 'compact')) return;
+    moveLog();
+    rows.forEach((r, i) => {
+      if (r.kind !== 'compact') return;
+      of(r).upsert.run(r.id, data[i] ?? null, r.seq, now);
+      of(r).prune.run(r.id, r.seq);
+    });
+  });
 }
 
 /** Moves the hot log in a transaction of its own; a failure leaves it to the next try. */
 function moveNow(): void {
   if (logged === 0) return;
-  const before = logged;
   try {
     inTransaction(moveLog);
   } catch {
-    logged = before;
+    // left to the next try
   }
 }
 
