@@ -39,6 +39,7 @@ const POSTGRES_TESTS = [
   'test/programme-pairs.test.ts',
   'test/oidc.test.ts',
   'test/admin-cli.test.ts',
+  'test/cluster-store.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 

@@ -500,6 +500,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013_note_seq': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL only: several server nodes may append to the same note's log, so a log row's
+      // seq comes from one database sequence (bigint), not from a counter in one node's memory.
+      // It starts past every seq already stored, so no new row can collide with an old one.
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      for (const table of ['note_updates', 'notes', 'private_note_updates', 'private_notes'])
+        await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN seq TYPE bigint`.execute(db);
+      await sql`CREATE SEQUENCE note_seq AS bigint`.execute(db);
+      await sql`SELECT setval('note_seq', 1 + greatest(
+        (SELECT coalesce(max(seq), 0) FROM note_updates), (SELECT coalesce(max(seq), 0) FROM notes),
+        (SELECT coalesce(max(seq), 0) FROM private_note_updates), (SELECT coalesce(max(seq), 0) FROM private_notes)))`.execute(db);
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -13,9 +13,13 @@ export const NoteTables = {
 /** One of the kinds of note in {@link NoteTables}. */
 export type NoteKind = keyof typeof NoteTables;
 
-/** `rows` Yjs updates appended to notes' logs in one statement: key, seq, update, created_at per row. */
-export const appendRows = (kind: NoteKind, rows: number) =>
-  `INSERT INTO ${NoteTables[kind].updates} (${NoteTables[kind].key}, seq, "update", created_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+/**
+ * PostgreSQL: `rows` Yjs updates appended to notes' logs in one statement, each row's seq drawn
+ * from the database's one sequence (several nodes may append to one note): key, update,
+ * created_at per row.
+ */
+export const appendRowsNumbered = (kind: NoteKind, rows: number) =>
+  `INSERT INTO ${NoteTables[kind].updates} (${NoteTables[kind].key}, seq, "update", created_at) VALUES ${Array.from({ length: rows }, () => "(?, nextval('note_seq'), ?, ?)").join(', ')}`;
 
 /**
  * SQLite only: the hot log. Every acknowledged update of every note is first appended here, in
@@ -46,12 +50,20 @@ export function noteStatements(kind: NoteKind) {
     updatesAfterWithLog: `SELECT seq, "update" FROM ${updates} WHERE ${key} = ? AND seq > ? UNION ALL SELECT seq, "update" FROM note_log WHERE note = '${kind}' AND id = ? AND seq > ? ORDER BY seq`,
     /** The whole state as the note's snapshot: key, state, seq, updated_at. */
     upsertSnapshot: `INSERT INTO ${snapshots} (${key}, state, seq, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (${key}) DO UPDATE SET state = excluded.state, seq = excluded.seq, updated_at = excluded.updated_at`,
-    /** The log entries a snapshot covers: key, seq. */
+    /** SQLite: the log entries a snapshot covers (one writer, seqs in order): key, seq. */
     prune: `DELETE FROM ${updates} WHERE ${key} = ? AND seq <= ?`,
     /** The snapshot of one note: key. */
     snapshot: `SELECT state, seq FROM ${snapshots} WHERE ${key} = ?`,
-    /** The log after a seq, in order: key, seq. */
-    updatesAfter: `SELECT seq, "update" FROM ${updates} WHERE ${key} = ? AND seq > ? ORDER BY seq`,
+    /**
+     * PostgreSQL: every row of a note's log, whatever its seq. With several nodes a row can commit
+     * after a snapshot with a higher seq was written (its seq was drawn earlier), so the snapshot's
+     * seq does not say which rows it covers; applying a row the snapshot holds already changes nothing.
+     */
+    allUpdates: `SELECT seq, "update" FROM ${updates} WHERE ${key} = ? ORDER BY seq`,
+    /** PostgreSQL: exactly the log rows a compaction read (key, seq[]), never one it did not see. */
+    pruneRead: `DELETE FROM ${updates} WHERE ${key} = ? AND seq = ANY(?::bigint[])`,
+    /** PostgreSQL: one compaction of a note at a time, whichever node runs it (key text). */
+    lockNote: `SELECT pg_advisory_xact_lock(hashtext(?)) AS locked`,
   };
 }
 

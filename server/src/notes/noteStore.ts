@@ -1,8 +1,9 @@
 import { closedSessionStatuses } from '@tandem/shared';
 import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
+import * as Y from 'yjs';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
-import { appendRows, type NoteKind, noteStatements, numberedPlaceholders } from './noteSql.js';
+import { appendRowsNumbered, type NoteKind, noteStatements, numberedPlaceholders } from './noteSql.js';
 
 /** One durable write: an update appended to a note's log, or a compaction of the log into a snapshot. */
 export type NoteWrite =
@@ -51,9 +52,10 @@ export class NoteStore {
     const snap = (await raw<{ state: Uint8Array; seq: number }>(this.sql.snapshot, [id])).rows[0];
     const after = snap ? Number(snap.seq) : 0;
     // SQLite: the note's own log and the hot log in one statement (a row moving between them is seen once).
+    // PostgreSQL: every row left in the log (see `allUpdates`).
     const rows = (
       this.postgres
-        ? await raw<{ seq: number; update: Uint8Array }>(this.sql.updatesAfter, [id, after])
+        ? await raw<{ seq: number; update: Uint8Array }>(this.sql.allUpdates, [id])
         : await raw<{ seq: number; update: Uint8Array }>(this.sql.updatesAfterWithLog, [id, after, id, after])
     ).rows;
     return {
@@ -82,23 +84,40 @@ export class NoteStore {
     if (rows.length === 0) return;
     const now = nowIso();
     if (this.writer) return this.writer.commit(rows, now);
-    // The same statements as the SQLite writer thread (noteSql.ts), appends before compactions;
-    // appends go 200 rows to a statement, one round trip per chunk rather than per keystroke.
+    // Appends before compactions; appends go 200 rows to a statement, one round trip per chunk
+    // rather than per keystroke, each row's seq drawn from the database's sequence.
     await this.db.transaction().execute(async (trx) => {
-      const run = (text: string, params: unknown[]) => trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(text), params));
+      const run = <R>(text: string, params: unknown[]) => trx.executeQuery<R>(CompiledQuery.raw(numberedPlaceholders(text), params));
       const appends = rows.filter((w) => w.kind === 'append');
       for (let i = 0; i < appends.length; i += 200) {
         const chunk = appends.slice(i, i + 200);
         await run(
-          appendRows(this.kind, chunk.length),
-          chunk.flatMap((w) => [w.id, w.seq, w.update, now]),
+          appendRowsNumbered(this.kind, chunk.length),
+          chunk.flatMap((w) => [w.id, w.update, now]),
         );
       }
-      for (const w of rows) {
-        if (w.kind !== 'compact') continue;
-        await run(this.sql.upsertSnapshot, [w.id, w.state, w.seq, now]);
-        await run(this.sql.prune, [w.id, w.seq]);
-      }
+      for (const w of rows) if (w.kind === 'compact') await this.compactInDatabase(run, w.id, w.state, now);
     });
+  }
+
+  /**
+   * PostgreSQL compaction, safe with several nodes writing the same note: under the note's lock,
+   * the stored snapshot, EVERY log row and the node's own state are merged into the new snapshot,
+   * and exactly the rows read are deleted. A row another node commits meanwhile was not read, so
+   * it stays (and is applied again on load, which changes nothing if the merge had it already).
+   */
+  private async compactInDatabase(
+    run: <R>(text: string, params: unknown[]) => Promise<{ rows: R[] }>,
+    id: string,
+    state: Uint8Array,
+    now: string,
+  ): Promise<void> {
+    await run(this.sql.lockNote, [`${this.kind}:${id}`]);
+    const snap = (await run<{ state: Uint8Array; seq: string | number }>(this.sql.snapshot, [id])).rows[0];
+    const log = (await run<{ seq: string | number; update: Uint8Array }>(this.sql.allUpdates, [id])).rows;
+    const parts = [...(snap ? [toBytes(snap.state)] : []), ...log.map((r) => toBytes(r.update)), state];
+    const seq = Math.max(snap ? Number(snap.seq) : 0, ...log.map((r) => Number(r.seq)));
+    await run(this.sql.upsertSnapshot, [id, Y.mergeUpdates(parts), seq, now]);
+    if (log.length > 0) await run(this.sql.pruneRead, [id, log.map((r) => String(r.seq))]);
   }
 }

@@ -1,0 +1,70 @@
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { NoteHub } from '../src/notes/noteHub.js';
+import { NoteStore } from '../src/notes/noteStore.js';
+import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres } from './helpers.js';
+import { prng } from './realtime.js';
+
+afterEach(closeTestApps);
+
+const log = pino({ level: 'silent' }) as FastifyBaseLogger;
+
+/** A person typing into their own copy of a note: each keystroke is one update. */
+function typist(name: string) {
+  const doc = new Y.Doc();
+  const text = doc.getText('t');
+  return {
+    doc,
+    type(i: number): Uint8Array {
+      let update: Uint8Array | null = null;
+      doc.once('update', (u: Uint8Array) => {
+        update = u;
+      });
+      text.insert(text.length, `${name}${i} `);
+      if (!update) throw new Error('no update');
+      return update;
+    },
+  };
+}
+
+describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () => {
+  it('keeps every acknowledged update when two nodes append and compact the same note at once, neither seeing the other', async () => {
+    const first = await buildTestApp();
+    const pair = await createMentorship(first);
+    // The second node: the same database through its own connections.
+    const second = await buildTestApp(envOf(first));
+    const random = prng(15);
+    // Compactions every few updates on both nodes, interleaved with the other's appends.
+    const hubs = [first, second].map((app) => new NoteHub(new NoteStore(app.db), { snapshotEvery: 7, log }));
+    const notes = await Promise.all(hubs.map((hub, i) => hub.open(pair.session.id, `member-${i}`, { template: [] })));
+    const people = [typist('alpha'), typist('beta')];
+    const acked: Promise<unknown>[] = [];
+    for (let i = 0; i < 120; i++) {
+      const who = random() < 0.5 ? 0 : 1;
+      const hub = hubs[who];
+      const note = notes[who];
+      const person = people[who];
+      if (!hub || !note || !person) throw new Error('unreachable');
+      acked.push(
+        hub.applyClientUpdate(note, person.type(i), 'test').then((r) => {
+          if (!r.ok) throw new Error(r.error.message);
+        }),
+      );
+      if (i % 10 === 9) await Promise.all(acked);
+    }
+    await Promise.all(acked);
+    // Both leave: each writes a last snapshot of only what it saw.
+    await Promise.all(hubs.map((hub, i) => hub.leave(pair.session.id, `member-${i}`)));
+
+    const stored = await new NoteStore(first.db).load(pair.session.id);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    const expected = new Y.Doc();
+    for (const p of people) Y.applyUpdate(expected, Y.encodeStateAsUpdate(p.doc));
+    expect(doc.getText('t').toString()).toBe(expected.getText('t').toString());
+    for (const name of ['alpha', 'beta']) expect(doc.getText('t').toString().split(name).length - 1).toBeGreaterThan(20);
+  });
+});
