@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
+import { CHROMIUM, CLUSTER_PACKAGES, ensureAptPackages, REDIS_SERVER, SPEECH_PACKAGES } from './lib/apt.mjs';
 import { ensureLivekitServer } from './lib/livekit.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
@@ -40,6 +40,7 @@ const POSTGRES_TESTS = [
   'test/oidc.test.ts',
   'test/admin-cli.test.ts',
   'test/cluster-store.test.ts',
+  'test/cluster.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 
@@ -77,7 +78,7 @@ async function prepare() {
       return pnpm;
     })(),
     ensureLivekitServer(),
-    ensureAptPackages([{ binary: CHROMIUM, packages: ['chromium'] }, POSTGRES_PACKAGE, ...SPEECH_PACKAGES]),
+    ensureAptPackages([{ binary: CHROMIUM, packages: ['chromium'] }, POSTGRES_PACKAGE, ...CLUSTER_PACKAGES, ...SPEECH_PACKAGES]),
   ]);
   return { pnpm, livekitBin };
 }
@@ -149,12 +150,13 @@ async function checksBeforeBrowsers(pnpm) {
   // The same database tests again on PostgreSQL (one query layer, one set of migrations for both).
   const postgres = await startTestPostgres(Number(process.env.TEST_PG_PORT ?? (await freePort())));
   try {
-    step('Database integration tests on PostgreSQL');
+    step('Database integration tests on PostgreSQL, and cluster mode (two nodes, Redis)');
     await run(
       pnpm,
       ['--filter', '@tandem/server', 'exec', 'vitest', 'run', ...POSTGRES_TESTS, '--outputFile.json=test-results/vitest-postgres.json'],
       {
-        env: { ...process.env, TEST_DATABASE_URL: postgres.url },
+        // Cluster tests start their own Redis (they stop and restart it) from Debian's redis-server.
+        env: { ...process.env, TEST_DATABASE_URL: postgres.url, TEST_REDIS_SERVER: REDIS_SERVER },
       },
     );
   } finally {

@@ -12,6 +12,14 @@ export const SPEECH_PACKAGES = [
   { binary: '/usr/bin/sox', packages: ['sox'] },
 ];
 
+/** Debian's Redis and HAProxy: cluster mode's shared Redis and its load balancer (tests and `npm run cluster`). */
+export const REDIS_SERVER = '/usr/bin/redis-server';
+export const HAPROXY = '/usr/sbin/haproxy';
+export const CLUSTER_PACKAGES = [
+  { binary: REDIS_SERVER, packages: ['redis-server'] },
+  { binary: HAPROXY, packages: ['haproxy'] },
+];
+
 /**
  * Installs Debian packages that are missing, with apt, when running as root.
  * A package counts as present when its `binary` exists (or its `present()` says so).

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { ApiRoute, ErrorCode, type HealthResponse, Limits } from '@tandem/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
+import { ClusterLink } from './cluster/redis.js';
 import type { Config } from './config.js';
 import { NoteHub } from './notes/noteHub.js';
 import { NoteStore } from './notes/noteStore.js';
@@ -18,7 +19,8 @@ import weekPlugin from './plugins/week.js';
 import { captionsDomain } from './realtime/captions.js';
 import { goalsDomain } from './realtime/goals.js';
 import realtime from './realtime/io.js';
-import { notesDomain, privateNote } from './realtime/notes.js';
+import { NoteCluster } from './realtime/noteCluster.js';
+import { notesDomain, privateNote, sharedNote } from './realtime/notes.js';
 import authRoutes, { type AuthRoutesOptions } from './routes/auth/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import mentorshipRoutes from './routes/mentorships/index.js';
@@ -141,14 +143,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(livekitPlugin, { livekit: config.livekit });
 
-  // What a load balancer asks: ready (200) only while the database answers and the node is not draining.
+  // Cluster mode (REDIS_URL): the node does not start without Redis; afterwards it follows Redis's comings and goings.
+  const cluster = config.cluster ? new ClusterLink(config.cluster.redisUrl, config.cluster.nodeName, app.log) : undefined;
+  if (cluster) {
+    await cluster.connect();
+    app.log.info({ node: cluster.nodeName }, 'cluster mode: rooms, live notes and leases shared through Redis');
+  }
+
+  // What a load balancer asks: ready (200) only while the database (and Redis) answer and the node is not draining.
   const node = { draining: false };
   app.get(ApiRoute.health, async (_request, reply) => {
+    const [database, redis] = node.draining ? [true, true] : await Promise.all([databaseAnswers(app.db), cluster?.answers() ?? true]);
     const status: HealthResponse['status'] = node.draining
       ? 'draining'
-      : (await databaseAnswers(app.db))
-        ? 'ready'
-        : 'database_unavailable';
+      : !database
+        ? 'database_unavailable'
+        : !redis
+          ? 'redis_unavailable'
+          : 'ready';
     const body: HealthResponse = { ok: status === 'ready', version: VERSION, status };
     return reply.code(status === 'ready' ? 200 : 503).send(body);
   });
@@ -169,10 +181,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const writer =
     config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file, { moveEveryMs: options.noteLogMoveEveryMs }) : undefined;
   const hubOptions = { snapshotEvery: options.snapshotEvery ?? 500, commitWindowMs: config.noteCommitWindowMs, log: app.log };
-  const notes = new NoteHub(new NoteStore(app.db, writer), hubOptions);
+  // Cluster mode: the other nodes holding the same notes, one channel per note.
+  const [notePeers, privatePeers] = cluster ? [new NoteCluster(cluster, 'session'), new NoteCluster(cluster, 'private')] : [];
+  await notePeers?.start();
+  await privatePeers?.start();
+  const notes = new NoteHub(new NoteStore(app.db, writer), { ...hubOptions, peers: notePeers });
   app.decorate('notes', notes);
   // Mentors' private notes: the same hub and relay on tables and events of their own (one writer thread for both).
-  const privateNotes = new NoteHub(new NoteStore(app.db, writer, 'private'), hubOptions);
+  const privateNotes = new NoteHub(new NoteStore(app.db, writer, 'private'), { ...hubOptions, peers: privatePeers });
   app.decorate('privateNotes', privateNotes);
   app.decorate('privateNotesVisibleToAdmins', config.privateNotesVisibleToAdmins);
   // The cloud engine when its key is set, else the offline one when installed; without either,
@@ -187,9 +203,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('transcription', transcription);
   await app.register(realtime, {
     allowedOrigins: config.allowedOrigins,
+    cluster,
     domains: [
-      notesDomain(notes),
-      notesDomain(privateNotes, privateNote(config.privateNotesVisibleToAdmins)),
+      notesDomain(notes, sharedNote, notePeers),
+      notesDomain(privateNotes, privateNote(config.privateNotesVisibleToAdmins), privatePeers),
       goalsDomain(),
       captionsDomain(transcription),
     ],
@@ -208,6 +225,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await notes.drain();
     await privateNotes.drain();
     await writer?.close();
+    await cluster?.close();
   });
   await app.register(sessionLifecycleRoutes);
   await app.register(weekPlugin, { week: config.week, origin: config.publicOrigin, mailFrom: config.mail.from });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { JOIN_WINDOW_MINUTES } from '@tandem/shared';
 import { z } from 'zod';
@@ -58,6 +59,8 @@ export interface Config {
   privateNotesVisibleToAdmins: boolean;
   /** The note's group-commit window (NoteHubOptions.commitWindowMs). */
   noteCommitWindowMs: number;
+  /** Cluster mode (REDIS_URL, on PostgreSQL): this node's name and the shared Redis. */
+  cluster: { redisUrl: string; nodeName: string } | undefined;
 }
 
 /** A bad environment: the message names each variable and what it expects. */
@@ -108,6 +111,16 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL (leave it unset for the embedded SQLite)')
+    .optional(),
+  /** Cluster mode: several server nodes share rooms, live notes and leases through this Redis. */
+  REDIS_URL: z
+    .string()
+    .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL (leave it unset for one node)')
+    .optional(),
+  /** This node's name in the cluster (logs, leases); a random one when unset. */
+  NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - (at most 64)')
     .optional(),
   DATA_DIR: z.string().min(1).default('data'),
   LIVEKIT_URL: wsUrl,
@@ -174,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL)
+    throw new ConfigError(['REDIS_URL (several nodes) needs DATABASE_URL: the nodes share one PostgreSQL, not a SQLite file each']);
   if (!e.PASSWORD_SIGNIN && !e.OIDC_ISSUER) throw new ConfigError(['PASSWORD_SIGNIN=false needs OIDC_ISSUER: nobody could sign in']);
   const publicOrigin = new URL(e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).origin;
   const extra = (e.ALLOWED_ORIGINS ?? '')
@@ -219,5 +234,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordSignIn: e.PASSWORD_SIGNIN,
     privateNotesVisibleToAdmins: e.PRIVATE_NOTES_VISIBLE_TO_ADMINS,
     noteCommitWindowMs: e.NOTE_COMMIT_WINDOW_MS,
+    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeName: e.NODE_NAME ?? `node-${randomBytes(4).toString('hex')}` } : undefined,
   };
 }

@@ -127,8 +127,11 @@ export const SessionTokenResponseSchema = z.object({
 /** A LiveKit token answer. */
 export type SessionTokenResponse = z.infer<typeof SessionTokenResponseSchema>;
 
-/** What a node says of itself: ready (200), or not (503) because it is draining or its database does not answer. */
-export const HealthStatusSchema = z.enum(['ready', 'draining', 'database_unavailable']);
+/**
+ * What a node says of itself: ready (200), or not (503) because it is draining, its database does
+ * not answer, or (cluster mode) its Redis does not.
+ */
+export const HealthStatusSchema = z.enum(['ready', 'draining', 'database_unavailable', 'redis_unavailable']);
 /** GET /api/health — what a load balancer asks each node. */
 export const HealthResponseSchema = z.object({ ok: z.boolean(), version: z.string(), status: HealthStatusSchema });
 /** A node's health answer. */

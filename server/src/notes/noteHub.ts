@@ -34,6 +34,22 @@ export interface LiveNote {
   frozen: boolean;
 }
 
+/**
+ * Cluster mode: the other nodes holding the same notes (realtime/noteCluster.ts). Without it,
+ * this node is the only one and nothing below is called.
+ */
+export interface NotePeers {
+  /** Before a note is read from the database: start receiving what other nodes do to it. */
+  opening(id: string): Promise<void>;
+  /** Loaded: ask the nodes that hold it for what the database did not have yet. */
+  opened(note: LiveNote): void;
+  /** Unloaded (or failed to load): stop receiving its traffic. */
+  closed(id: string): void;
+  /** Resolves once every other node holding the note has frozen it and made its writes durable (bounded). */
+  freezeOthers(id: string): Promise<void>;
+  settleOthers(id: string, ended: boolean): void;
+}
+
 export interface NoteHubOptions {
   /** Compact the log into a snapshot after this many updates. */
   snapshotEvery: number;
@@ -44,6 +60,7 @@ export interface NoteHubOptions {
    */
   commitWindowMs?: number;
   log: FastifyBaseLogger;
+  peers?: NotePeers;
 }
 
 interface Pending {
@@ -84,7 +101,10 @@ export class NoteHub {
     if (!pending) {
       pending = this.load(id, init);
       this.notes.set(id, pending);
-      pending.catch(() => this.notes.delete(id));
+      pending.catch(() => {
+        this.notes.delete(id);
+        this.options.peers?.closed(id);
+      });
     }
     const note = await pending;
     if (this.freezing.has(id)) note.frozen = true;
@@ -98,6 +118,8 @@ export class NoteHub {
   }
 
   private async load(id: string, init: NoteInit): Promise<LiveNote> {
+    // Subscribed before reading: what another node does from now on reaches this doc.
+    await this.options.peers?.opening(id);
     const stored = await this.store.load(id);
     const doc = new Y.Doc({ gc: true });
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
@@ -125,6 +147,7 @@ export class NoteHub {
       writeTemplate(doc, init.template, carried, project);
       if (update) await this.enqueue({ kind: 'append', id, seq: ++note.seq, update });
     }
+    this.options.peers?.opened(note);
     return note;
   }
 
@@ -189,6 +212,7 @@ export class NoteHub {
       await this.snapshot(note).catch((err: unknown) => this.options.log.error({ err, noteId: id }, 'snapshot failed'));
     if (note.members.size === 0 && this.notes.get(id) === pending) {
       this.notes.delete(id);
+      this.options.peers?.closed(id);
       note.awareness.destroy();
       note.doc.destroy();
     }
@@ -221,20 +245,26 @@ export class NoteHub {
 
   /**
    * Freezes a session's note (no more edits are accepted) and returns its final
-   * state once everything acknowledged is durable. Works whether or not the note is open.
+   * state once everything acknowledged is durable. Works whether or not the note is open,
+   * and in cluster mode on every node that holds it.
    */
   async freeze(id: string): Promise<Uint8Array> {
+    const live = await this.freezeHere(id);
+    // The other holders' updates reach this doc before their answer does (one connection each, in order).
+    await this.options.peers?.freezeOthers(id);
+    if (live) return Y.encodeStateAsUpdate(live.doc);
+    return (await this.storedState(id)) ?? Y.encodeStateAsUpdate(new Y.Doc());
+  }
+
+  /** This node's part of {@link freeze}: no more edits here, and what it took is durable. */
+  async freezeHere(id: string): Promise<LiveNote | null> {
     // First, before any await: a join racing with the end finds the note frozen, whether it is loaded yet or not.
     this.freezing.add(id);
     const pending = this.notes.get(id);
     const live = pending ? await pending.catch(() => null) : null;
-    if (live) {
-      live.frozen = true;
-      await this.barrier();
-      return Y.encodeStateAsUpdate(live.doc);
-    }
+    if (live) live.frozen = true;
     await this.barrier();
-    return (await this.storedState(id)) ?? Y.encodeStateAsUpdate(new Y.Doc());
+    return live;
   }
 
   /**
@@ -242,6 +272,11 @@ export class NoteHub {
    * over (and the note stays frozen); without, the end failed and the note takes edits again.
    */
   async settle(id: string, ended: boolean): Promise<void> {
+    this.options.peers?.settleOthers(id, ended);
+    await this.settleHere(id, ended);
+  }
+
+  async settleHere(id: string, ended: boolean): Promise<void> {
     this.freezing.delete(id);
     if (ended) return;
     const live = await this.notes.get(id)?.catch(() => null);

@@ -1,3 +1,4 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
   type CaptionsState,
   ClientEvent,
@@ -16,6 +17,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
+import type { ClusterLink } from '../cluster/redis.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 import { TandemAdapter } from './adapter.js';
 import { Budgets } from './budgets.js';
@@ -76,6 +78,8 @@ declare module 'fastify' {
 export interface RealtimeOptions {
   allowedOrigins: string[];
   domains: ((app: FastifyInstance) => RealtimeDomain)[];
+  /** Cluster mode: rooms and broadcasts through Redis streams; no realtime traffic while Redis is away. */
+  cluster?: ClusterLink;
 }
 
 /** Closes a socket with a named reason the client can show. */
@@ -148,6 +152,7 @@ export default fp<RealtimeOptions>(
   async (app, opts) => {
     /** Set once the node drains: connections are refused from then on. */
     let draining = false;
+    const { cluster } = opts;
     const io: TandemServer = new Server(app.server, {
       transports: ['websocket'],
       // A keystroke's update and caret travel as ONE binary frame (shared/src/wire.ts).
@@ -156,12 +161,20 @@ export default fp<RealtimeOptions>(
       serveClient: false,
       cors: { origin: opts.allowedOrigins, credentials: true },
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-      // Recovery without keeping every keystroke relayed (see TandemAdapter).
-      adapter: TandemAdapter,
+      // One node: recovery without keeping every keystroke relayed (see TandemAdapter). Several:
+      // Redis streams, which keep recovery working across nodes; note relays never enter them
+      // (they are sent to this node's sockets only, and reach the others through NoteCluster).
+      adapter: cluster ? createAdapter(cluster.adapterClient, { streamName: 'tandem:socket.io' }) : TandemAdapter,
       allowRequest: (req, callback) => {
         const origin = req.headers.origin;
-        callback(null, !draining && Boolean(origin && opts.allowedOrigins.includes(origin)));
+        const open = !draining && (!cluster || cluster.available);
+        callback(null, open && Boolean(origin && opts.allowedOrigins.includes(origin)));
       },
+    });
+    // Without Redis this node cannot reach the people on other nodes: rather than look live and
+    // silently split, its apps show "reconnecting" (and keep their unsaved edits) until Redis is back.
+    cluster?.onDown(() => {
+      for (const socket of io.of('/').sockets.values()) socket.conn.close();
     });
     // Each flush of a connection goes out in ONE write: a packet with binary data is a text frame
     // and one frame per attachment, and a write per frame (on loopback the kernel's delivery is

@@ -24,6 +24,7 @@ import { projectSummary } from '../projects/projects.js';
 import { carriedTodos } from '../week/brief.js';
 import { handle, handleFast, sessionAccess } from './handle.js';
 import type { RealtimeDomain, SocketData } from './io.js';
+import type { NoteCluster } from './noteCluster.js';
 import { Rooms } from './rooms.js';
 
 type Target = BroadcastOperator<ServerToClientEvents, SocketData>;
@@ -103,13 +104,18 @@ interface Joined {
   readOnly: boolean;
 }
 
-/** A note pad over Socket.IO: y-protocols sync (state vectors) and awareness, one relay per kind of note. */
-export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
+/**
+ * A note pad over Socket.IO: y-protocols sync (state vectors) and awareness, one relay per kind of
+ * note. Relays go to this node's own sockets; in cluster mode `cluster` carries them to the other
+ * nodes holding the note (one Redis message each, see NoteCluster).
+ */
+export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, cluster?: NoteCluster) {
   const { channel } = spec;
   const updateEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.noteUpdateBytes, channel.key, true);
   const awarenessEnvelope = (raw: unknown) => parseNoteEnvelope(raw, RealtimeLimits.awarenessBytes, channel.key);
   return (app: FastifyInstance): RealtimeDomain =>
     (io, socket) => {
+      cluster?.bind({ io, spec, hub });
       // Unique per connection: a recovered Socket.IO connection keeps its socket id, this does not.
       const connectionId = randomUUID();
       const joined = new Map<string, Joined>();
@@ -218,7 +224,8 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
             } catch {
               // Checked already; a caret is never worth losing the keystroke it came with.
             }
-            spec.emitUpdate(socket.to(spec.room(id)), id, update, moved ?? undefined);
+            spec.emitUpdate(socket.to(spec.room(id)).local, id, update, moved ?? undefined);
+            cluster?.published(id, update, moved ?? undefined);
           });
         }),
       );
@@ -236,7 +243,10 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
           } catch {
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
           }
-          if (out) spec.emitAwareness(socket.to(spec.room(id)).volatile, id, out);
+          if (out) {
+            spec.emitAwareness(socket.to(spec.room(id)).local.volatile, id, out);
+            cluster?.publishedCaret(id, out);
+          }
           return { ok: true, data: {} };
         }),
       );
@@ -250,7 +260,9 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote) {
         for (const c of ids) note.awarenessOwners.delete(c);
         if (ids.length > 0) {
           removeAwarenessStates(note.awareness, ids, 'server');
-          spec.emitAwareness(io.to(spec.room(id)), id, encodeAwarenessUpdate(note.awareness, ids));
+          const gone = encodeAwarenessUpdate(note.awareness, ids);
+          spec.emitAwareness(io.local.to(spec.room(id)), id, gone);
+          cluster?.publishedCaret(id, gone);
         }
         await socket.leave(spec.room(id));
         await hub.leave(id, connectionId);
