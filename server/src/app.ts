@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import helmet from '@fastify/helmet';
@@ -5,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { ApiRoute, ErrorCode, type HealthResponse, Limits } from '@tandem/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
+import { Leases } from './cluster/leases.js';
 import { ClusterLink } from './cluster/redis.js';
 import type { Config } from './config.js';
 import { NoteHub } from './notes/noteHub.js';
@@ -47,6 +49,8 @@ declare module 'fastify' {
     privateNotes: NoteHub;
     privateNotesVisibleToAdmins: boolean;
     transcription: TranscriptionService;
+    /** Jobs one node runs at a time (a session's transcriber, the reconciler's pass). */
+    leases: Leases;
     /** The origin browsers use, for links in exports. */
     publicOrigin: string;
     /** Minutes before its time that a session opens to join. */
@@ -199,7 +203,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ? new PocketsphinxEngine()
       : null;
   if (!engine) app.log.warn('no speech engine: install pocketsphinx (npm start does) or set DEEPGRAM_API_KEY');
-  const transcription = new TranscriptionService(app, engine);
+  const leases = new Leases(app.db, `${cluster?.nodeName ?? 'node'}:${process.pid}:${randomBytes(4).toString('hex')}`);
+  app.decorate('leases', leases);
+  const transcription = new TranscriptionService(app, engine, leases, { cluster: Boolean(cluster) });
   app.decorate('transcription', transcription);
   await app.register(realtime, {
     allowedOrigins: config.allowedOrigins,

@@ -514,6 +514,17 @@ const migrations: Record<string, Migration> = {
         (SELECT coalesce(max(seq), 0) FROM private_note_updates), (SELECT coalesce(max(seq), 0) FROM private_notes)))`.execute(db);
     },
   },
+  '0014_leases': {
+    async up(db: Kysely<unknown>) {
+      // Jobs exactly one node runs at a time (cluster/leases.ts).
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {

@@ -376,7 +376,18 @@ export interface SessionFeedbackTable {
   updated_at: string;
 }
 
+/**
+ * A lease: one node (of several) holds a job (a session's transcriber, the reconciler) until
+ * `expires_at`, renewing it while it lives; another takes it over once it has expired.
+ */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface Database {
+  leases: LeasesTable;
   session_reports: SessionReportsTable;
   session_feedback: SessionFeedbackTable;
   project_templates: ProjectTemplatesTable;

@@ -30,8 +30,14 @@ export interface SocketData {
   authSessionId: string;
 }
 
-export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What nodes ask each other through the adapter (cluster mode). */
+export interface ServerSideEvents {
+  /** Stop this session's transcriber if it runs here, flushing its last words; answered once done. */
+  'transcriber:stop': (sessionId: string, done: (stopped: boolean) => void) => void;
+}
+
+export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 /** A realtime domain (notes, goals, ...) hooks into the socket lifecycle here. */
 export type RealtimeDomain = (io: TandemServer, socket: TandemSocket) => void;
@@ -61,6 +67,8 @@ export interface Realtime {
   isOnline(userId: string): Promise<boolean>;
   /** A pair's projects changed (new, edited, submitted, reviewed): their open pages read them again. */
   projectsChanged(mentorshipId: string, userIds: string[]): void;
+  /** Cluster mode: whichever other node runs this session's transcriber stops it (bounded wait); one node: nothing to do. */
+  stopTranscriberElsewhere(sessionId: string): Promise<void>;
   /**
    * This node is going away: no new connection is taken, and every open one is closed so that its
    * app reconnects (through the load balancer, to another node) and re-syncs.
@@ -176,6 +184,18 @@ export default fp<RealtimeOptions>(
     cluster?.onDown(() => {
       for (const socket of io.of('/').sockets.values()) socket.conn.close();
     });
+    if (cluster) {
+      io.on('transcriber:stop', (sessionId, done) => {
+        if (typeof sessionId !== 'string' || typeof done !== 'function') return;
+        app.transcription.stopHere(sessionId).then(
+          () => done(true),
+          (err: unknown) => {
+            app.log.warn({ err, sessionId }, 'could not stop a transcriber another node asked to stop');
+            done(false);
+          },
+        );
+      });
+    }
     // Each flush of a connection goes out in ONE write: a packet with binary data is a text frame
     // and one frame per attachment, and a write per frame (on loopback the kernel's delivery is
     // charged to the writer) was the largest single cost per keystroke in the bench's profile.
@@ -312,6 +332,13 @@ export default fp<RealtimeOptions>(
       },
       projectsChanged(mentorshipId, userIds) {
         io.to(userIds.map(Rooms.user)).emit(ServerEvent.projectsChanged.name, { mentorshipId });
+      },
+      async stopTranscriberElsewhere(sessionId) {
+        if (!cluster) return;
+        await io.serverSideEmitWithAck('transcriber:stop', sessionId).catch((err: unknown) => {
+          // A node that does not answer in time (it died): its lease lapses and its transcriber is gone with it.
+          app.log.warn({ err, sessionId }, 'not every node answered the transcriber stop');
+        });
       },
       drain() {
         draining = true;

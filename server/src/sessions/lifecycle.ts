@@ -189,8 +189,13 @@ export default fp<LifecycleOptions>(
 
     app.decorate('sessions', { reconcile });
     if (opts.reconcileEveryMs > 0) {
+      // One pass at a time across nodes: the node holding the reconciler's lease runs it (and keeps
+      // it by running); if that node dies, another takes it over three periods later.
       const timer = setInterval(() => {
-        reconcile().catch((err: unknown) => app.log.error({ err }, 'reconciler failed'));
+        app.leases
+          .acquire('reconciler', 3 * opts.reconcileEveryMs)
+          .then((mine) => (mine ? reconcile() : []))
+          .catch((err: unknown) => app.log.error({ err }, 'reconciler failed'));
       }, opts.reconcileEveryMs);
       timer.unref();
       app.addHook('onClose', async () => clearInterval(timer));

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CaptionsState, TranscriptSegment } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Leases } from '../cluster/leases.js';
 import { getMentorship } from '../db/mentorships.js';
 import { nowIso } from '../lib/time.js';
 import type { SpeechEngine } from './engine.js';
@@ -31,11 +33,49 @@ const toSegment = (r: {
  */
 export class TranscriptionService {
   private readonly running = new Map<string, Promise<Transcriber | null>>();
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly engine: SpeechEngine | null,
-  ) {}
+    /** One transcriber per session across nodes: whoever holds `transcriber:<session>` runs it. */
+    private readonly leases: Leases,
+    options: { cluster: boolean } = { cluster: false },
+  ) {
+    // The leases of the transcribers running here are renewed; one lost (this node was cut off
+    // long enough for another to take it) stops ours, so two never write the same words.
+    this.every(TRANSCRIBER_LEASE.renewMs, () => this.renew());
+    // Cluster mode: a session whose transcriber should run but whose lease nobody holds (its
+    // node died) is taken over by whichever node looks first.
+    if (options.cluster) this.every(TRANSCRIBER_LEASE.takeOverEveryMs, () => this.takeOver());
+  }
+
+  private every(ms: number, job: () => Promise<void>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      job()
+        .catch((err: unknown) => this.app.log.warn({ err }, 'transcriber lease job failed'))
+        .finally(() => {
+          busy = false;
+        });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private async renew(): Promise<void> {
+    for (const sessionId of [...this.running.keys()]) {
+      if (await this.leases.acquire(leaseName(sessionId), TRANSCRIBER_LEASE.ttlMs)) continue;
+      this.app.log.warn({ sessionId }, 'transcriber lease lost to another node: stopping here');
+      await this.stopHere(sessionId, false);
+    }
+  }
+
+  private async takeOver(): Promise<void> {
+    for (const sessionId of await wantedWithoutTranscriber(this.app.db)) await this.resume(sessionId);
+  }
 
   /** The session's timeline starts when the call started (or was scheduled). */
   private async timeline(sessionId: string) {
@@ -73,7 +113,7 @@ export class TranscriptionService {
       studentConsent: agreed(m?.student.id),
       mentorRemembers: remembers(m?.mentor.id),
       studentRemembers: remembers(m?.student.id),
-      running: this.running.has(sessionId),
+      running: this.running.has(sessionId) || (await this.leases.holderOf(leaseName(sessionId))) !== null,
     };
   }
 
@@ -143,6 +183,11 @@ export class TranscriptionService {
     if (this.running.has(sessionId) || !this.engine) return;
     const engine = this.engine;
     const launch = (async () => {
+      // Another node runs it already: nothing to do here.
+      if (!(await this.leases.acquire(leaseName(sessionId), TRANSCRIBER_LEASE.ttlMs))) {
+        this.running.delete(sessionId);
+        return null;
+      }
       const t = await this.timeline(sessionId);
       const m = await getMentorship(this.app.db, t.mentorship_id);
       if (!m) return null;
@@ -169,6 +214,7 @@ export class TranscriptionService {
     })().catch((err: unknown) => {
       this.app.log.error({ err, sessionId }, 'transcriber could not start');
       this.running.delete(sessionId);
+      void this.leases.release(leaseName(sessionId)).catch(() => undefined);
       void this.broadcastState(sessionId);
       return null;
     });
@@ -176,13 +222,23 @@ export class TranscriptionService {
     await launch;
   }
 
-  /** Stops transcribing a session, flushing the last words into the transcript. */
+  /**
+   * Stops transcribing a session, flushing the last words into the transcript, wherever its
+   * transcriber runs: here, or (cluster mode) on the node holding its lease, which is asked to.
+   */
   async stop(sessionId: string): Promise<void> {
+    await this.stopHere(sessionId, true);
+    await this.app.realtime.stopTranscriberElsewhere(sessionId);
+  }
+
+  /** Stops this node's transcriber of a session (if it runs one); gives the lease back unless it was lost. */
+  async stopHere(sessionId: string, release = true): Promise<void> {
     const running = this.running.get(sessionId);
     if (!running) return;
     this.running.delete(sessionId);
     const transcriber = await running;
     await transcriber?.stop();
+    if (release && transcriber) await this.leases.release(leaseName(sessionId)).catch(() => undefined);
   }
 
   /** Stores a final segment (durable before anyone sees it as final) and broadcasts it. */
@@ -213,7 +269,45 @@ export class TranscriptionService {
     return Math.max(0, Date.now() - (await this.timeline(sessionId)).start);
   }
 
+  /** This node stops (shutting down): its transcribers stop and give their leases back for another node to take. */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all([...this.running.keys()].map((id) => this.stopHere(id)));
   }
+}
+
+/** A transcriber's lease: renewed every 1.5 s, taken over at most ~5 s after its node stopped renewing (looked for every 2 s). */
+export const TRANSCRIBER_LEASE = { ttlMs: 5_000, renewMs: 1_500, takeOverEveryMs: 2_000 } as const;
+
+const leaseName = (sessionId: string) => `transcriber:${sessionId}`;
+
+/**
+ * Live sessions whose transcriber should run (both people agreed, for this session or for the
+ * whole mentorship, this session's answer first) and whose lease nobody holds: ONE query.
+ */
+async function wantedWithoutTranscriber(db: FastifyInstance['db']): Promise<string[]> {
+  const now = new Date().toISOString();
+  const agreed = (user: 'm.mentor_id' | 'm.student_id') => sql<number>`coalesce(
+    (select c.consented from transcription_consent c where c.session_id = s.id and c.user_id = ${sql.ref(user)}),
+    (select cm.consented from transcription_consent_mentorship cm where cm.mentorship_id = s.mentorship_id and cm.user_id = ${sql.ref(user)}),
+    0)`;
+  const rows = await db
+    .selectFrom('sessions as s')
+    .innerJoin('mentorships as m', 'm.id', 's.mentorship_id')
+    .select('s.id')
+    .where('s.status', '=', 'live')
+    .where(agreed('m.mentor_id'), '=', 1)
+    .where(agreed('m.student_id'), '=', 1)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('leases as l')
+            .select('l.name')
+            .where('l.name', '=', sql<string>`${'transcriber:'} || s.id`)
+            .where('l.expires_at', '>=', now),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => r.id);
 }
