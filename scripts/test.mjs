@@ -41,6 +41,8 @@ const POSTGRES_TESTS = [
   'test/admin-cli.test.ts',
   'test/cluster-store.test.ts',
   'test/cluster.test.ts',
+  'test/cluster-transcriber.test.ts',
+  'test/leases.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 

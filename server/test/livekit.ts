@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll } from 'vitest';
 import { findLivekitServer, startLivekit } from '../../scripts/lib/livekit.mjs';
 import { closeTestApps } from './helpers.js';
@@ -33,4 +35,25 @@ export function useTestLivekit(port: number): { readonly current: Running; env()
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
   return holder;
+}
+
+/** A participant that says something into a room through a microphone track. */
+export async function speakerIn(livekit: Running, identity: string, roomName: string) {
+  const at = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name: identity });
+  at.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
+  const room = new Room();
+  await room.connect(livekit.url, await at.toJwt(), { autoSubscribe: false, dynacast: false });
+  const source = new AudioSource(16_000, 1);
+  const track = LocalAudioTrack.createAudioTrack('microphone', source);
+  const options = new TrackPublishOptions();
+  options.source = TrackSource.SOURCE_MICROPHONE;
+  await room.localParticipant?.publishTrack(track, options);
+  return {
+    async say(pcm: Int16Array) {
+      for (let i = 0; i + 160 <= pcm.length; i += 160) await source.captureFrame(new AudioFrame(pcm.slice(i, i + 160), 16_000, 1, 160));
+      const silence = new Int16Array(160);
+      for (let i = 0; i < 150; i++) await source.captureFrame(new AudioFrame(silence, 16_000, 1, 160));
+    },
+    leave: () => room.disconnect(),
+  };
 }

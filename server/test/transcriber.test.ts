@@ -1,43 +1,17 @@
-import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import { ServerEvent, type TranscriptSegment } from '@tandem/shared';
-import { AccessToken } from 'livekit-server-sdk';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { insertSession } from '../src/db/mentorships.js';
 import { PocketsphinxEngine } from '../src/transcript/pocketsphinx.js';
 import { type SpokenSegment, Transcriber } from '../src/transcript/transcriber.js';
 import { buildTestApp, createMentorship, createUser, signIn } from './helpers.js';
-import { useTestLivekit } from './livekit.js';
+import { speakerIn, useTestLivekit } from './livekit.js';
 import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, listen, newSocket, until } from './realtime.js';
 import { expectRecognised, speak, TEST_PHRASE } from './speech.js';
 
 const lk = useTestLivekit(7990);
-
-async function token(identity: string, room: string) {
-  const at = new AccessToken(lk.current.apiKey, lk.current.apiSecret, { identity, name: identity });
-  at.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true });
-  return at.toJwt();
-}
-
-/** A participant that says something into the room through a microphone track. */
-async function speaker(identity: string, roomName: string) {
-  const room = new Room();
-  await room.connect(lk.current.url, await token(identity, roomName), { autoSubscribe: false, dynacast: false });
-  const source = new AudioSource(16_000, 1);
-  const track = LocalAudioTrack.createAudioTrack('microphone', source);
-  const options = new TrackPublishOptions();
-  options.source = TrackSource.SOURCE_MICROPHONE;
-  await room.localParticipant?.publishTrack(track, options);
-  return {
-    async say(pcm: Int16Array) {
-      for (let i = 0; i + 160 <= pcm.length; i += 160) await source.captureFrame(new AudioFrame(pcm.slice(i, i + 160), 16_000, 1, 160));
-      const silence = new Int16Array(160);
-      for (let i = 0; i < 150; i++) await source.captureFrame(new AudioFrame(silence, 16_000, 1, 160));
-    },
-    leave: () => room.disconnect(),
-  };
-}
+const speaker = (identity: string, roomName: string) => speakerIn(lk.current, identity, roomName);
 
 describe('the transcriber in a real LiveKit room with the offline engine', () => {
   it('attributes recognised speech to its speaker with plausible times', async () => {
