@@ -68,10 +68,10 @@ export async function ensureLivekitServer() {
  * Starts livekit-server on loopback with a generated config and a clean environment
  * (LIVEKIT_* variables would override the YAML). Resolves once it answers HTTP.
  * `exited` resolves (with the reason) if it stops by itself; pass `apiSecret` to restart with the same keys.
- * @param {{ bin: string, dir: string, port: number, webhookUrl?: string, apiSecret?: string }} options
+ * @param {{ bin: string, dir: string, port: number, webhookUrl?: string, apiSecret?: string, redisAddress?: string }} options
  * @returns {Promise<RunningLivekit>}
  */
-export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = randomBytes(24).toString('base64url') }) {
+export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = randomBytes(24).toString('base64url'), redisAddress }) {
   fs.mkdirSync(dir, { recursive: true });
   // Something already answering there (a LiveKit left running) would be mistaken for ours.
   const taken = await fetch(`http://127.0.0.1:${port}/`).then(
@@ -92,6 +92,8 @@ export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = ran
     'keys:',
     `  ${apiKey}: ${apiSecret}`,
     ...(webhookUrl ? ['webhook:', `  api_key: ${apiKey}`, `  urls: [${webhookUrl}]`] : []),
+    // Several livekit-server nodes share one Redis: rooms are placed, and reached, across them.
+    ...(redisAddress ? ['redis:', `  address: ${redisAddress}`] : []),
     'room:',
     '  empty_timeout: 30',
     '  departure_timeout: 5',

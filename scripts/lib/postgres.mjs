@@ -23,10 +23,11 @@ export const POSTGRES_PACKAGE = { binary: 'initdb (PostgreSQL server)', present:
 /**
  * A throw-away PostgreSQL cluster on loopback for the test run: installed with apt
  * when missing, initialised in a temp folder (as the postgres user: initdb refuses root),
- * stopped and deleted afterwards.
+ * stopped and deleted afterwards. Tests skip fsync; `durable` (the demo cluster) does not.
  * @param {number} port
+ * @param {{ durable?: boolean }} [options]
  */
-export async function startTestPostgres(port) {
+export async function startTestPostgres(port, { durable = false } = {}) {
   await ensureAptPackages([POSTGRES_PACKAGE]);
   const bin = pgBin();
   if (!bin) throw new Error('PostgreSQL binaries not found after installing the postgresql package');
@@ -44,7 +45,7 @@ export async function startTestPostgres(port) {
     '-D',
     data,
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durable ? '' : ' -c fsync=off'}`,
     '-w',
     'start',
     '-l',
@@ -52,6 +53,10 @@ export async function startTestPostgres(port) {
   ]);
   return {
     url: `postgres://tandem@127.0.0.1:${port}/postgres`,
+    /** Stops the server and starts it again on the same data (a database restart). */
+    async restart() {
+      await pg([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'restart']);
+    },
     async stop() {
       const args = [path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'];
       spawnSync(asPostgres[0] ?? args[0] ?? '', asPostgres.length ? [...asPostgres.slice(1), ...args] : args.slice(1), { stdio: 'ignore' });

@@ -34,6 +34,31 @@ function readableLog(stream, to) {
   });
 }
 
+/**
+ * The built Tandem server as its own process, its log made readable (stdout only unless `quiet`).
+ * @param {NodeJS.ProcessEnv} env
+ * @param {boolean} quiet
+ */
+export function spawnTandemServer(env, quiet) {
+  const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'server.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', quiet ? 'ignore' : 'pipe', 'pipe'],
+  });
+  if (child.stdout) readableLog(child.stdout, process.stdout);
+  if (child.stderr) readableLog(child.stderr, process.stderr);
+  /** @type {string | null} */
+  let exited = null;
+  /** @type {Promise<string>} */
+  const exit = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = `the Tandem server exited (${signal ?? `code ${code}`})`;
+      resolve(exited);
+    }),
+  );
+  return { child, exit, died: () => exited };
+}
+
 /** A process that keeps dying this often is broken, not unlucky: stop restarting it. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
@@ -130,25 +155,7 @@ export async function startStack({
     LOG_LEVEL: process.env.LOG_LEVEL ?? logLevel,
     ...serverEnv,
   };
-  const startServer = () => {
-    const child = spawn(process.execPath, [path.join(root, 'server', 'dist', 'server.js')], {
-      cwd: root,
-      env,
-      stdio: ['ignore', quietServer ? 'ignore' : 'pipe', 'pipe'],
-    });
-    if (child.stdout) readableLog(child.stdout, process.stdout);
-    if (child.stderr) readableLog(child.stderr, process.stderr);
-    /** @type {string | null} */
-    let exited = null;
-    /** @type {Promise<string>} */
-    const exit = new Promise((resolve) =>
-      child.on('exit', (code, signal) => {
-        exited = `the Tandem server exited (${signal ?? `code ${code}`})`;
-        resolve(exited);
-      }),
-    );
-    return { child, exit, died: () => exited };
-  };
+  const startServer = () => spawnTandemServer(env, quietServer);
 
   let server = startServer();
   try {

@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicOrigin.replace(/:\d+$/, '') === 'http://localhost' ? `http://localhost:${port}` : config.publicOrigin;
-  const lines = [`Tandem is running at ${url}`];
+  const lines = config.cluster
+    ? [`Tandem node ${config.cluster.nodeName} listens on port ${port}; people open ${config.publicOrigin} (the load balancer)`]
+    : [`Tandem is running at ${url}`];
   if (config.seedDemo) {
     lines.push('Demo sign-ins:');
     for (const a of demoAccounts) lines.push(`  ${a.displayName.padEnd(14)} ${a.email.padEnd(22)} ${a.password}`);

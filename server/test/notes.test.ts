@@ -1,5 +1,5 @@
 import { DEFAULT_NOTE_TEMPLATE, ServerEvent } from '@tandem/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { NoteStore } from '../src/notes/noteStore.js';
@@ -273,6 +273,34 @@ describe('the shared note: sync and access', () => {
     expect(log).toEqual([]);
     const b = await client('student');
     expect(noteText(b.doc)).toContain('0 1 2 3 4 5 6 7 8 9 10 11');
+  });
+});
+
+describe('a write that fails', () => {
+  it('is never acknowledged, nor covered by a later ack: the note reloads from what is stored and the app sends it again', async () => {
+    const { app, pair, client } = await setup();
+    const [a, b] = await Promise.all([client('mentor'), client('student')]);
+    // The database refuses the next two commits (a disk error, a restart): the first keystroke's
+    // batch fails, and so would the retry if it came too soon.
+    const commit = vi.spyOn(NoteStore.prototype, 'commit');
+    commit.mockRejectedValueOnce(new Error('disk I/O error')).mockRejectedValueOnce(new Error('disk I/O error'));
+    const states: string[] = [];
+    a.sync.subscribe(() => states.push(a.sync.current.save));
+    typeAtEnd(a.doc, 'alpha ');
+    // Typed right after, while the first batch fails: waits behind it, then is refused with it.
+    queueMicrotask(() => typeAtEnd(a.doc, 'beta '));
+    await until(() => commit.mock.calls.length >= 2, 'the failing commits');
+    expect(a.sync.allSaved).toBe(false);
+    await until(() => a.sync.allSaved && noteXml(b.doc) === noteXml(a.doc), 'saved after the retry', 15_000);
+    commit.mockRestore();
+    expect(states).toContain('error');
+    // Every word is stored: read back by a reader that is not the live note.
+    const stored = await new NoteStore(app.db, undefined, 'session').load(pair.session.id);
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
+    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    expect(noteText(doc)).toContain('alpha beta');
+    expect(noteXml(doc)).toBe(noteXml(a.doc));
   });
 });
 

@@ -38,6 +38,9 @@ interface ChannelSocket {
 /** Origin of changes that came from the server: they never enter the local undo history or get echoed back. */
 export const REMOTE = Symbol('remote');
 const ACK_TIMEOUT_MS = 10_000;
+/** After a failed store or load (the server's database away), a re-sync is tried after this, doubling up to the max. */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 5_000;
 
 /**
  * Keeps one Y.Doc in sync with the server's copy of a session's note over a
@@ -95,8 +98,23 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
     return { localSeq: this.localSeq, ackedSeq: this.ackedSeq, synced: this.synced };
   }
 
+  /** A re-sync after the server failed to store or load (its database away a moment): tried again, backing off. */
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
+
+  private retryLater(): void {
+    if (this.destroyed || this.retry) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.retries);
+    this.retries += 1;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.socket.connected) void this.resync();
+    }, delay);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
+    if (this.retry) clearTimeout(this.retry);
     // A keystroke made in this very task still goes out.
     this.flushPending();
     this.destroyed = true;
@@ -154,7 +172,11 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
     if (this.destroyed) return;
     const ack = ClientEvent.notesJoin.ack.safeParse(raw);
     if (!ack.success) return this.setStatus({ save: 'error', message: i18n.t('notes.notUnderstood') });
-    if (!ack.data.ok) return this.setStatus({ save: 'error', message: errorText(ack.data.error) });
+    if (!ack.data.ok) {
+      if (ack.data.error.code === ErrorCode.Internal) this.retryLater();
+      return this.setStatus({ save: 'error', message: errorText(ack.data.error) });
+    }
+    this.retries = 0;
     const { update, stateVector, awareness, readOnly } = ack.data.data;
     Y.applyUpdate(this.doc, update, REMOTE);
     applyAwarenessUpdate(this.awareness, awareness, REMOTE);
@@ -212,6 +234,8 @@ export class NoteSync implements SyncSource<NoteSyncStatus> {
           const result = ack.data;
           if (!result.ok) {
             if (result.error.code === ErrorCode.OutOfSync) return void this.resync();
+            // Not stored (the server's database failed): the next sync sends it again.
+            if (result.error.code === ErrorCode.Internal) this.retryLater();
             return this.setStatus({ save: 'error', message: errorText(result.error) });
           }
           this.ackedSeq = Math.max(this.ackedSeq, seq);

@@ -32,6 +32,8 @@ export interface LiveNote {
    * of the note; whether one connection may write (a pair member vs an admin) is the connection's.
    */
   frozen: boolean;
+  /** A write of this note failed: this copy is gone from the hub and takes nothing more (see NoteHub.discard). */
+  discarded?: boolean;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface NotePeers {
   /** Resolves once every other node holding the note has frozen it and made its writes durable (bounded). */
   freezeOthers(id: string): Promise<void>;
   settleOthers(id: string, ended: boolean): void;
+  /** A write of this note failed here: every holder drops its copy (see NoteHub.discard). */
+  discarded(id: string): void;
 }
 
 export interface NoteHubOptions {
@@ -161,6 +165,7 @@ export class NoteHub {
     origin: unknown,
     onApplied?: () => void,
   ): Promise<Result<Record<string, never>>> {
+    if (note.discarded) return { ok: false, error: { code: ErrorCode.OutOfSync, message: 'This note is being reloaded; resync first.' } };
     if (note.frozen)
       return { ok: false, error: { code: ErrorCode.SessionClosed, message: 'This session has ended; its note is read-only.' } };
     /** Where the update starts, per client: the lowest clock of its structs. */
@@ -216,6 +221,32 @@ export class NoteHub {
       note.awareness.destroy();
       note.doc.destroy();
     }
+  }
+
+  /**
+   * Drops a note whose write failed: whoever still writes to this copy is told it is out of sync,
+   * re-syncs from what IS stored (a fresh load) and sends what that lacks again.
+   */
+  discard(id: string, toldByPeer = false, error: unknown = new Error('note discarded')): void {
+    // Updates of it waiting for the next batch were applied to the same copy after the failed
+    // ones: none may be acknowledged (an ack covers everything sent before it).
+    const waiting = this.queue.filter((p) => p.write.kind !== 'barrier' && p.write.id === id);
+    if (waiting.length > 0) {
+      this.queue = this.queue.filter((p) => !waiting.includes(p));
+      for (const p of waiting) p.reject(error);
+    }
+    const pending = this.notes.get(id);
+    if (!pending) return;
+    this.notes.delete(id);
+    // The other holders got the failed updates too (relayed before being durable): they drop theirs as well.
+    if (!toldByPeer) this.options.peers?.discarded(id);
+    this.options.peers?.closed(id);
+    void pending.then(
+      (note) => {
+        note.discarded = true;
+      },
+      () => undefined,
+    );
   }
 
   /** Writes the whole state as a snapshot and drops the log entries it covers. */
@@ -318,7 +349,11 @@ export class NoteHub {
         for (const p of batch) p.resolve();
       } catch (error) {
         this.options.log.error({ err: error, writes: batch.length }, 'note batch failed to commit');
+        // Those notes' docs hold updates that are not durable: they must never be acknowledged
+        // later, by a snapshot or by a re-sent copy the doc would call a repeat. They are dropped
+        // from memory; their people re-sync from what IS stored and send what it lacks again.
         for (const p of batch) p.reject(error);
+        for (const id of new Set(batch.flatMap((p) => (p.write.kind === 'barrier' ? [] : [p.write.id])))) this.discard(id, false, error);
       }
       if (this.queue.length > 0) await this.untilNextCommit();
     }

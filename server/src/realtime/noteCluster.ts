@@ -24,6 +24,8 @@ const Kind = {
   frozen: 6,
   /** The end settled: `ended` 1 keeps the note frozen, 0 opens it again. */
   settle: 7,
+  /** A write failed on the sending node: drop this copy, its people re-sync from what is stored. */
+  discard: 8,
 } as const;
 
 /** Awareness entries owned by people on other nodes: no local connection may speak for them. */
@@ -130,6 +132,10 @@ export class NoteCluster implements NotePeers {
     this.send(id, Kind.settle, [Uint8Array.of(ended ? 1 : 0)]);
   }
 
+  discarded(id: string): void {
+    this.send(id, Kind.discard, []);
+  }
+
   private receive(id: string, message: Buffer): void {
     const bound = this.bound;
     const note = this.live.get(id);
@@ -175,6 +181,9 @@ export class NoteCluster implements NotePeers {
       }
       case Kind.settle:
         void bound.hub.settleHere(id, parts[0]?.[0] === 1);
+        return;
+      case Kind.discard:
+        bound.hub.discard(id, true);
         return;
     }
   }
