@@ -24,15 +24,16 @@ export async function listen(app: FastifyInstance): Promise<string> {
 /** A Socket.IO client as a browser would open it: WebSocket, Origin, cookie, protocol version. */
 export function newSocket(
   url: string,
-  options: { cookie?: string; origin?: string; protocol?: number; reconnect?: boolean } = {},
+  options: { cookie?: string; origin?: string; protocol?: number; reconnect?: boolean; appTiming?: boolean } = {},
 ): NoteSocket {
   return io(url, {
     transports: ['websocket'],
     parser: wireParser,
     // Like the app: a dropped transport reconnects by itself (a manual disconnect() does not).
     reconnection: options.reconnect ?? false,
-    reconnectionDelay: 50,
-    reconnectionDelayMax: 200,
+    // Fast for most tests; `appTiming`: the app's own (Socket.IO's defaults: 1 s ± 50%, doubling up to 5 s).
+    reconnectionDelay: options.appTiming ? 1_000 : 50,
+    reconnectionDelayMax: options.appTiming ? 5_000 : 200,
     forceNew: true,
     auth: { protocol: options.protocol ?? PROTOCOL_VERSION },
     extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), origin: options.origin ?? TEST_ORIGIN },
@@ -63,8 +64,9 @@ export async function newNoteClient(
   cookie: string,
   id: string,
   channel: NoteChannel = NoteChannels.session,
+  options: { origin?: string; appTiming?: boolean } = {},
 ): Promise<NoteClient> {
-  const socket = newSocket(url, { cookie, reconnect: true });
+  const socket = newSocket(url, { cookie, reconnect: true, ...options });
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
   const sync = new NoteSync(socket, id, doc, awareness, channel);

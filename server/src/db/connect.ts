@@ -10,7 +10,12 @@ import { kyselySqlite, openSqlite } from './sqlite.js';
 /** Opens the configured database. SQLite runs in WAL mode with durable (FULL) commits. */
 export function connectDatabase(config: Config['database']): Kysely<Database> {
   if (config.kind === 'postgres') {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 10 }) }) });
+    // Connecting gives up after 5 s (a query fails visibly rather than hang while the database is away).
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 });
+    // An idle connection the database closed (a restart, a failover) is dropped by the pool and the
+    // next query opens a new one; unheard, its error event would end the process.
+    pool.on('error', () => undefined);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqlite(openSqlite(config.file)) }) });
