@@ -163,6 +163,8 @@ export async function startCluster({
     return {
       url: `http://localhost:${port}`,
       nodePorts,
+      /** Each LiveKit node's own port (the load balancer's is `livekitPort`). */
+      livekitPorts,
       postgres,
       redis,
       livekit: { LIVEKIT_URL: `ws://127.0.0.1:${livekitPort}`, LIVEKIT_API_KEY: first.apiKey, LIVEKIT_API_SECRET: first.apiSecret },

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Room } from '@livekit/rtc-node';
 import { NoteChannels } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
+import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { HAPROXY } from '../../scripts/lib/apt.mjs';
@@ -138,6 +140,37 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
       `kill -9 × ${runs}: ${typed} words typed, 0 lost; reconnected after ${Math.round(sorted[0] ?? 0)}–${Math.round(sorted.at(-1) ?? 0)} ms (median ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms)`,
     );
   }, 600_000);
+
+  it('LiveKit in multi-node mode: two people reaching the call through different LiveKit nodes meet in one room, placed by LiveKit', async () => {
+    const roomName = `cluster-room-${Date.now()}`;
+    const { LIVEKIT_API_KEY: key, LIVEKIT_API_SECRET: secret } = cluster.livekit;
+    const connect = async (identity: string, url: string) => {
+      const at = new AccessToken(key, secret, { identity });
+      at.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
+      const room = new Room();
+      await room.connect(url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
+      return room;
+    };
+    // Each straight to its own node (not through the load balancer): the room lives on one of them.
+    const [first, second] = cluster.livekitPorts;
+    const mentor = await connect('mentor', `ws://127.0.0.1:${first}`);
+    const student = await connect('student', `ws://127.0.0.1:${second}`);
+    try {
+      await until(
+        () => mentor.remoteParticipants.has('student') && student.remoteParticipants.has('mentor'),
+        'both see each other',
+        15_000,
+      );
+      // One room, asked of either node, with both in it.
+      for (const port of [first, second]) {
+        const people = await new RoomServiceClient(`http://127.0.0.1:${port}`, key, secret).listParticipants(roomName);
+        expect(people.map((p) => p.identity).sort()).toEqual(['mentor', 'student']);
+      }
+    } finally {
+      await mentor.disconnect();
+      await student.disconnect();
+    }
+  }, 60_000);
 
   it('PostgreSQL restarted while both people type: writes wait or fail visibly, none is acknowledged and then lost, and both converge', async () => {
     const random = prng(15);
