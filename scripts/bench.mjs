@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startCluster } from './lib/cluster.mjs';
 import { summariseProfile } from './lib/cpuprofile.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
@@ -20,7 +21,7 @@ const only = process.env.BENCH_ONLY ?? 'notes,flood';
 /** BENCH_PROFILE=1: the note-pad server runs under `node --cpu-prof`; where its time went is printed after each size. */
 const profile = process.env.BENCH_PROFILE === '1';
 /** The systems measured side by side on the same workload (bench/peers holds the others). */
-const systems = (process.env.BENCH_SYSTEMS ?? 'tandem,hocuspocus,hocuspocus-sqlite,y-websocket').split(',').filter(Boolean);
+const systems = (process.env.BENCH_SYSTEMS ?? 'tandem,tandem-cluster,hocuspocus,hocuspocus-sqlite,y-websocket').split(',').filter(Boolean);
 /** A measured run starts when the 1-minute load average is below this (or after BENCH_QUIET_WAIT seconds). */
 const quietLoad = Number(process.env.BENCH_QUIET_LOAD ?? 1);
 const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT ?? 90) * 1000;
@@ -33,11 +34,12 @@ const peersDir = path.join(root, 'bench', 'peers');
 /**
  * @param {string[]} args
  * @param {string} [cwd]
+ * @param {Record<string, string>} [env]
  * @returns {Promise<string>}
  */
-function capture(args, cwd = path.join(root, 'server')) {
+function capture(args, cwd = path.join(root, 'server'), env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -135,6 +137,47 @@ async function withPeer(system, n) {
   }
 }
 
+/**
+ * Tandem in cluster mode (`npm run cluster`'s: 3 nodes behind HAProxy, PostgreSQL, Redis) on the
+ * same workload through the load balancer; the server's CPU is every node's plus Redis's,
+ * PostgreSQL's (with its backends) and HAProxy's.
+ * @param {number} n
+ */
+async function withCluster(n) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-cluster-'));
+  const port = Number(process.env.BENCH_CLUSTER_PORT ?? 3300);
+  const cluster = await startCluster({
+    port,
+    livekitPort: Number(process.env.BENCH_CLUSTER_LIVEKIT_PORT ?? 7930),
+    dataDir: path.join(dataDir, 'cluster'),
+    seedDemo: false,
+    serverEnv: process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {},
+  });
+  try {
+    const pairsFile = path.join(dataDir, 'pairs.json');
+    fs.writeFileSync(
+      pairsFile,
+      await capture([path.join(serverDist, 'bench', 'seed.js'), dataDir, String(n)], undefined, { DATABASE_URL: cluster.postgres.url }),
+    );
+    const processes = [
+      ...cluster.pids().map((pid, i) => `node-${i + 1}=${pid}`),
+      `redis=${cluster.redis.pid()}`,
+      `postgres=${cluster.postgres.pid()}+`,
+      `haproxy=${cluster.haproxyPid()}`,
+    ].join(',');
+    const out = await capture(
+      [path.join(dist, 'bench', 'notesLoad.js'), `http://127.0.0.1:${port}`, pairsFile, processes, String(seconds)],
+      undefined,
+      { BENCH_ORIGIN: cluster.url },
+    );
+    // Memory: each node holds only the notes of the people connected to it; not comparable per session.
+    return { ...JSON.parse(out), rssPerSessionBytes: Number.NaN };
+  } finally {
+    await cluster.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** Waits (bounded) until the machine is quiet; returns the 1-minute load it starts at. */
 async function waitQuiet() {
   const start = Date.now();
@@ -150,13 +193,17 @@ async function waitQuiet() {
 async function measure(system, n) {
   const load = await waitQuiet();
   const r =
-    system === 'tandem' ? await withServer(n, 'notesLoad.js', (_port, pid) => [String(pid), String(seconds)]) : await withPeer(system, n);
+    system === 'tandem'
+      ? await withServer(n, 'notesLoad.js', (_port, pid) => [String(pid), String(seconds)])
+      : system === 'tandem-cluster'
+        ? await withCluster(n)
+        : await withPeer(system, n);
   return { ...r, system, load };
 }
 
 /** The peers' servers and clients, installed on first use outside the workspace (bench only). */
 async function ensurePeers(/** @type {string} */ pnpm) {
-  if (systems.every((s) => s === 'tandem')) return;
+  if (systems.every((s) => s.startsWith('tandem'))) return;
   // sqlite3 (Hocuspocus's SQLite extension) compiles against Node 24's own headers.
   const nodedir = path.dirname(path.dirname(process.execPath));
   await progress(
@@ -236,7 +283,8 @@ async function notePad(f) {
     step(
       `Capacity: the largest session count with p99 <= 100 ms (from ${capacityStart}, at most ${capacityMax}, ${capacityMinutes} min per system)`,
     );
-    for (const system of systems) {
+    // Not the cluster: its three nodes, PostgreSQL, Redis and the load generator share these two cores (see the targets).
+    for (const system of systems.filter((s) => s !== 'tandem-cluster')) {
       let good = 0;
       /** @type {number | null} */
       let bad = null;
@@ -277,6 +325,21 @@ async function notePad(f) {
     process.stdout.write(
       `  sessions at p99 <= 100 ms >= 1.5 x Hocuspocus's: ${capT.good} vs ${capH.good} (x${f(capT.good / Math.max(1, capH.good), 2)}) — ${capT.good >= 1.5 * capH.good ? 'met' : 'NOT met'}\n`,
     );
+  const cluster = mid === undefined ? undefined : at('tandem-cluster', mid);
+  if (tandem && cluster) {
+    const ratio = cluster.serverCpuMicrosPerKeystroke / tandem.serverCpuMicrosPerKeystroke;
+    process.stdout.write(
+      `  cluster mode <= 1.3 x the embedded node's CPU per keystroke at ${mid} sessions (nodes, Redis, PostgreSQL and HAProxy summed): ${f(cluster.serverCpuMicrosPerKeystroke, 0)} vs ${f(tandem.serverCpuMicrosPerKeystroke, 0)} µs (x${f(ratio, 2)}) — ${ratio <= 1.3 ? 'met' : 'NOT met'}\n`,
+    );
+    process.stdout.write(
+      `  p99 <= 10 ms at ${mid} sessions through the load balancer: ${f(cluster.p99, 2)} ms — ${cluster.p99 <= 10 ? 'met' : 'NOT met'}\n`,
+    );
+    // What the measured cost allows: each session sends 2 x 5 keystrokes per second.
+    const perCore = 1e6 / (cluster.serverCpuMicrosPerKeystroke * 2 * 5);
+    process.stdout.write(
+      `  extrapolated from that cost: ~${f(perCore, 0)} sessions per core of the cluster (all its parts counted), e.g. ~${f(perCore * 3 * 4 * 0.7, 0)} on three 4-core machines at 70% (this 2-core box runs all of it and the load generator at once)\n`,
+    );
+  }
   const t50 = at('tandem', 50);
   if (t50) process.stdout.write(`  p99 <= 10 ms at 50 sessions: ${f(t50.p99, 2)} ms — ${t50.p99 <= 10 ? 'met' : 'NOT met'}\n`);
   const tRows = rows.filter((r) => r.system === 'tandem');

@@ -170,6 +170,7 @@ export async function startCluster({
       livekit: { LIVEKIT_URL: `ws://127.0.0.1:${livekitPort}`, LIVEKIT_API_KEY: first.apiKey, LIVEKIT_API_SECRET: first.apiSecret },
       /** The process id of each Tandem node (null: not running). */
       pids: () => servers.map((s) => s?.child.pid ?? null),
+      haproxyPid: () => haproxy.pid ?? null,
       startNode,
       /** Stops a node: SIGTERM drains it, SIGKILL is a crash. */
       stopNode,

@@ -12,6 +12,11 @@ const PARTS = [
   ['awareness (y-protocols)', /node_modules\/(\.pnpm\/)?y-protocols[@/]/],
   ['logging (pino)', /node_modules\/(\.pnpm\/)?(pino|sonic-boom)[@/]/],
   ['Kysely / SQLite (main thread)', /node_modules\/(\.pnpm\/)?kysely[@/]|node:sqlite/],
+  ['PostgreSQL client (pg)', /node_modules\/(\.pnpm\/)?(pg|pg-protocol|pg-pool|pg-types)[@/]/],
+  [
+    'Redis client (ioredis) and the streams adapter',
+    /node_modules\/(\.pnpm\/)?(ioredis|redis-parser|@ioredis|@socket\.io\+redis-streams-adapter|@msgpack)[@/]/,
+  ],
   ['Tandem realtime (budgets, access, rooms)', /server\/dist\/realtime\//],
   ['Tandem notes (hub, meta, writer hand-off)', /server\/dist\/notes\//],
   ['other Tandem code', /server\/dist\//],

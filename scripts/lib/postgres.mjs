@@ -53,6 +53,11 @@ export async function startTestPostgres(port, { durable = false } = {}) {
   ]);
   return {
     url: `postgres://tandem@127.0.0.1:${port}/postgres`,
+    /** The server's main process (its backends are its children). */
+    pid() {
+      const file = path.join(data, 'postmaster.pid');
+      return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').split('\n')[0]) : null;
+    },
     /** Stops the server and starts it again on the same data (a database restart). */
     async restart() {
       await pg([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'restart']);

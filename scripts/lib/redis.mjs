@@ -45,5 +45,5 @@ export async function startRedisServer({ port, dir, bin = REDIS_SERVER }) {
     });
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop };
+  return { url: `redis://127.0.0.1:${port}`, port, start, stop, pid: () => child?.pid ?? null };
 }

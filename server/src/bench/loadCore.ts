@@ -50,6 +50,55 @@ export function cpuTicksByThread(pid: number): Map<string, number> {
   }
   return byName;
 }
+/** The processes whose parent is `pid` (a PostgreSQL server's backends). */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return children;
+}
+
+/**
+ * Processes the server is made of besides its main one (cluster mode: the other nodes, Redis,
+ * PostgreSQL with its backends, the load balancer), by name: `name=pid`, `+` after the pid to
+ * count its children too. Read again at the end of the run (a backend may have started since).
+ */
+export function parseProcesses(spec: string): { main: number; others: () => Map<string, number[]> } {
+  const entries = spec.split(',').map((part) => {
+    const [name = '', pidRaw = ''] = part.includes('=') ? part.split('=') : ['main', part];
+    return { name, pid: Number(pidRaw.replace(/\+$/, '')), children: pidRaw.endsWith('+') };
+  });
+  const [first, ...rest] = entries;
+  return {
+    main: first?.pid ?? 0,
+    others: () => new Map(rest.map((e) => [e.name, e.children ? [e.pid, ...childrenOf(e.pid)] : [e.pid]])),
+  };
+}
+
+/** CPU ticks of each named group of processes. */
+function groupTicks(groups: Map<string, number[]>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, pids] of groups) {
+    let ticks = 0;
+    for (const pid of pids) {
+      try {
+        ticks += cpuTicks(pid);
+      } catch {
+        // ended
+      }
+    }
+    out.set(name, ticks);
+  }
+  return out;
+}
+
 export function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
@@ -92,10 +141,13 @@ export async function runLoad(options: {
   Y: typeof Yjs;
   sessions: number;
   serverPid: number;
+  /** More processes counted as the server's (cluster mode), by name; see {@link parseProcesses}. */
+  otherProcesses?: () => Map<string, number[]>;
   seconds: number;
   connect: Connect;
 }): Promise<LoadResult> {
   const { Y, sessions, serverPid, seconds, connect } = options;
+  const others = options.otherProcesses ?? (() => new Map<string, number[]>());
   const latencies: number[] = [];
   let measuring = false;
   let sent = 0;
@@ -177,12 +229,14 @@ export async function runLoad(options: {
   sent = 0;
   const cpuStart = cpuTicks(serverPid);
   const threadsStart = cpuTicksByThread(serverPid);
+  const othersStart = groupTicks(others());
   const generatorStart = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpuEnd = cpuTicks(serverPid);
   const threadsEnd = cpuTicksByThread(serverPid);
+  const othersEnd = groupTicks(others());
   const generator = process.cpuUsage(generatorStart);
   measuring = false;
   for (const t of timers) clearInterval(t);
@@ -200,6 +254,13 @@ export async function runLoad(options: {
     const used = ticks - (threadsStart.get(name) ?? 0);
     if (used > 0) threadMicrosPerKeystroke[name] = perKeystroke(used);
   }
+  // Other processes of the server: each its own entry, all in the server's total.
+  let othersUsed = 0;
+  for (const [name, ticks] of othersEnd) {
+    const used = Math.max(0, ticks - (othersStart.get(name) ?? 0));
+    othersUsed += used;
+    if (used > 0) threadMicrosPerKeystroke[name] = perKeystroke(used);
+  }
   return {
     sessions,
     keystrokes: sent,
@@ -209,8 +270,8 @@ export async function runLoad(options: {
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? Number.NaN,
-    serverCpuPercent: ((cpuEnd - cpuStart) / ticksPerSecond / elapsed) * 100,
-    serverCpuMicrosPerKeystroke: perKeystroke(cpuEnd - cpuStart),
+    serverCpuPercent: ((cpuEnd - cpuStart + othersUsed) / ticksPerSecond / elapsed) * 100,
+    serverCpuMicrosPerKeystroke: perKeystroke(cpuEnd - cpuStart + othersUsed),
     threadMicrosPerKeystroke,
     generatorCpuPercent: ((generator.user + generator.system) / 1e6 / elapsed) * 100,
     rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,

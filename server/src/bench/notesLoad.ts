@@ -2,16 +2,18 @@
 // are loadCore's, the same for every system the bench compares): Socket.IO with the app's own
 // events, each keystroke's update sent as the browser sends it, then a caret update.
 // Run as `node dist/bench/notesLoad.js <url> <pairs.json> <serverPid> <seconds>`; prints JSON.
+// Cluster mode: <serverPid> names every process, `node-1=<pid>,node-2=<pid>,postgres=<pid>+,...`
+// (see parseProcesses), and BENCH_ORIGIN the origin the cluster serves.
 import fs from 'node:fs';
 import { PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import { io } from 'socket.io-client';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { type Connection, runLoad } from './loadCore.js';
+import { type Connection, parseProcesses, runLoad } from './loadCore.js';
 
 const [url = '', pairsFile = '', serverPid = '0', secondsRaw = '10'] = process.argv.slice(2);
 const pairs = JSON.parse(fs.readFileSync(pairsFile, 'utf8')) as { sessionId: string; cookies: [string, string] }[];
-const ORIGIN = 'http://localhost:3000';
+const ORIGIN = process.env.BENCH_ORIGIN ?? 'http://localhost:3000';
 const REMOTE = 'remote';
 
 async function connect(index: number, who: 0 | 1): Promise<Connection> {
@@ -70,6 +72,14 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
   };
 }
 
-const result = await runLoad({ Y, sessions: pairs.length, serverPid: Number(serverPid), seconds: Number(secondsRaw), connect });
+const processes = parseProcesses(serverPid);
+const result = await runLoad({
+  Y,
+  sessions: pairs.length,
+  serverPid: processes.main,
+  otherProcesses: processes.others,
+  seconds: Number(secondsRaw),
+  connect,
+});
 process.stdout.write(JSON.stringify(result));
 process.exit(0);

@@ -1,5 +1,6 @@
 // Bench fixture: N mentorships with a session each and signed-in cookies for both people.
-// Run as `node dist/bench/seed.js <dataDir> <n>`; prints JSON to stdout.
+// Run as `node dist/bench/seed.js <dataDir> <n>`; prints JSON to stdout. With DATABASE_URL, into
+// that PostgreSQL instead (the cluster's).
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { connectDatabase, migrateToLatest } from '../db/connect.js';
@@ -10,7 +11,11 @@ import { hashToken, SESSION_COOKIE } from '../plugins/auth.js';
 
 const [dataDir = 'bench-data', nRaw = '10'] = process.argv.slice(2);
 const n = Number(nRaw);
-const db = connectDatabase({ kind: 'sqlite', file: path.resolve(dataDir, 'tandem.sqlite') });
+const db = connectDatabase(
+  process.env.DATABASE_URL
+    ? { kind: 'postgres', url: process.env.DATABASE_URL }
+    : { kind: 'sqlite', file: path.resolve(dataDir, 'tandem.sqlite') },
+);
 await migrateToLatest(db);
 
 const cookieFor = async (userId: string) => {

@@ -33,7 +33,8 @@ export class ClusterLink {
       connectionName: `tandem:${nodeName}`,
       lazyConnect: true,
     };
-    this.commands = new Redis(url, options);
+    // Publishes of one tick (keystrokes of many notes) go out in one write.
+    this.commands = new Redis(url, { ...options, enableAutoPipelining: true });
     this.subscriber = new Redis(url, options);
     // The Socket.IO adapter fires commands it never awaits (a session kept for recovery when a
     // socket drops): on its own connection they wait out an outage instead of failing unheard.
