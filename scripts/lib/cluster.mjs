@@ -153,12 +153,32 @@ export async function startCluster({
     stops.push(async () => {
       await Promise.all(nodePorts.map((_, i) => stopNode(i)));
     });
+    /** Each Tandem node's HAProxy row (`show stat`, CSV), in node order. */
+    const stats = async () => {
+      const csv = await haproxyCommand(path.join(dataDir, 'haproxy.sock'), 'show stat');
+      return nodePorts.map(
+        (_, i) =>
+          csv
+            .split('\n')
+            .find((l) => l.startsWith(`tandem,node-${i + 1},`))
+            ?.split(',') ?? [],
+      );
+    };
+    /** Until HAProxy sends traffic to the node again (two good health checks), bounded. */
+    const untilInRotation = async (/** @type {number} */ i) => {
+      const deadline = Date.now() + 15_000;
+      while ((await stats())[i]?.[17] !== 'UP') {
+        if (Date.now() > deadline) throw new Error(`HAProxy did not take node-${i + 1} into rotation within 15 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
     // The first node migrates the database and seeds the demo; the others start beside each other.
     await startNode(0);
     await Promise.all(nodePorts.slice(1).map((_, i) => startNode(i + 1)));
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, 15_000, () =>
       haproxy.exitCode !== null ? `haproxy exited; see ${path.join(dataDir, 'haproxy.log')}` : null,
     );
+    for (const i of nodePorts.keys()) await untilInRotation(i);
 
     return {
       url: `http://localhost:${port}`,
@@ -171,17 +191,15 @@ export async function startCluster({
       /** The process id of each Tandem node (null: not running). */
       pids: () => servers.map((s) => s?.child.pid ?? null),
       haproxyPid: () => haproxy.pid ?? null,
-      startNode,
+      /** Starts a node again; resolves once HAProxy sends it traffic. */
+      startNode: async (/** @type {number} */ i) => {
+        await startNode(i);
+        await untilInRotation(i);
+      },
       /** Stops a node: SIGTERM drains it, SIGKILL is a crash. */
       stopNode,
       /** The current connections HAProxy holds to each Tandem node (its stats), in node order. */
-      connections: async () => {
-        const csv = await haproxyCommand(path.join(dataDir, 'haproxy.sock'), 'show stat');
-        return nodePorts.map((_, i) => {
-          const row = csv.split('\n').find((l) => l.startsWith(`tandem,node-${i + 1},`));
-          return Number(row?.split(',')[4] ?? 0);
-        });
-      },
+      connections: async () => (await stats()).map((row) => Number(row[4] ?? 0)),
       stop: stopAll,
     };
   } catch (error) {

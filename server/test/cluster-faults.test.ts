@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,14 +6,14 @@ import { Room } from '@livekit/rtc-node';
 import { NoteChannels } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { HAPROXY } from '../../scripts/lib/apt.mjs';
 import { startCluster } from '../../scripts/lib/cluster.mjs';
 import { NoteStore } from '../src/notes/noteStore.js';
 import { noteText } from '../src/notes/template.js';
 import { buildTestApp, closeTestApps, createMentorship, signIn } from './helpers.js';
-import { type NoteClient, newNoteClient, noteXml, prng, until } from './realtime.js';
+import { type NoteClient, newGoalsClient, newNoteClient, noteXml, prng, until } from './realtime.js';
 import { haveRedis } from './redis.js';
 
 /** The cluster's load balancer and the origin its app is served from. */
@@ -77,6 +78,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
   /** Not a node of the cluster: this test's own access to its database (people, pairs, what is stored). */
   let app: FastifyInstance;
   const clients: NoteClient[] = [];
+  const goalClients: Awaited<ReturnType<typeof newGoalsClient>>[] = [];
 
   beforeAll(async () => {
     cluster = await startCluster({
@@ -88,8 +90,13 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     });
     app = await buildTestApp({ DATABASE_URL: cluster.postgres.url });
   }, 120_000);
-  afterAll(async () => {
+  // Each test starts with no connection to the cluster (the kill test finds its client's node by it).
+  afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
+    for (const g of goalClients.splice(0)) g.close();
+    await until(async () => (await cluster.connections()).every((n) => n === 0), 'every connection closed');
+  });
+  afterAll(async () => {
     await closeTestApps();
     await cluster?.stop();
   }, 60_000);
@@ -100,6 +107,44 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     await until(() => client.sync.allSaved, 'synced');
     return client;
   };
+
+  it('two people on different nodes (placed by the load balancer) type in the same note and edit the same goals: they converge, all of it stored', async () => {
+    const random = prng(5);
+    const pair = await createMentorship(app);
+    const cookies = { mentor: await signIn(app, pair.mentor), student: await signIn(app, pair.student) };
+    const mentor = await join(cookies.mentor, pair.session.id);
+    // The student on another node than the mentor's (the load balancer places them; ask again until it does).
+    let student = await join(cookies.student, pair.session.id);
+    for (let i = 0; i < 8 && (await cluster.connections()).filter((n) => n > 0).length < 2; i++) {
+      student.close();
+      await until(async () => (await cluster.connections()).reduce((a, b) => a + b, 0) === 1, 'the other connection closed');
+      student = await join(cookies.student, pair.session.id);
+    }
+    expect((await cluster.connections()).filter((n) => n > 0)).toHaveLength(2);
+    const typing = [typist(mentor, 'm', random), typist(student, 's', random)];
+    const goals = await Promise.all(
+      [cookies.mentor, cookies.student].map(async (cookie) => {
+        const g = await newGoalsClient(LB, cookie, pair.session.id, ORIGIN);
+        goalClients.push(g);
+        return g;
+      }),
+    );
+    const [mentorGoals, studentGoals] = goals;
+    if (!mentorGoals || !studentGoals) throw new Error('goal panels');
+    const made = await mentorGoals.sync.run({ type: 'create', goalId: randomUUID(), fields: { title: 'Ship it' }, orderKey: 'V' });
+    if (!made.ok) throw new Error(made.error.message);
+    const goalId = made.data.goals[0]?.id ?? '';
+    await until(() => studentGoals.sync.current.goals.some((g) => g.id === goalId), 'the goal reached the other node');
+    expect((await studentGoals.sync.run({ type: 'update', goalId, patch: { status: 'done' } })).ok).toBe(true);
+    await until(() => mentorGoals.sync.current.goals.some((g) => g.id === goalId && g.status === 'done'), 'the change came back');
+    await sleep(1_000);
+    for (const t of typing) await t.stop();
+    await until(() => mentor.sync.allSaved && student.sync.allSaved && noteXml(mentor.doc) === noteXml(student.doc), 'converged', 15_000);
+    const doc = await stored(app, pair.session.id);
+    expect(noteXml(doc)).toBe(noteXml(mentor.doc));
+    const text = noteText(doc);
+    expect(typing.flatMap((t) => t.words).filter((w) => !text.includes(`${w} `))).toEqual([]);
+  }, 60_000);
 
   it('kill -9 of the node a client types on: it reconnects through the load balancer to another node within 5 s, re-syncs, and no acknowledged word is lost (seeded, 20 runs)', async () => {
     const runs = Number(process.env.CLUSTER_KILL_RUNS ?? 20);

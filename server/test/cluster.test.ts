@@ -126,5 +126,5 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     expect(await storedXml(apps[0], pair.session.id)).toBe(noteXml(mentor.doc));
     for (const app of apps) expect(await health(app)).toMatchObject({ status: 'ready' });
     console.info(`redis outage ${outageMs} ms: converged ${Math.round(convergedMs)} ms after its return`);
-  });
+  }, 90_000);
 });

@@ -116,8 +116,8 @@ export function prng(seed: number): () => number {
 export const noteXml = (doc: Y.Doc) => doc.getXmlFragment('default').toString();
 
 /** A goals panel: the client's GoalsSync over its own socket. */
-export async function newGoalsClient(url: string, cookie: string, sessionId: string) {
-  const socket = newSocket(url, { cookie });
+export async function newGoalsClient(url: string, cookie: string, sessionId: string, origin?: string) {
+  const socket = newSocket(url, { cookie, origin });
   const outcome = await connectOutcome(socket);
   if (outcome !== 'connected') throw new Error(`socket refused: ${outcome}`);
   const sync = new GoalsSync(socket, sessionId);
