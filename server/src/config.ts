@@ -61,6 +61,8 @@ export interface Config {
   noteCommitWindowMs: number;
   /** Cluster mode (REDIS_URL, on PostgreSQL): this node's name and the shared Redis. */
   cluster: { redisUrl: string; nodeName: string } | undefined;
+  /** DRAIN_GRACE_SECONDS: 3 s in cluster mode (a load balancer checking every second notices), else none. */
+  drainGraceMs: number;
 }
 
 /** A bad environment: the message names each variable and what it expects. */
@@ -122,6 +124,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - (at most 64)')
     .optional(),
+  /** After SIGTERM, how long a draining node still answers HTTP (while its load balancer takes it out). */
+  DRAIN_GRACE_SECONDS: z.coerce.number().min(0).max(120).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   LIVEKIT_URL: wsUrl,
   LIVEKIT_PUBLIC_URL: wsUrl.optional(),
@@ -234,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordSignIn: e.PASSWORD_SIGNIN,
     privateNotesVisibleToAdmins: e.PRIVATE_NOTES_VISIBLE_TO_ADMINS,
     noteCommitWindowMs: e.NOTE_COMMIT_WINDOW_MS,
+    drainGraceMs: (e.DRAIN_GRACE_SECONDS ?? (e.REDIS_URL ? 3 : 0)) * 1000,
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeName: e.NODE_NAME ?? `node-${randomBytes(4).toString('hex')}` } : undefined,
   };
 }

@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'draining: no new connections, the open ones move to another node, writes finish');
     await app.drain();
+    // Behind a load balancer: requests still come (on its open connections) until its health checks
+    // take this node out; they are answered normally until then, not cut off.
+    if (config.drainGraceMs > 0) await new Promise((r) => setTimeout(r, config.drainGraceMs));
     await app.close();
     process.exit(0);
   };

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Room } from '@livekit/rtc-node';
-import { NoteChannels } from '@tandem/shared';
+import { NoteChannels, ServerEvent } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { startCluster } from '../../scripts/lib/cluster.mjs';
 import { NoteStore } from '../src/notes/noteStore.js';
 import { noteText } from '../src/notes/template.js';
 import { buildTestApp, closeTestApps, createMentorship, signIn } from './helpers.js';
-import { type NoteClient, newGoalsClient, newNoteClient, noteXml, prng, until } from './realtime.js';
+import { connectOutcome, type NoteClient, newGoalsClient, newNoteClient, newSocket, noteXml, prng, until } from './realtime.js';
 import { haveRedis } from './redis.js';
 
 /** The cluster's load balancer and the origin its app is served from. */
@@ -79,6 +79,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
   let app: FastifyInstance;
   const clients: NoteClient[] = [];
   const goalClients: Awaited<ReturnType<typeof newGoalsClient>>[] = [];
+  const cleanupSockets: ReturnType<typeof newSocket>[] = [];
 
   beforeAll(async () => {
     cluster = await startCluster({
@@ -94,6 +95,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
     for (const g of goalClients.splice(0)) g.close();
+    for (const socket of cleanupSockets.splice(0)) socket.disconnect();
     await until(async () => (await cluster.connections()).every((n) => n === 0), 'every connection closed');
   });
   afterAll(async () => {
@@ -185,6 +187,41 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
       `kill -9 × ${runs}: ${typed} words typed, 0 lost; reconnected after ${Math.round(sorted[0] ?? 0)}–${Math.round(sorted.at(-1) ?? 0)} ms (median ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms)`,
     );
   }, 600_000);
+
+  it('a node drained (SIGTERM): its app moves to another node and its Socket.IO session is recovered there, with what was sent to it meanwhile', async () => {
+    const pair = await createMentorship(app);
+    const cookies = { mentor: await signIn(app, pair.mentor), student: await signIn(app, pair.student) };
+    const socket = newSocket(LB, { cookie: cookies.student, origin: ORIGIN, reconnect: true, appTiming: true });
+    cleanupSockets.push(socket);
+    expect(await connectOutcome(socket)).toBe('connected');
+    const received: string[] = [];
+    socket.on(ServerEvent.messageNew.name, (p: { message: { body: string } }) => received.push(p.message.body));
+    const post = async (body: string) => {
+      const res = await fetch(`${LB}/api/mentorships/${pair.mentorshipId}/messages`, {
+        method: 'POST',
+        headers: { cookie: cookies.mentor, origin: ORIGIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ body }),
+      });
+      expect(res.status).toBe(201);
+    };
+    // A first message reaches the student live (and gives its session an offset to recover from).
+    await post('before the move');
+    await until(() => received.includes('before the move'), 'the first message');
+    const node = (await cluster.connections()).findIndex((n) => n > 0);
+    let disconnected = false;
+    socket.once('disconnect', () => {
+      disconnected = true;
+    });
+    const stopped = cluster.stopNode(node, 'SIGTERM');
+    await until(() => disconnected, 'the draining node closed the connection');
+    // Sent while the app is between nodes: kept in Redis's stream, replayed when its session is recovered.
+    await post('while moving');
+    await until(() => socket.connected, 'reconnected through the load balancer', 10_000);
+    expect(socket.recovered).toBe(true);
+    await until(() => received.includes('while moving'), 'the message sent meanwhile');
+    await stopped;
+    await cluster.startNode(node);
+  }, 60_000);
 
   it('LiveKit in multi-node mode: two people reaching the call through different LiveKit nodes meet in one room, placed by LiveKit', async () => {
     const roomName = `cluster-room-${Date.now()}`;

@@ -23,6 +23,19 @@ describe('loadConfig', () => {
     expect(config.livekit.iceServers).toBeUndefined();
   });
 
+  it('turns on cluster mode with REDIS_URL on PostgreSQL only, and gives a draining node a grace then', () => {
+    expect(loadConfig(valid)).toMatchObject({ cluster: undefined, drainGraceMs: 0 });
+    const pg = { ...valid, DATABASE_URL: 'postgres://tandem@127.0.0.1:5432/tandem' };
+    expect(loadConfig({ ...pg, REDIS_URL: 'redis://127.0.0.1:6379', NODE_NAME: 'node-1' })).toMatchObject({
+      cluster: { redisUrl: 'redis://127.0.0.1:6379', nodeName: 'node-1' },
+      drainGraceMs: 3000,
+    });
+    expect(loadConfig({ ...pg, REDIS_URL: 'redis://127.0.0.1:6379', DRAIN_GRACE_SECONDS: '0' }).drainGraceMs).toBe(0);
+    expect(problemsOf({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' })[0]).toMatch(/REDIS_URL .*needs DATABASE_URL/);
+    expect(problemsOf({ ...pg, REDIS_URL: 'http://127.0.0.1:6379' })[0]).toMatch(/^REDIS_URL must be a redis:\/\//);
+    expect(problemsOf({ ...pg, REDIS_URL: 'redis://127.0.0.1:6379', NODE_NAME: 'a b' })[0]).toMatch(/^NODE_NAME /);
+  });
+
   it('names every missing LiveKit variable', () => {
     const problems = problemsOf({});
     expect(problems.find((p) => p.startsWith('LIVEKIT_URL'))).toMatch(/required/);
