@@ -10,10 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { HAPROXY } from '../../scripts/lib/apt.mjs';
 import { startCluster } from '../../scripts/lib/cluster.mjs';
-import { NoteStore } from '../src/notes/noteStore.js';
 import { noteText } from '../src/notes/template.js';
-import { buildTestApp, closeTestApps, createMentorship, signIn } from './helpers.js';
-import { connectOutcome, type NoteClient, newGoalsClient, newNoteClient, newSocket, noteXml, prng, until } from './realtime.js';
+import { buildTestApp, closeTestApps, createMentorship, signIn, storedDoc } from './helpers.js';
+import { connectOutcome, type NoteClient, newGoalsClient, newNoteClient, newSocket, noteXml, prng, typeAtEnd, until } from './realtime.js';
 import { haveRedis } from './redis.js';
 
 /** The cluster's load balancer and the origin its app is served from. */
@@ -23,25 +22,6 @@ const ORIGIN = `http://localhost:${PORT}`;
 const haveCluster = haveRedis && fs.existsSync(HAPROXY) && fs.existsSync(path.resolve(import.meta.dirname, '..', 'dist', 'server.js'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Appends a word at the end of the note's last paragraph. */
-function typeAtEnd(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment('default');
-  doc.transact(() => {
-    let paragraph = fragment.toArray().at(-1);
-    if (!(paragraph instanceof Y.XmlElement) || paragraph.nodeName !== 'paragraph') {
-      paragraph = new Y.XmlElement('paragraph');
-      fragment.push([paragraph]);
-    }
-    const el = paragraph as Y.XmlElement;
-    let t = el.toArray()[0];
-    if (!(t instanceof Y.XmlText)) {
-      t = new Y.XmlText();
-      el.insert(0, [t]);
-    }
-    (t as Y.XmlText).insert((t as Y.XmlText).length, text);
-  });
-}
 
 /** Someone typing a word every 20–50 ms until stopped; returns every word typed. */
 function typist(client: NoteClient, prefix: string, random: () => number) {
@@ -62,15 +42,6 @@ function typist(client: NoteClient, prefix: string, random: () => number) {
       await done;
     },
   };
-}
-
-/** The note as PostgreSQL has it. */
-async function stored(app: FastifyInstance, sessionId: string): Promise<Y.Doc> {
-  const note = await new NoteStore(app.db).load(sessionId);
-  const doc = new Y.Doc();
-  if (note.snapshot) Y.applyUpdate(doc, note.snapshot.state);
-  for (const u of note.updates) Y.applyUpdate(doc, u.update);
-  return doc;
 }
 
 describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, Redis, 2 LiveKit nodes): faults', () => {
@@ -142,7 +113,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     await sleep(1_000);
     for (const t of typing) await t.stop();
     await until(() => mentor.sync.allSaved && student.sync.allSaved && noteXml(mentor.doc) === noteXml(student.doc), 'converged', 15_000);
-    const doc = await stored(app, pair.session.id);
+    const doc = await storedDoc(app, pair.session.id);
     expect(noteXml(doc)).toBe(noteXml(mentor.doc));
     const text = noteText(doc);
     expect(typing.flatMap((t) => t.words).filter((w) => !text.includes(`${w} `))).toEqual([]);
@@ -173,7 +144,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
       await sleep(300);
       await typing.stop();
       await until(() => client.sync.allSaved, `run ${run}: everything saved again`, 15_000);
-      const doc = await stored(app, pair.session.id);
+      const doc = await storedDoc(app, pair.session.id);
       const text = noteText(doc);
       // Every word typed, before, during and after the crash, is stored, and the stored note is the app's.
       expect(typing.words.filter((w) => !text.includes(`${w} `))).toEqual([]);
@@ -275,7 +246,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
       30_000,
     );
     const convergedMs = performance.now() - back;
-    const text = noteText(await stored(app, pair.session.id));
+    const text = noteText(await storedDoc(app, pair.session.id));
     const words = typing.flatMap((t) => t.words);
     expect(words.filter((w) => !text.includes(`${w} `))).toEqual([]);
     // The apps did not pretend: something was shown as not saved meanwhile.

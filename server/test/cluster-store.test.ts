@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { NoteHub } from '../src/notes/noteHub.js';
 import { NoteStore } from '../src/notes/noteStore.js';
-import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, storedDoc } from './helpers.js';
 import { prng } from './realtime.js';
 
 afterEach(closeTestApps);
@@ -58,10 +58,7 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     // Both leave: each writes a last snapshot of only what it saw.
     await Promise.all(hubs.map((hub, i) => hub.leave(pair.session.id, `member-${i}`)));
 
-    const stored = await new NoteStore(first.db).load(pair.session.id);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
-    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    const doc = await storedDoc(first, pair.session.id);
     const expected = new Y.Doc();
     for (const p of people) Y.applyUpdate(expected, Y.encodeStateAsUpdate(p.doc));
     expect(doc.getText('t').toString()).toBe(expected.getText('t').toString());

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { NoteStore } from '../src/notes/noteStore.js';
-import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn } from './helpers.js';
-import { listen, newGoalsClient, newNoteClient, noteXml, prng, until } from './realtime.js';
+import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn, storedDoc } from './helpers.js';
+import { listen, newGoalsClient, newNoteClient, noteXml, prng, typeAtEnd, until } from './realtime.js';
 import { haveRedis, startRedis } from './redis.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -12,25 +11,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
   await closeTestApps();
 });
-
-/** Appends text at the end of the note's last paragraph (what typing there does). */
-function typeAtEnd(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment('default');
-  doc.transact(() => {
-    let paragraph = fragment.toArray().at(-1);
-    if (!(paragraph instanceof Y.XmlElement) || paragraph.nodeName !== 'paragraph') {
-      paragraph = new Y.XmlElement('paragraph');
-      fragment.push([paragraph]);
-    }
-    const el = paragraph as Y.XmlElement;
-    let t = el.toArray()[0];
-    if (!(t instanceof Y.XmlText)) {
-      t = new Y.XmlText();
-      el.insert(0, [t]);
-    }
-    (t as Y.XmlText).insert((t as Y.XmlText).length, text);
-  });
-}
 
 /** Two nodes on one PostgreSQL and one Redis, a pair, and the pair's people each on their own node. */
 async function twoNodes() {
@@ -48,15 +28,6 @@ async function twoNodes() {
     return c;
   };
   return { redis, apps: [first, second] as const, urls, pair, cookies, note };
-}
-
-/** The note as PostgreSQL has it (snapshot and every log row). */
-async function storedXml(app: FastifyInstance, sessionId: string): Promise<string> {
-  const stored = await new NoteStore(app.db).load(sessionId);
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
-  for (const u of stored.updates) Y.applyUpdate(doc, u.update);
-  return noteXml(doc);
 }
 
 const health = async (app: FastifyInstance) => (await app.inject({ method: 'GET', url: '/api/health' })).json() as { status: string };
@@ -77,7 +48,7 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     }
     await until(() => mentor.sync.allSaved && student.sync.allSaved && noteXml(mentor.doc) === noteXml(student.doc), 'converged');
     for (const i of [0, 60, 119]) expect(noteXml(mentor.doc)).toContain(`${i} `);
-    expect(await storedXml(apps[1], pair.session.id)).toBe(noteXml(mentor.doc));
+    expect(noteXml(await storedDoc(apps[1], pair.session.id))).toBe(noteXml(mentor.doc));
 
     // Goals: a command on one node reaches the panel open on the other (Socket.IO's rooms through Redis).
     const goalsA = await newGoalsClient(urls[0], cookies.mentor, pair.session.id);
@@ -123,7 +94,7 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     );
     const convergedMs = performance.now() - back;
     for (const word of ['before', 'mentor-during', 'student-during']) expect(noteXml(mentor.doc)).toContain(word);
-    expect(await storedXml(apps[0], pair.session.id)).toBe(noteXml(mentor.doc));
+    expect(noteXml(await storedDoc(apps[0], pair.session.id))).toBe(noteXml(mentor.doc));
     for (const app of apps) expect(await health(app)).toMatchObject({ status: 'ready' });
     console.info(`redis outage ${outageMs} ms: converged ${Math.round(convergedMs)} ms after its return`);
   }, 90_000);

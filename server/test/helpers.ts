@@ -5,12 +5,14 @@ import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { PostgresAdapter, sql } from 'kysely';
 import pg from 'pg';
+import * as Y from 'yjs';
 import { type BuildOptions, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { insertMentorship, insertSession } from '../src/db/mentorships.js';
 import { insertUser } from '../src/db/users.js';
 import { hashPassword } from '../src/lib/password.js';
 import { type NoteKind, NoteTables } from '../src/notes/noteSql.js';
+import { NoteStore } from '../src/notes/noteStore.js';
 import { TEST_ORIGIN } from './origin.js';
 
 export const TEST_LIVEKIT = { key: 'testkey', secret: 'test-secret-that-is-at-least-32-characters' };
@@ -173,4 +175,13 @@ export async function loggedSeqs(app: FastifyInstance, kind: NoteKind, id?: stri
           .$if(id !== undefined, (q) => q.where('id', '=', id ?? ''))
           .execute();
   return [...own.rows, ...hot].map((r) => Number(r.seq)).sort((a, b) => a - b);
+}
+
+/** A session's note as stored (snapshot and every log row), read the way a restarted server reads it. */
+export async function storedDoc(app: FastifyInstance, sessionId: string): Promise<Y.Doc> {
+  const stored = await new NoteStore(app.db).load(sessionId);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
+  for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+  return doc;
 }

@@ -4,9 +4,20 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { NoteStore } from '../src/notes/noteStore.js';
 import { noteText } from '../src/notes/template.js';
-import { buildTestApp, closeTestApps, createMentorship, createUser, loggedSeqs, onPostgres, signIn } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, createUser, loggedSeqs, onPostgres, signIn, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
-import { connectOutcome, listen, type NoteClient, newNoteClient, newSocket, noteXml, prng, until, upgradeStatus } from './realtime.js';
+import {
+  connectOutcome,
+  listen,
+  type NoteClient,
+  newNoteClient,
+  newSocket,
+  noteXml,
+  prng,
+  typeAtEnd,
+  until,
+  upgradeStatus,
+} from './realtime.js';
 
 const clients: NoteClient[] = [];
 afterEach(async () => {
@@ -26,25 +37,6 @@ async function setup(options: Parameters<typeof buildTestApp>[1] = {}) {
     return c;
   };
   return { app, url, pair, cookies, client };
-}
-
-/** Appends text to the last paragraph of the note (what typing at the end does). */
-function typeAtEnd(doc: Y.Doc, text: string) {
-  const fragment = doc.getXmlFragment('default');
-  doc.transact(() => {
-    let paragraph = fragment.toArray().at(-1);
-    if (!(paragraph instanceof Y.XmlElement) || paragraph.nodeName !== 'paragraph') {
-      paragraph = new Y.XmlElement('paragraph');
-      fragment.push([paragraph]);
-    }
-    const el = paragraph as Y.XmlElement;
-    let t = el.toArray()[0];
-    if (!(t instanceof Y.XmlText)) {
-      t = new Y.XmlText();
-      el.insert(0, [t]);
-    }
-    (t as Y.XmlText).insert((t as Y.XmlText).length, text);
-  });
 }
 
 describe('the shared note: sync and access', () => {
@@ -295,10 +287,7 @@ describe('a write that fails', () => {
     commit.mockRestore();
     expect(states).toContain('error');
     // Every word is stored: read back by a reader that is not the live note.
-    const stored = await new NoteStore(app.db, undefined, 'session').load(pair.session.id);
-    const doc = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
-    for (const u of stored.updates) Y.applyUpdate(doc, u.update);
+    const doc = await storedDoc(app, pair.session.id);
     expect(noteText(doc)).toContain('alpha beta');
     expect(noteXml(doc)).toBe(noteXml(a.doc));
   });

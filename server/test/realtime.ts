@@ -115,6 +115,25 @@ export function prng(seed: number): () => number {
 /** The note as XML, for comparing documents. */
 export const noteXml = (doc: Y.Doc) => doc.getXmlFragment('default').toString();
 
+/** Appends text to the last paragraph of the note (what typing at the end does). */
+export function typeAtEnd(doc: Y.Doc, text: string) {
+  const fragment = doc.getXmlFragment('default');
+  doc.transact(() => {
+    let paragraph = fragment.toArray().at(-1);
+    if (!(paragraph instanceof Y.XmlElement) || paragraph.nodeName !== 'paragraph') {
+      paragraph = new Y.XmlElement('paragraph');
+      fragment.push([paragraph]);
+    }
+    const el = paragraph as Y.XmlElement;
+    let t = el.toArray()[0];
+    if (!(t instanceof Y.XmlText)) {
+      t = new Y.XmlText();
+      el.insert(0, [t]);
+    }
+    (t as Y.XmlText).insert((t as Y.XmlText).length, text);
+  });
+}
+
 /** A goals panel: the client's GoalsSync over its own socket. */
 export async function newGoalsClient(url: string, cookie: string, sessionId: string, origin?: string) {
   const socket = newSocket(url, { cookie, origin });
