@@ -8,7 +8,7 @@ import { startCluster } from './lib/cluster.mjs';
 import { ensureLivekitServer } from './lib/livekit.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
-import { fail, progress } from './lib/proc.mjs';
+import { fail, progress, stopOnSignal } from './lib/proc.mjs';
 
 const started = Number(process.env.TANDEM_STARTED_AT ?? Date.now());
 try {
@@ -40,17 +40,7 @@ try {
       '',
     ].join('\n'),
   );
-  /** @type {Promise<void> | null} */
-  let stopping = null;
-  const shutdown = () => {
-    stopping ??= (async () => {
-      process.stdout.write('\nStopping the cluster…\n');
-      await cluster.stop();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignal('the cluster', () => cluster.stop());
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

@@ -7,7 +7,7 @@ import { ensureAptPackages, SPEECH_PACKAGES } from './lib/apt.mjs';
 import { ensureLivekitServer } from './lib/livekit.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
-import { fail, progress, root } from './lib/proc.mjs';
+import { fail, progress, root, stopOnSignal } from './lib/proc.mjs';
 import { startStack } from './lib/stack.mjs';
 
 /** When the command was typed (the parent's start when it re-ran itself under Node 24). */
@@ -37,18 +37,7 @@ try {
     supervise: true,
   });
   process.stdout.write(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open ${stack.url} — press Ctrl-C to stop.\n`);
-  /** @type {Promise<void> | null} */
-  let stopping = null;
-  // Ctrl-C reaches this process and its parent (which forwards it): stop once.
-  const shutdown = () => {
-    stopping ??= (async () => {
-      process.stdout.write('\nStopping Tandem…\n');
-      await stack.stop();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignal('Tandem', () => stack.stop());
   const reason = await stack.failed;
   await stack.stop();
   fail(`${reason}; Tandem stopped.`);

@@ -145,3 +145,23 @@ export function freePort() {
     srv.on('error', reject);
   });
 }
+
+/**
+ * Ctrl-C or SIGTERM stops what runs, once (Ctrl-C reaches this process and its parent, which
+ * forwards it), then exits.
+ * @param {string} what printed as "Stopping <what>…"
+ * @param {() => Promise<void>} stop
+ */
+export function stopOnSignal(what, stop) {
+  /** @type {Promise<void> | null} */
+  let stopping = null;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      process.stdout.write(`\nStopping ${what}…\n`);
+      await stop();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
