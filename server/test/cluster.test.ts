@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn, storedDoc } from './helpers.js';
-import { listen, newGoalsClient, newNoteClient, noteXml, prng, typeAtEnd, until } from './realtime.js';
+import { TEST_ORIGIN } from './origin.js';
+import { listen, newGoalsClient, newNoteClient, noteXml, prng, rawTypist, typeAtEnd, until } from './realtime.js';
 import { haveRedis, startRedis } from './redis.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -64,6 +65,47 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     const done = await goalsB.sync.run({ type: 'update', goalId, patch: { status: 'done' } });
     expect(done.ok).toBe(true);
     await until(() => goalsA.sync.current.goals.some((g) => g.id === goalId && g.status === 'done'), 'the change came back');
+  });
+
+  /** Both people type, each on their own node, until the session is ended on `enders`; returns what was acknowledged and saved. */
+  async function endWhileTyping(enders: (0 | 1)[]) {
+    const { apps, urls, pair, cookies } = await twoNodes();
+    const sessionId = pair.session.id;
+    const random = prng(21);
+    const typists = [await rawTypist(urls[0], cookies.mentor, sessionId, 'm'), await rawTypist(urls[1], cookies.student, sessionId, 's')];
+    cleanups.push(...typists.map((t) => () => t.close()));
+    // Each typist stops when its node refuses a word (the note is frozen there too), or after 3 s.
+    const stopBy = Date.now() + 3_000;
+    const typing = typists.map(async (t) => {
+      while (Date.now() < stopBy && (await t.type())) await new Promise((r) => setTimeout(r, random() * 4));
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const ends = await Promise.all(
+      enders.map((i) =>
+        apps[i].inject({ method: 'POST', url: `/api/sessions/${sessionId}/end`, headers: { origin: TEST_ORIGIN, cookie: cookies.mentor } }),
+      ),
+    );
+    expect(ends.map((e) => e.statusCode).every((c) => c === 200)).toBe(true);
+    await Promise.all(typing);
+    const records = await apps[0].db.selectFrom('session_records').select('note_text').where('session_id', '=', sessionId).execute();
+    expect(records).toHaveLength(1);
+    const saved = new Set((records[0]?.note_text ?? '').split(/\s+/));
+    for (const t of typists) {
+      expect(t.acked.length).toBeGreaterThan(2);
+      expect(t.acked.filter((w) => !saved.has(w))).toEqual([]);
+    }
+    for (const app of apps) {
+      const live = await app.notes.get(sessionId);
+      expect(live === undefined || live.frozen).toBe(true);
+    }
+  }
+
+  it('the session ends on one node while people type on both: the other node freezes too, and every word either acknowledged is in the record', async () => {
+    await endWhileTyping([0]);
+  });
+
+  it('the session ends on both nodes at once: one record (one finalisation), every acknowledged word in it', async () => {
+    await endWhileTyping([0, 1]);
   });
 
   it('Redis away for a while: both nodes refuse realtime traffic (health 503), nothing acknowledged is lost, and both people converge soon after it returns', async () => {

@@ -1,53 +1,11 @@
-import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { buildTestApp, closeTestApps, createMentorship, signIn } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
-import { connectOutcome, listen, newSocket, prng } from './realtime.js';
+import { listen, prng, type RawTypist, rawTypist } from './realtime.js';
 
 afterAll(closeTestApps);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A raw note client: joins, then types one word per update and remembers every word the
- * server acknowledged. Words are unique, so the saved record can be checked word by word.
- */
-async function typist(url: string, cookie: string, sessionId: string, name: string) {
-  const socket = newSocket(url, { cookie }) as unknown as Socket;
-  if ((await connectOutcome(socket as never)) !== 'connected') throw new Error('typist could not connect');
-  const doc = new Y.Doc();
-  const acked: string[] = [];
-  const join = await socket.emitWithAck('notes:join', { sessionId, stateVector: Y.encodeStateVector(doc) });
-  if (!join.ok) return { acked, type: async () => false, close: () => socket.disconnect() };
-  Y.applyUpdate(doc, new Uint8Array(join.data.update));
-  const para = doc.getXmlFragment('default').get(1) as Y.XmlElement;
-  const text = new Y.XmlText();
-  let pending: Uint8Array | null = null;
-  doc.on('update', (u: Uint8Array) => {
-    pending = u;
-  });
-  para.insert(0, [text]);
-  const flushPending = async () => {
-    const u = pending;
-    pending = null;
-    return u ? socket.emitWithAck('notes:update', { sessionId, update: u }) : { ok: true };
-  };
-  await flushPending();
-  let n = 0;
-  return {
-    acked,
-    /** Types one word; true while the server still takes them. */
-    async type(): Promise<boolean> {
-      const word = `${name}w${n++}`;
-      text.insert(text.length, `${word} `);
-      const res = await flushPending();
-      if (res.ok) acked.push(word);
-      return res.ok;
-    },
-    close: () => socket.disconnect(),
-  };
-}
 
 describe('ending a session while people type and join', () => {
   // Seeded: each seed replays the same timings of typing, joining and ending.
@@ -59,11 +17,11 @@ describe('ending a session while people type and join', () => {
       const pair = await createMentorship(app);
       const cookies = { mentor: await signIn(app, pair.mentor), student: await signIn(app, pair.student) };
       const sessionId = pair.session.id;
-      const typists: Awaited<ReturnType<typeof typist>>[] = [];
+      const typists: RawTypist[] = [];
       let ended = false;
 
       // Two who type from the start, and late joiners arriving around the end.
-      const steady = await Promise.all([typist(url, cookies.student, sessionId, 's'), typist(url, cookies.mentor, sessionId, 'm')]);
+      const steady = await Promise.all([rawTypist(url, cookies.student, sessionId, 's'), rawTypist(url, cookies.mentor, sessionId, 'm')]);
       typists.push(...steady);
       const typing = steady.map(async (t) => {
         while (await t.type()) await sleep(random() * 4);
@@ -74,7 +32,7 @@ describe('ending a session while people type and join', () => {
         for (let i = 0; !ended && i < 40; i++) {
           await sleep(random() * 6);
           // Each joins, types a few words as fast as it can, and leaves (the note may unload between joins).
-          const t = await typist(url, i % 2 ? cookies.student : cookies.mentor, sessionId, `j${i}`);
+          const t = await rawTypist(url, i % 2 ? cookies.student : cookies.mentor, sessionId, `j${i}`);
           typists.push(t);
           for (let k = 0; k < 3 && (await t.type()); k++);
           t.close();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { type NoteChannel, NoteChannels, PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 // The browser's own sync code, driven here by real sockets against the real server.
@@ -174,4 +174,51 @@ export function upgradeStatus(url: string, origin: string | undefined): Promise<
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A raw note client: joins, then types one word per update and remembers every word the
+ * server acknowledged. Words are unique, so the saved record can be checked word by word.
+ */
+export interface RawTypist {
+  /** The words the server acknowledged. */
+  acked: string[];
+  /** Types one word; true while the server still takes them. */
+  type(): Promise<boolean>;
+  close(): void;
+}
+
+export async function rawTypist(url: string, cookie: string, sessionId: string, name: string): Promise<RawTypist> {
+  const socket = newSocket(url, { cookie }) as unknown as Socket;
+  if ((await connectOutcome(socket as never)) !== 'connected') throw new Error('typist could not connect');
+  const doc = new Y.Doc();
+  const acked: string[] = [];
+  const join = await socket.emitWithAck('notes:join', { sessionId, stateVector: Y.encodeStateVector(doc) });
+  if (!join.ok) return { acked, type: async () => false, close: () => socket.disconnect() };
+  Y.applyUpdate(doc, new Uint8Array(join.data.update));
+  const para = doc.getXmlFragment('default').get(1) as Y.XmlElement;
+  const text = new Y.XmlText();
+  let pending: Uint8Array | null = null;
+  doc.on('update', (u: Uint8Array) => {
+    pending = u;
+  });
+  para.insert(0, [text]);
+  const flushPending = async () => {
+    const u = pending;
+    pending = null;
+    return u ? socket.emitWithAck('notes:update', { sessionId, update: u }) : { ok: true };
+  };
+  await flushPending();
+  let n = 0;
+  return {
+    acked,
+    async type(): Promise<boolean> {
+      const word = `${name}w${n++}`;
+      text.insert(text.length, `${word} `);
+      const res = await flushPending();
+      if (res.ok) acked.push(word);
+      return res.ok;
+    },
+    close: () => socket.disconnect(),
+  };
 }
