@@ -108,9 +108,30 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     await endWhileTyping([0, 1]);
   });
 
+  it('a session ended while Redis is away: the end still answers (bounded waits for the other nodes) and saves one record', async () => {
+    const { redis, apps, urls, pair, cookies } = await twoNodes();
+    const mentor = await rawTypist(urls[0], cookies.mentor, pair.session.id, 'm');
+    cleanups.push(() => mentor.close());
+    for (let i = 0; i < 5; i++) expect(await mentor.type()).toBe(true);
+    await redis.stop();
+    const asked = performance.now();
+    const end = await apps[0].inject({
+      method: 'POST',
+      url: `/api/sessions/${pair.session.id}/end`,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.mentor },
+    });
+    expect(end.statusCode).toBe(200);
+    const endMs = performance.now() - asked;
+    expect(endMs).toBeLessThan(3_000);
+    console.info(`session ended with Redis away in ${Math.round(endMs)} ms`);
+    const record = await apps[1].db.selectFrom('session_records').select('note_text').where('session_id', '=', pair.session.id).execute();
+    expect(record).toHaveLength(1);
+    for (const w of mentor.acked) expect(record[0]?.note_text).toContain(w);
+  }, 30_000);
+
   it('Redis away for a while: both nodes refuse realtime traffic (health 503), nothing acknowledged is lost, and both people converge soon after it returns', async () => {
     const outageMs = Number(process.env.TEST_REDIS_OUTAGE_MS ?? 30_000);
-    const { redis, apps, pair, note } = await twoNodes();
+    const { redis, apps, pair, cookies, note } = await twoNodes();
     const mentor = await note('mentor', 0);
     const student = await note('student', 1);
     typeAtEnd(mentor.doc, 'before ');
@@ -119,6 +140,16 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     await redis.stop();
     await until(() => !mentor.socket.connected && !student.socket.connected, 'both apps told to reconnect', 5_000);
     for (const app of apps) expect(await health(app)).toMatchObject({ status: 'redis_unavailable' });
+    // What does not need Redis goes on: a message between sessions is stored and answered at once.
+    const asked = performance.now();
+    const posted = await apps[0].inject({
+      method: 'POST',
+      url: `/api/mentorships/${pair.mentorshipId}/messages`,
+      headers: { origin: TEST_ORIGIN, cookie: cookies.mentor },
+      payload: { body: 'sent while Redis is away' },
+    });
+    expect(posted.statusCode).toBe(201);
+    expect(performance.now() - asked).toBeLessThan(3_000);
     // Typed while Redis is away: kept by each app, never shown as saved.
     typeAtEnd(mentor.doc, 'mentor-during ');
     typeAtEnd(student.doc, 'student-during ');

@@ -129,6 +129,17 @@ export class ClusterLink {
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();
-    await Promise.all([this.commands, this.subscriber, this.adapterClient].map((c) => c.quit().catch(() => c.disconnect())));
+    // QUIT lets replies in flight arrive; bounded, since with Redis away it would wait for its return.
+    await Promise.all(
+      [this.commands, this.subscriber, this.adapterClient].map(async (c) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 1_000);
+        });
+        await Promise.race([c.quit().catch(() => undefined), late]);
+        clearTimeout(timer);
+        c.disconnect();
+      }),
+    );
   }
 }

@@ -304,6 +304,29 @@ export default fp<RealtimeOptions>(
       io.to(room).emit(ServerEvent.serverError.name, { reason: CloseReason.Unauthenticated, message });
       io.in(room).disconnectSockets(true);
     };
+    /**
+     * The sockets in a room on every node. In cluster mode the other nodes answer through Redis; one
+     * that does not within 1.5 s (Redis away, a node that just died) leaves this node's own answer.
+     */
+    const socketsIn = async (room: string) => {
+      if (!cluster) return io.in(room).fetchSockets();
+      // Bounded here: the adapter first counts the nodes with a Redis command, which waits out an outage.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), 1_500);
+      });
+      try {
+        const all = await Promise.race([io.in(room).timeout(1_500).fetchSockets(), late]);
+        if (all) return all;
+      } catch {
+        // a node did not answer
+      } finally {
+        clearTimeout(timer);
+      }
+      // This node's own sockets, read straight from its rooms (the adapter's local fetch counts the nodes first, too).
+      const nsp = io.of('/');
+      return [...(nsp.adapter.rooms.get(room) ?? [])].flatMap((id) => nsp.sockets.get(id) ?? []);
+    };
     const realtime: Realtime = {
       sessionEnded(sessionId, mentorshipId) {
         io.to(Rooms.note(sessionId)).to(Rooms.goals(mentorshipId)).to(Rooms.captions(sessionId)).emit(ServerEvent.sessionEnded.name, {
@@ -334,11 +357,20 @@ export default fp<RealtimeOptions>(
         io.to(userIds.map(Rooms.user)).emit(ServerEvent.projectsChanged.name, { mentorshipId });
       },
       async stopTranscriberElsewhere(sessionId) {
-        if (!cluster) return;
-        await io.serverSideEmitWithAck('transcriber:stop', sessionId).catch((err: unknown) => {
-          // A node that does not answer in time (it died): its lease lapses and its transcriber is gone with it.
-          app.log.warn({ err, sessionId }, 'not every node answered the transcriber stop');
+        // With Redis away no node can be asked: the one running it stops by itself once it sees the session closed.
+        if (!cluster?.available) return;
+        // Bounded: a node that does not answer (it died, or Redis is away) must not hold up the end.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), 6_000);
         });
+        const asked = io.serverSideEmitWithAck('transcriber:stop', sessionId).then(
+          () => 'answered' as const,
+          () => 'late' as const,
+        );
+        if ((await Promise.race([asked, late])) === 'late')
+          app.log.warn({ sessionId }, 'not every node answered the transcriber stop in time (its lease lapses by itself)');
+        clearTimeout(timer);
       },
       drain() {
         draining = true;
@@ -346,10 +378,10 @@ export default fp<RealtimeOptions>(
         for (const socket of io.of('/').sockets.values()) socket.conn.close();
       },
       async isOnline(userId) {
-        return (await io.in(Rooms.user(userId)).fetchSockets()).length > 0;
+        return (await socketsIn(Rooms.user(userId))).length > 0;
       },
       async connectedTo(sessionId) {
-        const sockets = await io.in(Rooms.note(sessionId)).fetchSockets();
+        const sockets = await socketsIn(Rooms.note(sessionId));
         return [...new Set(sockets.map((s) => s.data.user.id))];
       },
     };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaptionsState, TranscriptSegment } from '@tandem/shared';
+import { type CaptionsState, closedSessionStatuses, type TranscriptSegment } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Leases } from '../cluster/leases.js';
@@ -66,8 +66,18 @@ export class TranscriptionService {
   }
 
   private async renew(): Promise<void> {
-    for (const sessionId of [...this.running.keys()]) {
-      if (await this.leases.acquire(leaseName(sessionId), TRANSCRIBER_LEASE.ttlMs)) continue;
+    const running = [...this.running.keys()];
+    if (running.length === 0) return;
+    // A session that ended (on another node, whose request to stop did not arrive) stops here too.
+    const closed = await this.app.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', 'in', running)
+      .where('status', 'in', [...closedSessionStatuses])
+      .execute();
+    for (const { id } of closed) await this.stopHere(id);
+    for (const sessionId of running) {
+      if (!this.running.has(sessionId) || (await this.leases.acquire(leaseName(sessionId), TRANSCRIBER_LEASE.ttlMs))) continue;
       this.app.log.warn({ sessionId }, 'transcriber lease lost to another node: stopping here');
       await this.stopHere(sessionId, false);
     }
