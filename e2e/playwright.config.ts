@@ -14,7 +14,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: 'playwright-report/results.json' }]],
+  // E2E_RESULTS: where the JSON results go (the journeys on the cluster write their own file).
+  reporter: [['list'], ['json', { outputFile: process.env.E2E_RESULTS ?? 'playwright-report/results.json' }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',

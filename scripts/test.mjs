@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, CLUSTER_PACKAGES, ensureAptPackages, REDIS_SERVER, SPEECH_PACKAGES } from './lib/apt.mjs';
+import { startCluster } from './lib/cluster.mjs';
 import { ensureLivekitServer } from './lib/livekit.mjs';
 import { requireNode24 } from './lib/node.mjs';
 import { ensurePnpm, installDependencies } from './lib/pnpm.mjs';
@@ -45,6 +46,10 @@ const POSTGRES_TESTS = [
   'test/leases.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
+/** The journeys run a second time against the cluster write here. */
+const clusterPlaywrightResults = path.join(root, 'e2e', 'playwright-report', 'results-cluster.json');
+/** Which journeys run on the cluster: the call on video and the note written together. */
+const CLUSTER_JOURNEYS = 'meet on video and see each other|write the note together';
 
 /** @returns {{ passed: number, failed: number, skipped: number }} */
 function totals() {
@@ -56,8 +61,9 @@ function totals() {
     t.failed += r.numFailedTests;
     t.skipped += r.numPendingTests + r.numTodoTests;
   }
-  if (fs.existsSync(playwrightResults)) {
-    const s = JSON.parse(fs.readFileSync(playwrightResults, 'utf8')).stats;
+  for (const file of [playwrightResults, clusterPlaywrightResults]) {
+    if (!fs.existsSync(file)) continue;
+    const s = JSON.parse(fs.readFileSync(file, 'utf8')).stats;
     t.passed += s.expected + s.flaky;
     t.failed += s.unexpected;
     t.skipped += s.skipped;
@@ -87,9 +93,11 @@ async function prepare() {
 
 async function main() {
   await requireNode24({ meanwhile: ensureLivekitServer });
-  for (const f of [...resultFiles, playwrightResults]) fs.rmSync(f, { force: true });
+  for (const f of [...resultFiles, playwrightResults, clusterPlaywrightResults]) fs.rmSync(f, { force: true });
   const { pnpm, livekitBin } = await prepare();
   process.env.TANDEM_LIVEKIT_BIN = livekitBin;
+  // `npm test -- --cluster-e2e-only` reruns just the journeys on the cluster.
+  if (process.argv.includes('--cluster-e2e-only')) return clusterJourneys(pnpm);
   // `npm test -- --e2e-only [playwright args]` reruns just the journeys while working on them.
   const e2eOnly = process.argv.includes('--e2e-only');
   const playwrightArgs = process.argv.slice(2).filter((a) => a !== '--e2e-only');
@@ -135,6 +143,39 @@ async function main() {
   } finally {
     await empty.stop();
     await stack.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (!e2eOnly) await clusterJourneys(pnpm);
+}
+
+/**
+ * Two journeys again, in Chromium, against `npm run cluster`'s cluster: three nodes behind HAProxy
+ * (the people on different nodes), two LiveKit nodes sharing Redis, PostgreSQL.
+ * @param {string} pnpm
+ */
+async function clusterJourneys(pnpm) {
+  step('The call and the shared note again, on the cluster (3 nodes behind HAProxy, 2 LiveKit nodes, PostgreSQL, Redis)');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-cluster-'));
+  const cluster = await startCluster({
+    port: Number(process.env.E2E_CLUSTER_PORT ?? 3400),
+    livekitPort: Number(process.env.E2E_CLUSTER_LIVEKIT_PORT ?? 7960),
+    dataDir,
+    seedDemo: true,
+  });
+  try {
+    await run(pnpm, ['--filter', '@tandem/e2e', 'e2e', '--grep', CLUSTER_JOURNEYS], {
+      env: {
+        ...process.env,
+        E2E_BASE_URL: cluster.url,
+        E2E_RESULTS: clusterPlaywrightResults,
+        CHROMIUM_PATH: CHROMIUM,
+        E2E_LIVEKIT_URL: cluster.livekit.LIVEKIT_URL,
+        E2E_LIVEKIT_API_KEY: cluster.livekit.LIVEKIT_API_KEY,
+        E2E_LIVEKIT_API_SECRET: cluster.livekit.LIVEKIT_API_SECRET,
+      },
+    });
+  } finally {
+    await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
