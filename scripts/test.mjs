@@ -150,7 +150,8 @@ async function main() {
 
 /**
  * Two journeys again, in Chromium, against `npm run cluster`'s cluster: three nodes behind HAProxy
- * (the people on different nodes), two LiveKit nodes sharing Redis, PostgreSQL.
+ * (round robin, so the two people's pages and sockets spread over them), two LiveKit nodes sharing
+ * Redis, PostgreSQL.
  * @param {string} pnpm
  */
 async function clusterJourneys(pnpm) {
