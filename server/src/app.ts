@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { Leases } from './cluster/leases.js';
 import { ClusterLink } from './cluster/redis.js';
 import type { Config } from './config.js';
+import { within } from './lib/time.js';
 import { NoteHub } from './notes/noteHub.js';
 import { NoteStore } from './notes/noteStore.js';
 import { SqliteNoteWriter } from './notes/sqliteWriter.js';
@@ -67,18 +68,12 @@ declare module 'fastify' {
 const DATABASE_PING_MS = 2_000;
 
 /** True when the database answers a trivial query in time. */
-async function databaseAnswers(db: FastifyInstance['db']): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), DATABASE_PING_MS);
-  });
-  try {
-    return await Promise.race([sql`select 1`.execute(db).then(() => true as const), late]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+function databaseAnswers(db: FastifyInstance['db']): Promise<boolean> {
+  const answered = sql`select 1`.execute(db).then(
+    () => true,
+    () => false,
+  );
+  return within(answered, DATABASE_PING_MS, false);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
+import { within } from '../lib/time.js';
 
 /**
  * Cluster mode's link to Redis (REDIS_URL): one connection for commands and publishing, one
@@ -116,14 +117,11 @@ export class ClusterLink {
   /** Whether Redis answers a PING within the time given. */
   async answers(timeoutMs = 2_000): Promise<boolean> {
     if (!this.up) return false;
-    const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
-    return Promise.race([
-      this.commands.ping().then(
-        () => true as const,
-        () => false as const,
-      ),
-      timeout,
-    ]);
+    const answered = this.commands.ping().then(
+      () => true,
+      () => false,
+    );
+    return within(answered, timeoutMs, false);
   }
 
   async close(): Promise<void> {
@@ -132,12 +130,11 @@ export class ClusterLink {
     // QUIT lets replies in flight arrive; bounded, since with Redis away it would wait for its return.
     await Promise.all(
       [this.commands, this.subscriber, this.adapterClient].map(async (c) => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, 1_000);
-        });
-        await Promise.race([c.quit().catch(() => undefined), late]);
-        clearTimeout(timer);
+        await within(
+          c.quit().catch(() => undefined),
+          1_000,
+          undefined,
+        );
         c.disconnect();
       }),
     );

@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import type { ClusterLink } from '../cluster/redis.js';
+import { within } from '../lib/time.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 import { TandemAdapter } from './adapter.js';
 import { Budgets } from './budgets.js';
@@ -311,18 +312,8 @@ export default fp<RealtimeOptions>(
     const socketsIn = async (room: string) => {
       if (!cluster) return io.in(room).fetchSockets();
       // Bounded here: the adapter first counts the nodes with a Redis command, which waits out an outage.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), 1_500);
-      });
-      try {
-        const all = await Promise.race([io.in(room).timeout(1_500).fetchSockets(), late]);
-        if (all) return all;
-      } catch {
-        // a node did not answer
-      } finally {
-        clearTimeout(timer);
-      }
+      const all = await within(io.in(room).timeout(1_500).fetchSockets(), 1_500, null).catch(() => null);
+      if (all) return all;
       // This node's own sockets, read straight from its rooms (the adapter's local fetch counts the nodes first, too).
       const nsp = io.of('/');
       return [...(nsp.adapter.rooms.get(room) ?? [])].flatMap((id) => nsp.sockets.get(id) ?? []);
@@ -360,17 +351,12 @@ export default fp<RealtimeOptions>(
         // With Redis away no node can be asked: the one running it stops by itself once it sees the session closed.
         if (!cluster?.available) return;
         // Bounded: a node that does not answer (it died, or Redis is away) must not hold up the end.
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>((resolve) => {
-          timer = setTimeout(() => resolve('late'), 6_000);
-        });
         const asked = io.serverSideEmitWithAck('transcriber:stop', sessionId).then(
-          () => 'answered' as const,
-          () => 'late' as const,
+          () => true,
+          () => false,
         );
-        if ((await Promise.race([asked, late])) === 'late')
+        if (!(await within(asked, 6_000, false)))
           app.log.warn({ sessionId }, 'not every node answered the transcriber stop in time (its lease lapses by itself)');
-        clearTimeout(timer);
       },
       drain() {
         draining = true;

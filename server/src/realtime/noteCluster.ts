@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { ClusterLink } from '../cluster/redis.js';
+import { within } from '../lib/time.js';
 import type { LiveNote, NoteHub, NotePeers } from '../notes/noteHub.js';
 import type { NoteKind } from '../notes/noteSql.js';
 import type { TandemServer } from './io.js';
@@ -114,17 +115,11 @@ export class NoteCluster implements NotePeers {
     const [, subscribers] = (await this.link.commands.pubsub('NUMSUB', this.channel(id)).catch(() => [id, 0])) as [string, number];
     const others = Number(subscribers) - (this.live.has(id) ? 1 : 0);
     if (others <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, FREEZE_WAIT_MS);
-      this.waiting.set(id, {
-        left: others,
-        done: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      });
+    const allFrozen = new Promise<void>((done) => {
+      this.waiting.set(id, { left: others, done });
       this.send(id, Kind.freeze, [this.link.nodeId]);
     });
+    await within(allFrozen, FREEZE_WAIT_MS, undefined);
     this.waiting.delete(id);
   }
 
