@@ -180,11 +180,13 @@ export default fp<RealtimeOptions>(
         callback(null, open && Boolean(origin && opts.allowedOrigins.includes(origin)));
       },
     });
+    /** Closes every connection's transport, not its Socket.IO session: each app reconnects by itself (elsewhere, or later). */
+    const closeTransports = () => {
+      for (const socket of io.of('/').sockets.values()) socket.conn.close();
+    };
     // Without Redis this node cannot reach the people on other nodes: rather than look live and
     // silently split, its apps show "reconnecting" (and keep their unsaved edits) until Redis is back.
-    cluster?.onDown(() => {
-      for (const socket of io.of('/').sockets.values()) socket.conn.close();
-    });
+    cluster?.onDown(closeTransports);
     if (cluster) {
       io.on('transcriber:stop', (sessionId, done) => {
         if (typeof sessionId !== 'string' || typeof done !== 'function') return;
@@ -360,8 +362,7 @@ export default fp<RealtimeOptions>(
       },
       drain() {
         draining = true;
-        // The transport closes, not the Socket.IO session: the app reconnects by itself.
-        for (const socket of io.of('/').sockets.values()) socket.conn.close();
+        closeTransports();
       },
       async isOnline(userId) {
         return (await socketsIn(Rooms.user(userId))).length > 0;

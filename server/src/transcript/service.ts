@@ -313,7 +313,7 @@ async function wantedWithoutTranscriber(db: FastifyInstance['db']): Promise<stri
         exists(
           selectFrom('leases as l')
             .select('l.name')
-            .where('l.name', '=', sql<string>`${'transcriber:'} || s.id`)
+            .where('l.name', '=', sql<string>`${leaseName('')} || s.id`)
             .where('l.expires_at', '>=', now),
         ),
       ),
