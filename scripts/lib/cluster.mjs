@@ -11,9 +11,13 @@ import { startRedisServer } from './redis.mjs';
 import { spawnTandemServer } from './stack.mjs';
 
 /**
- * HAProxy in front of the Tandem nodes and of the LiveKit nodes. Round robin, no stickiness:
- * the app's realtime connection is WebSocket only (one TCP connection holds a Socket.IO session)
- * and every HTTP request carries its sign-in cookie, which every node reads from PostgreSQL.
+ * HAProxy in front of the Tandem nodes and of the LiveKit nodes. No stickiness is needed: the
+ * app's realtime connection is WebSocket only (one TCP connection holds a Socket.IO session) and
+ * every HTTP request carries its sign-in cookie, which every node reads from PostgreSQL. Requests
+ * are spread by the routing cookie the nodes set (`tandem_route`, server/src/cluster/route.ts),
+ * hashed consistently: the two people of a pair meet on one node, so a keystroke does not cross
+ * Redis to reach its partner; without the cookie (or with a node down) any node serves, by round
+ * robin.
  * A node is out of rotation when /api/health says so (draining, database or Redis away) or as
  * soon as a connection to it fails; a refused connection is retried on another node.
  * @param {{ dir: string, port: number, nodePorts: number[], livekitPort: number, livekitPorts: number[] }} o
@@ -36,7 +40,8 @@ function haproxyConfig({ dir, port, nodePorts, livekitPort, livekitPorts }) {
     `  bind 127.0.0.1:${port}`,
     '  default_backend tandem',
     'backend tandem',
-    '  balance roundrobin',
+    '  balance hash req.cook(tandem_route)',
+    '  hash-type consistent sdbm avalanche',
     '  option httpchk GET /api/health',
     '  http-check expect status 200',
     '  default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down',

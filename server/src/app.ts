@@ -139,6 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authPlugin, {
     secureCookies: config.publicOrigin.startsWith('https://'),
     allowedOrigins: config.allowedOrigins,
+    routeCookie: Boolean(config.cluster),
   });
   await app.register(livekitPlugin, { livekit: config.livekit });
 

@@ -37,6 +37,8 @@ describe('sign-in, sessions and cookies', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i);
+    // One process, no load balancer: no routing cookie (cluster mode's, see cluster.test.ts).
+    expect(res.cookies.map((c) => c.name)).toEqual(['tandem_session']);
   });
 
   it('marks the cookie Secure when served over https', async () => {

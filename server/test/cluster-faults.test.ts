@@ -119,6 +119,35 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     expect(typing.flatMap((t) => t.words).filter((w) => !text.includes(`${w} `))).toEqual([]);
   }, 60_000);
 
+  it("with the routing cookie the nodes set at sign-in, a pair's two people land on one node, and pairs spread over the nodes", async () => {
+    /** Signs in through the load balancer as a browser does, keeping every cookie it sets. */
+    const signInHere = async (user: { email: string; password: string }) => {
+      const res = await fetch(`${LB}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      });
+      expect(res.status).toBe(200);
+      const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+      expect(cookies.map((c) => c.split('=')[0])).toEqual(['tandem_session', 'tandem_route']);
+      return cookies.join('; ');
+    };
+    const nodesUsed = new Set<number>();
+    for (let i = 0; i < 10; i++) {
+      const pair = await createMentorship(app);
+      const mentor = await join(await signInHere(pair.mentor), pair.session.id);
+      const student = await join(await signInHere(pair.student), pair.session.id);
+      typeAtEnd(student.doc, 'together ');
+      await until(() => noteXml(mentor.doc).includes('together') && student.sync.allSaved, 'the word reached the mentor');
+      const connections = await cluster.connections();
+      expect(connections.filter((n) => n > 0)).toEqual([2]);
+      nodesUsed.add(connections.indexOf(2));
+      for (const c of clients.splice(0)) c.close();
+      await until(async () => (await cluster.connections()).every((n) => n === 0), 'both left');
+    }
+    expect(nodesUsed.size).toBeGreaterThan(1);
+  }, 60_000);
+
   it('kill -9 of the node a client types on: it reconnects through the load balancer to another node within 5 s, re-syncs, and no acknowledged word is lost (seeded, 20 runs)', async () => {
     const runs = Number(process.env.CLUSTER_KILL_RUNS ?? 20);
     const random = prng(2026);

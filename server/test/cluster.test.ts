@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { ApiRoute } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ROUTE_COOKIE } from '../src/cluster/route.js';
 import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 import { listen, newGoalsClient, newNoteClient, noteXml, prng, rawTypist, typeAtEnd, until } from './realtime.js';
@@ -65,6 +68,68 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     const done = await goalsB.sync.run({ type: 'update', goalId, patch: { status: 'done' } });
     expect(done.ok).toBe(true);
     await until(() => goalsA.sync.current.goals.some((g) => g.id === goalId && g.status === 'done'), 'the change came back');
+  });
+
+  it("a pair's people share a routing cookie (the load balancer puts them on one node); a note only one node holds costs Redis nothing, and its edits are published once another node holds it", async () => {
+    const { apps, pair, cookies, note } = await twoNodes();
+
+    // The routing cookie: the same for the mentor and their student, another for another pair; /api/me sets it again.
+    const routeOf = async (res: Promise<{ cookies: { name: string; value: string }[] }>) =>
+      (await res).cookies.find((c) => c.name === ROUTE_COOKIE)?.value;
+    const signInRoute = (app: FastifyInstance, user: { email: string; password: string }) =>
+      routeOf(
+        app.inject({
+          method: 'POST',
+          url: ApiRoute.signIn,
+          headers: { origin: TEST_ORIGIN },
+          payload: { email: user.email, password: user.password },
+        }),
+      );
+    const other = await createMentorship(apps[0]);
+    const routes = {
+      mentor: await signInRoute(apps[0], pair.mentor),
+      student: await signInRoute(apps[1], pair.student),
+      otherStudent: await signInRoute(apps[0], other.student),
+      me: await routeOf(apps[1].inject({ method: 'GET', url: ApiRoute.me, headers: { cookie: cookies.student } })),
+    };
+    expect(routes.mentor).toMatch(/^[\w-]{16}$/);
+    expect(routes.student).toBe(routes.mentor);
+    expect(routes.me).toBe(routes.mentor);
+    expect(routes.otherStudent).not.toBe(routes.mentor);
+
+    // Listen on the note's channel as a third party (it never speaks, so no node counts it as a holder).
+    const listener = new Redis(envOf(apps[0]).REDIS_URL ?? '');
+    cleanups.push(() => listener.disconnect());
+    const seen: number[] = [];
+    listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => seen.push(message[0] ?? 0));
+    await listener.subscribe(`tandem:note:session:${pair.session.id}`);
+    const edits = () => seen.filter((kind) => kind === 1 || kind === 2).length;
+
+    // Both on node A: they write together, and no edit or caret goes to Redis.
+    const mentor = await note('mentor', 0);
+    const student = await note('student', 0);
+    for (let i = 0; i < 20; i++) typeAtEnd(mentor.doc, `alone${i} `);
+    await until(() => mentor.sync.allSaved && noteXml(student.doc) === noteXml(mentor.doc), 'the pair converged on one node');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(edits()).toBe(0);
+
+    // The student opens the note on node B as well: B asks, A answers, and from then on A publishes.
+    const elsewhere = await note('student', 1);
+    await until(() => noteXml(elsewhere.doc) === noteXml(mentor.doc), 'node B caught up');
+    for (let i = 0; i < 20; i++) typeAtEnd(mentor.doc, `shared${i} `);
+    await until(() => noteXml(elsewhere.doc) === noteXml(mentor.doc), 'edits on A reached B');
+    typeAtEnd(elsewhere.doc, 'fromB ');
+    await until(() => noteXml(mentor.doc).includes('fromB') && elsewhere.sync.allSaved, 'an edit on B reached A');
+    expect(edits()).toBeGreaterThan(0);
+
+    // B's last person leaves: B says so, and A stops publishing.
+    elsewhere.close();
+    await until(() => seen.includes(9), 'node B said it left');
+    const before = edits();
+    for (let i = 0; i < 20; i++) typeAtEnd(mentor.doc, `again${i} `);
+    await until(() => mentor.sync.allSaved && noteXml(student.doc) === noteXml(mentor.doc), 'the pair converged again');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(edits()).toBe(before);
   });
 
   /** Both people type, each on their own node, until the session is ended on `enders`; returns what was acknowledged and saved. */

@@ -1,8 +1,9 @@
 // Bench fixture: N mentorships with a session each and signed-in cookies for both people.
 // Run as `node dist/bench/seed.js <dataDir> <n>`; prints JSON to stdout. With DATABASE_URL, into
-// that PostgreSQL instead (the cluster's).
+// that PostgreSQL instead (the cluster's), the cookies then carrying the routing cookie too.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { ROUTE_COOKIE, routeKey } from '../cluster/route.js';
 import { connectDatabase, migrateToLatest } from '../db/connect.js';
 import { insertMentorship, insertSession } from '../db/mentorships.js';
 import { insertUser } from '../db/users.js';
@@ -24,7 +25,10 @@ const cookieFor = async (userId: string) => {
     .insertInto('auth_sessions')
     .values({ id: hashToken(token), user_id: userId, created_at: nowIso(), expires_at: isoIn(3600_000) })
     .execute();
-  return `${SESSION_COOKIE}=${token}`;
+  // In the cluster the load balancer reads the routing cookie, as it does a browser's (the nodes set it at sign-in).
+  return process.env.DATABASE_URL
+    ? `${SESSION_COOKIE}=${token}; ${ROUTE_COOKIE}=${await routeKey(db, userId)}`
+    : `${SESSION_COOKIE}=${token}`;
 };
 
 const pairs: { sessionId: string; cookies: [string, string] }[] = [];

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import { ApiRoute, ErrorCode, type User } from '@tandem/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { ROUTE_COOKIE, routeKey } from '../cluster/route.js';
 import { toUser } from '../db/users.js';
 import { AppError, unauthenticated } from '../lib/errors.js';
 import { isoIn, nowIso } from '../lib/time.js';
@@ -20,6 +21,8 @@ declare module 'fastify' {
     auth: {
       /** Starts a server-side session and sets its cookie. */
       signIn(reply: FastifyReply, userId: string): Promise<void>;
+      /** Cluster mode: (re)sets the routing cookie that puts a pair on one node (a pairing may have changed since sign-in). */
+      route(reply: FastifyReply, userId: string): Promise<void>;
       /** Ends the request's session and clears its cookie. */
       signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
       /** The user behind a raw cookie token. */
@@ -47,6 +50,8 @@ export interface AuthOptions {
   /** Secure cookies when the public origin is https. */
   secureCookies: boolean;
   allowedOrigins: string[];
+  /** Cluster mode: set the routing cookie (see cluster/route.ts) with the session's. */
+  routeCookie: boolean;
 }
 
 /**
@@ -88,6 +93,17 @@ export default fp<AuthOptions>(
       request.user = await userForToken(request.cookies[SESSION_COOKIE]);
     });
 
+    async function route(reply: FastifyReply, userId: string): Promise<void> {
+      if (!opts.routeCookie) return;
+      reply.setCookie(ROUTE_COOKIE, await routeKey(app.db, userId), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secureCookies,
+        maxAge: SESSION_TTL_MS / 1000,
+      });
+    }
+
     app.decorate('auth', {
       userForToken,
       signInForToken,
@@ -122,7 +138,9 @@ export default fp<AuthOptions>(
           secure: opts.secureCookies,
           maxAge: SESSION_TTL_MS / 1000,
         });
+        await route(reply, userId);
       },
+      route,
       async signOut(request, reply) {
         const token = request.cookies[SESSION_COOKIE];
         if (token) {
@@ -132,6 +150,7 @@ export default fp<AuthOptions>(
           app.realtime.signedOut(authSessionId);
         }
         reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
+        if (opts.routeCookie) reply.clearCookie(ROUTE_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
       },
       async endOtherSignIns(request, userId) {
         const token = request.cookies[SESSION_COOKIE];

@@ -27,6 +27,8 @@ const Kind = {
   settle: 7,
   /** A write failed on the sending node: drop this copy, its people re-sync from what is stored. */
   discard: 8,
+  /** The sending node no longer holds the note (its last person left). */
+  leave: 9,
 } as const;
 
 /** Awareness entries owned by people on other nodes: no local connection may speak for them. */
@@ -44,9 +46,9 @@ interface Bound {
 /**
  * Cluster mode for one kind of note: every node with members in a note keeps its Y.Doc live.
  * A client's update is checked, applied and made durable by the node it arrived at (seq from
- * PostgreSQL's sequence, see NoteStore), relayed to that node's own sockets, and published ONCE
- * on the note's channel; the other holders apply it (no check again, no write) and relay it to
- * theirs. A node opening a note subscribes first, reads the database, then asks the holders for
+ * PostgreSQL's sequence, see NoteStore), relayed to that node's own sockets, and — when another
+ * node holds the note — published ONCE on the note's channel; the other holders apply it (no
+ * check again, no write) and relay it to theirs. A node opening a note subscribes first, reads the database, then asks the holders for
  * what it lacks (`sync`); after a Redis outage every node asks again for every note it holds.
  */
 export class NoteCluster implements NotePeers {
@@ -54,6 +56,16 @@ export class NoteCluster implements NotePeers {
   private bound: Bound | null = null;
   private readonly replyChannel: string;
   private readonly waiting = new Map<string, { left: number; done: () => void }>();
+  /**
+   * The other nodes heard from on each live note's channel (every message names its node). Edits
+   * and carets are published only while there is one: a pair routed to one node (cluster/route.ts)
+   * costs Redis nothing. No edit is missed: a node opening a note asks the holders (`sync`), whose
+   * answer carries all they applied before the question; each side, hearing the other for the
+   * first time, asks in turn, so the edits the newcomer applied before it knew of them come too;
+   * after that, both publish. A node that died stays listed until the note closes here (it only
+   * costs publishes nobody reads).
+   */
+  private readonly others = new Map<string, Set<string>>();
 
   constructor(
     private readonly link: ClusterLink,
@@ -95,20 +107,28 @@ export class NoteCluster implements NotePeers {
 
   opened(note: LiveNote): void {
     this.live.set(note.id, note);
+    this.others.set(note.id, new Set());
     this.send(note.id, Kind.sync, [Y.encodeStateVector(note.doc)]);
   }
 
   closed(id: string): void {
     this.live.delete(id);
+    if (this.others.get(id)?.size) this.send(id, Kind.leave, []);
+    this.others.delete(id);
     void this.link.unsubscribe(this.channel(id));
   }
 
+  /** True while another node is known to hold the note. */
+  shared(id: string): boolean {
+    return (this.others.get(id)?.size ?? 0) > 0;
+  }
+
   published(id: string, update: Uint8Array, awareness?: Uint8Array): void {
-    this.send(id, Kind.update, awareness ? [update, awareness] : [update]);
+    if (this.shared(id)) this.send(id, Kind.update, awareness ? [update, awareness] : [update]);
   }
 
   publishedCaret(id: string, update: Uint8Array): void {
-    this.send(id, Kind.awareness, [update]);
+    if (this.shared(id)) this.send(id, Kind.awareness, [update]);
   }
 
   async freezeOthers(id: string): Promise<void> {
@@ -135,7 +155,23 @@ export class NoteCluster implements NotePeers {
     const bound = this.bound;
     const note = this.live.get(id);
     if (!bound || !note) return;
-    const { kind, parts } = decode(message);
+    const { kind, origin, parts } = decode(message);
+    const others = this.others.get(id);
+    if (kind === Kind.leave) {
+      others?.delete(origin);
+      return;
+    }
+    const met = others !== undefined && !others.has(origin);
+    others?.add(origin);
+    this.handle(bound, note, kind, parts);
+    // A node heard from for the first time may have applied edits while it did not know of this
+    // one (so it did not publish them): ask it. Whatever it applies after this question reaches
+    // it, it publishes — by then it knows this node.
+    if (met) this.send(id, Kind.sync, [Y.encodeStateVector(note.doc)]);
+  }
+
+  private handle(bound: Bound, note: LiveNote, kind: number, parts: Uint8Array[]): void {
+    const id = note.id;
     const room = bound.io.local.to(bound.spec.room(id));
     switch (kind) {
       case Kind.update:
@@ -234,11 +270,11 @@ function encode(kind: number, nodeId: Uint8Array, parts: Uint8Array[]): Uint8Arr
   return encoding.toUint8Array(encoder);
 }
 
-function decode(message: Uint8Array): { kind: number; parts: Uint8Array[] } {
+function decode(message: Uint8Array): { kind: number; origin: string; parts: Uint8Array[] } {
   const decoder = decoding.createDecoder(message);
   const kind = decoding.readUint8(decoder);
-  decoding.readUint8Array(decoder, 8);
+  const origin = Buffer.from(decoding.readUint8Array(decoder, 8)).toString('hex');
   const parts: Uint8Array[] = [];
   while (decoding.hasContent(decoder)) parts.push(decoding.readVarUint8Array(decoder));
-  return { kind, parts };
+  return { kind, origin, parts };
 }

@@ -66,8 +66,10 @@ const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
     return reply.status(204).send();
   });
 
-  app.get(ApiRoute.me, { preHandler: app.auth.requireUser }, async (request): Promise<MeResponse> => {
+  app.get(ApiRoute.me, { preHandler: app.auth.requireUser }, async (request, reply): Promise<MeResponse> => {
     if (!request.user) throw new Error('unreachable: requireUser ran');
+    // The app asks this before it opens its realtime connection: a pairing made since sign-in counts.
+    await app.auth.route(reply, request.user.id);
     return { user: request.user };
   });
 };
