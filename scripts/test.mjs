@@ -44,6 +44,7 @@ const POSTGRES_TESTS = [
   'test/cluster.test.ts',
   'test/cluster-transcriber.test.ts',
   'test/leases.test.ts',
+  'test/drain.test.ts',
 ];
 const playwrightResults = path.join(root, 'e2e', 'playwright-report', 'results.json');
 /** The journeys run a second time against the cluster write here. */

@@ -31,10 +31,11 @@ interface Typist {
   partner?: Typist;
 }
 
-export function cpuTicks(pid: number, file = `/proc/${pid}/stat`): number {
+/** utime + stime in clock ticks; with `reaped`, plus those of its children that ended (cutime + cstime). */
+export function cpuTicks(pid: number, file = `/proc/${pid}/stat`, reaped = false): number {
   const stat = fs.readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+  return Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
 }
 /** CPU ticks by thread name (`/proc/<pid>/task/<tid>/comm`): where the process's CPU went besides its main thread. */
 export function cpuTicksByThread(pid: number): Map<string, number> {
@@ -82,14 +83,18 @@ export function parseProcesses(spec: string): { main: number; others: () => Map<
   };
 }
 
-/** CPU ticks of each named group of processes. */
+/**
+ * CPU ticks of each named group of processes. A child that ended during the run (a PostgreSQL
+ * backend whose pooled connection closed) still counts: its time moved to its parent's reaped
+ * children's time, which is counted too (without it, the group's total could go down).
+ */
 function groupTicks(groups: Map<string, number[]>): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, pids] of groups) {
     let ticks = 0;
     for (const pid of pids) {
       try {
-        ticks += cpuTicks(pid);
+        ticks += cpuTicks(pid, undefined, true);
       } catch {
         // ended
       }

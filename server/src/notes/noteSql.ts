@@ -14,12 +14,13 @@ export const NoteTables = {
 export type NoteKind = keyof typeof NoteTables;
 
 /**
- * PostgreSQL: `rows` Yjs updates appended to notes' logs in one statement, each row's seq drawn
- * from the database's one sequence (several nodes may append to one note): key, update,
- * created_at per row.
+ * PostgreSQL: a batch of Yjs updates appended to notes' logs in ONE statement (atomic by itself:
+ * no BEGIN/COMMIT round trips), each row's seq drawn from the database's one sequence in the
+ * batch's order (several nodes may append to one note). Parameters: keys text[], updates
+ * bytea[], created_at — the same text whatever the batch's size.
  */
-export const appendRowsNumbered = (kind: NoteKind, rows: number) =>
-  `INSERT INTO ${NoteTables[kind].updates} (${NoteTables[kind].key}, seq, "update", created_at) VALUES ${Array.from({ length: rows }, () => "(?, nextval('note_seq'), ?, ?)").join(', ')}`;
+export const appendBatch = (kind: NoteKind) =>
+  `INSERT INTO ${NoteTables[kind].updates} (${NoteTables[kind].key}, seq, "update", created_at) SELECT k, nextval('note_seq'), u, ? FROM unnest(?::text[], ?::bytea[]) WITH ORDINALITY AS t(k, u, n) ORDER BY n`;
 
 /**
  * SQLite only: the hot log. Every acknowledged update of every note is first appended here, in

@@ -3,7 +3,7 @@ import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
 import * as Y from 'yjs';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
-import { appendRowsNumbered, type NoteKind, noteStatements, numberedPlaceholders } from './noteSql.js';
+import { appendBatch, type NoteKind, noteStatements, numberedPlaceholders } from './noteSql.js';
 
 /** One durable write: an update appended to a note's log, or a compaction of the log into a snapshot. */
 export type NoteWrite =
@@ -84,18 +84,19 @@ export class NoteStore {
     if (rows.length === 0) return;
     const now = nowIso();
     if (this.writer) return this.writer.commit(rows, now);
-    // Appends before compactions; appends go 200 rows to a statement, one round trip per chunk
-    // rather than per keystroke, each row's seq drawn from the database's sequence.
+    // Appends before compactions, all of them in one statement (one round trip for the batch,
+    // each row's seq drawn from the database's sequence). Without a compaction in the batch that
+    // statement is the whole commit: no transaction around it.
+    const appends = rows.filter((w) => w.kind === 'append');
+    const append = [now, appends.map((w) => w.id), appends.map((w) => w.update)];
+    const appendText = numberedPlaceholders(appendBatch(this.kind));
+    if (appends.length === rows.length) {
+      await this.db.executeQuery(CompiledQuery.raw(appendText, append));
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       const run = <R>(text: string, params: unknown[]) => trx.executeQuery<R>(CompiledQuery.raw(numberedPlaceholders(text), params));
-      const appends = rows.filter((w) => w.kind === 'append');
-      for (let i = 0; i < appends.length; i += 200) {
-        const chunk = appends.slice(i, i + 200);
-        await run(
-          appendRowsNumbered(this.kind, chunk.length),
-          chunk.flatMap((w) => [w.id, w.update, now]),
-        );
-      }
+      if (appends.length > 0) await trx.executeQuery(CompiledQuery.raw(appendText, append));
       for (const w of rows) if (w.kind === 'compact') await this.compactInDatabase(run, w.id, w.state, now);
     });
   }

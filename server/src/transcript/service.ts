@@ -99,30 +99,25 @@ export class TranscriptionService {
   }
 
   async state(sessionId: string): Promise<CaptionsState> {
-    const t = await this.timeline(sessionId);
-    const m = await getMentorship(this.app.db, t.mentorship_id);
-    const rows = await this.app.db
-      .selectFrom('transcription_consent')
-      .select(['user_id', 'consented'])
-      .where('session_id', '=', sessionId)
-      .execute();
+    const pair = await this.app.db
+      .selectFrom('sessions as s')
+      .innerJoin('mentorships as m', 'm.id', 's.mentorship_id')
+      .select(['m.id', 'm.mentor_id', 'm.student_id'])
+      .select([agreed('m.mentor_id').as('mentor_consent'), agreed('m.student_id').as('student_consent')])
+      .where('s.id', '=', sessionId)
+      .executeTakeFirstOrThrow();
     const remembered = await this.app.db
       .selectFrom('transcription_consent_mentorship')
       .select(['user_id', 'consented'])
-      .where('mentorship_id', '=', t.mentorship_id)
+      .where('mentorship_id', '=', pair.id)
       .execute();
-    const remembers = (id: string | undefined) => remembered.some((r) => r.user_id === id && r.consented === 1);
-    // This session's own answer, else the one given for the whole mentorship.
-    const agreed = (id: string | undefined) => {
-      const own = rows.find((r) => r.user_id === id);
-      return own ? own.consented === 1 : remembers(id);
-    };
+    const remembers = (id: string) => remembered.some((r) => r.user_id === id && r.consented === 1);
     return {
       sessionId,
-      mentorConsent: agreed(m?.mentor.id),
-      studentConsent: agreed(m?.student.id),
-      mentorRemembers: remembers(m?.mentor.id),
-      studentRemembers: remembers(m?.student.id),
+      mentorConsent: Number(pair.mentor_consent) === 1,
+      studentConsent: Number(pair.student_consent) === 1,
+      mentorRemembers: remembers(pair.mentor_id),
+      studentRemembers: remembers(pair.student_id),
       running: this.running.has(sessionId) || (await this.leases.holderOf(leaseName(sessionId))) !== null,
     };
   }
@@ -292,15 +287,18 @@ export const TRANSCRIBER_LEASE = { ttlMs: 5_000, renewMs: 1_500, takeOverEveryMs
 const leaseName = (sessionId: string) => `transcriber:${sessionId}`;
 
 /**
- * Live sessions whose transcriber should run (both people agreed, for this session or for the
- * whole mentorship, this session's answer first) and whose lease nobody holds: ONE query.
+ * Whether the pair's mentor or student agreed to captions in session `s` (of mentorship `m`):
+ * this session's answer, else the one given for the whole mentorship, else no. The one place
+ * this rule is written (the panel's state and the take-over query both read it).
  */
-async function wantedWithoutTranscriber(db: FastifyInstance['db']): Promise<string[]> {
-  const now = new Date().toISOString();
-  const agreed = (user: 'm.mentor_id' | 'm.student_id') => sql<number>`coalesce(
+const agreed = (user: 'm.mentor_id' | 'm.student_id') => sql<number>`coalesce(
     (select c.consented from transcription_consent c where c.session_id = s.id and c.user_id = ${sql.ref(user)}),
     (select cm.consented from transcription_consent_mentorship cm where cm.mentorship_id = s.mentorship_id and cm.user_id = ${sql.ref(user)}),
     0)`;
+
+/** Live sessions whose transcriber should run (both people agreed) and whose lease nobody holds: ONE query. */
+async function wantedWithoutTranscriber(db: FastifyInstance['db']): Promise<string[]> {
+  const now = new Date().toISOString();
   const rows = await db
     .selectFrom('sessions as s')
     .innerJoin('mentorships as m', 'm.id', 's.mentorship_id')
