@@ -151,8 +151,9 @@ async function main() {
 
 /**
  * Two journeys again, in Chromium, against `npm run cluster`'s cluster: three nodes behind HAProxy
- * (round robin, so the two people's pages and sockets spread over them), two LiveKit nodes sharing
- * Redis, PostgreSQL.
+ * (requests before sign-in spread round robin; afterwards the routing cookie puts the pair on one
+ * node, as in production — two people on two nodes are the cluster tests' work), two LiveKit
+ * nodes sharing Redis, PostgreSQL.
  * @param {string} pnpm
  */
 async function clusterJourneys(pnpm) {
