@@ -100,6 +100,8 @@ export async function startCluster({
         webhookUrl: `http://127.0.0.1:${port}/api/livekit/webhook`,
         apiSecret: livekits[0]?.apiSecret,
         redisAddress: `127.0.0.1:${redis.port}`,
+        // Its start line names the node id LiveKit's Redis uses (which node hosts a room: `room_node_map`).
+        logLevel: 'info',
       });
       livekits.push(lk);
       stops.push(() => lk.stop());
@@ -196,6 +198,10 @@ export async function startCluster({
       /** The process id of each Tandem node (null: not running). */
       pids: () => servers.map((s) => s?.child.pid ?? null),
       haproxyPid: () => haproxy.pid ?? null,
+      /** The process id of each LiveKit node, in `livekitPorts` order. */
+      livekitPids: () => livekits.map((l) => l.pid ?? null),
+      /** The LiveKit id of each LiveKit node, in `livekitPorts` order. */
+      livekitNodeIds: () => livekits.map((l) => l.nodeId()),
       /** Starts a node again; resolves once HAProxy sends it traffic. */
       startNode: async (/** @type {number} */ i) => {
         await startNode(i);

@@ -61,17 +61,25 @@ export async function ensureLivekitServer() {
 }
 
 /**
- * @typedef {{ url: string, apiKey: string, apiSecret: string, pid: number | undefined, exited: Promise<string>, stop: () => Promise<void> }} RunningLivekit
+ * @typedef {{ url: string, apiKey: string, apiSecret: string, pid: number | undefined, nodeId: () => string | null, exited: Promise<string>, stop: () => Promise<void> }} RunningLivekit
  */
 
 /**
  * Starts livekit-server on loopback with a generated config and a clean environment
  * (LIVEKIT_* variables would override the YAML). Resolves once it answers HTTP.
  * `exited` resolves (with the reason) if it stops by itself; pass `apiSecret` to restart with the same keys.
- * @param {{ bin: string, dir: string, port: number, webhookUrl?: string, apiSecret?: string, redisAddress?: string }} options
+ * @param {{ bin: string, dir: string, port: number, webhookUrl?: string, apiSecret?: string, redisAddress?: string, logLevel?: string }} options
  * @returns {Promise<RunningLivekit>}
  */
-export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = randomBytes(24).toString('base64url'), redisAddress }) {
+export async function startLivekit({
+  bin,
+  dir,
+  port,
+  webhookUrl,
+  apiSecret = randomBytes(24).toString('base64url'),
+  redisAddress,
+  logLevel = 'warn',
+}) {
   fs.mkdirSync(dir, { recursive: true });
   // Something already answering there (a LiveKit left running) would be mistaken for ours.
   const taken = await fetch(`http://127.0.0.1:${port}/`).then(
@@ -98,7 +106,7 @@ export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = ran
     '  empty_timeout: 30',
     '  departure_timeout: 5',
     'logging:',
-    '  level: warn',
+    `  level: ${logLevel}`,
     '',
   ].join('\n');
   const configFile = path.join(dir, 'livekit.yaml');
@@ -127,6 +135,8 @@ export async function startLivekit({ bin, dir, port, webhookUrl, apiSecret = ran
     apiKey,
     apiSecret,
     pid: child.pid,
+    /** The node's id in a multi-node setup (what LiveKit's Redis names it by); needs `logLevel` info, else null. */
+    nodeId: () => /"nodeID": "(ND_\w+)"/.exec(fs.readFileSync(path.join(dir, 'livekit.log'), 'utf8'))?.[1] ?? null,
     exited: /** @type {Promise<string>} */ (exit),
     async stop() {
       if (exited) return;

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Room } from '@livekit/rtc-node';
+import { DisconnectReason, Room, RoomEvent } from '@livekit/rtc-node';
 import { NoteChannels, ServerEvent } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -283,5 +284,73 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     console.info(
       `PostgreSQL restart (${Math.round(restartMs)} ms): ${words.length} words typed, 0 lost; states shown: ${[...seen].join(', ')}; saved and converged ${Math.round(convergedMs)} ms after typing stopped`,
     );
+  }, 120_000);
+
+  it('the LiveKit node hosting a call killed (-9): both people are back in the call, on the other node, within seconds', async () => {
+    const roomName = `cluster-room-dies-${Date.now()}`;
+    const { LIVEKIT_API_KEY: key, LIVEKIT_API_SECRET: secret, LIVEKIT_URL: lb } = cluster.livekit;
+    const rooms: Room[] = [];
+    let killedAt = 0;
+    let rejoins = 0;
+    /** A person in the call through the load balancer, as the app is: when LiveKit's SDK gives up, they rejoin (as the app does by itself). */
+    const person = async (identity: string) => {
+      const me = { room: new Room() };
+      const enter = async (): Promise<void> => {
+        const at = new AccessToken(key, secret, { identity });
+        at.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
+        const room = new Room();
+        rooms.push(room);
+        room.on(RoomEvent.Disconnected, (reason) => {
+          if (reason === DisconnectReason.CLIENT_INITIATED || killedAt === 0 || room !== me.room) return;
+          rejoins += 1;
+          void (async () => {
+            for (;;) {
+              try {
+                return await enter();
+              } catch {
+                await sleep(1_000);
+              }
+            }
+          })();
+        });
+        await room.connect(lb, await at.toJwt(), { autoSubscribe: true, dynacast: false });
+        me.room = room;
+      };
+      await enter();
+      return me;
+    };
+    const meet = (timeoutMs: number) =>
+      until(
+        () => mentor.room.remoteParticipants.has('student') && student.room.remoteParticipants.has('mentor'),
+        'both see each other',
+        timeoutMs,
+      );
+    const mentor = await person('mentor');
+    const student = await person('student');
+    const redis = new Redis(`redis://127.0.0.1:${cluster.redis.port}`);
+    try {
+      await meet(15_000);
+      const hostId = String(await redis.hget('room_node_map', roomName));
+      const host = cluster.livekitNodeIds().indexOf(hostId);
+      const pid = cluster.livekitPids()[host];
+      if (host < 0 || !pid) throw new Error(`the room's node ${hostId} is none of ${cluster.livekitNodeIds().join(', ')}`);
+      killedAt = performance.now();
+      process.kill(pid, 'SIGKILL');
+      await until(
+        () => !mentor.room.remoteParticipants.has('student') || !student.room.remoteParticipants.has('mentor'),
+        'the call dropped',
+        30_000,
+      );
+      await meet(60_000);
+      const backMs = performance.now() - killedAt;
+      expect(String(await redis.hget('room_node_map', roomName))).not.toBe(hostId);
+      console.info(
+        `LiveKit node hosting the call killed: both back in the call ${Math.round(backMs)} ms later (${rejoins} rejoins after the SDK gave up)`,
+      );
+      expect(backMs).toBeLessThan(60_000);
+    } finally {
+      redis.disconnect();
+      await Promise.all(rooms.map((r) => r.disconnect()));
+    }
   }, 120_000);
 });

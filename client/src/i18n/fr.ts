@@ -541,6 +541,12 @@ export const fr: Messages = {
     subtitle: 'Semaine {{week}} avec {{name}} · {{when}}',
     rejoin: 'Revenir',
     left: 'Vous avez quitté l’appel.',
+    dropped: 'L’appel a été coupé. Retour dans l’appel…',
+    droppedGaveUp: 'L’appel a été coupé, et le retour n’a pas fonctionné : {{reason}}',
+    droppedAgain: 'L’appel se coupe sans cesse. Vérifiez votre connexion, puis revenez.',
+    elsewhere: 'Vous avez rejoint cet appel depuis un autre onglet ou appareil : il s’est donc terminé ici.',
+    removed: 'Vous avez été retiré de l’appel.',
+    closed: 'L’appel a été fermé.',
     notOpenYet: 'Pas encore ouverte',
     opensAt:
       'Cette séance s’ouvre le <strong>{{when}}</strong>, quelques minutes avant son début. Cette page l’ouvrira d’elle-même à ce moment-là.',

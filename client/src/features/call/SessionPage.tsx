@@ -8,7 +8,8 @@ import {
   type SessionRecord,
   type SessionTokenResponse,
 } from '@tandem/shared';
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import type { DisconnectReason } from 'livekit-client';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { PageHeading } from '../../app/PageHeading';
 import { navigate, pagePath } from '../../app/router';
@@ -28,6 +29,7 @@ import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel'
 import { consentSides, formatOffset, useCaptions } from '../transcript/useCaptions';
 import { BriefPanel } from '../week/BriefPanel';
 import { CallView } from './CallView';
+import { afterCall, MAX_REJOINS, REJOINS_RESET_MS } from './dropped';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
 
@@ -35,7 +37,8 @@ type Stage =
   | { stage: 'loading' }
   | { stage: 'unavailable'; message: string }
   | { stage: 'prejoin'; detail: SessionDetailResponse }
-  | { stage: 'call'; detail: SessionDetailResponse; token: SessionTokenResponse; choices: LocalUserChoices }
+  | { stage: 'call'; detail: SessionDetailResponse; token: SessionTokenResponse; choices: LocalUserChoices; since: number }
+  | { stage: 'rejoining'; detail: SessionDetailResponse }
   | { stage: 'left'; detail: SessionDetailResponse; reason: string }
   | { stage: 'record'; record: SessionRecord }
   | { stage: 'saving' };
@@ -49,6 +52,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const [stage, setStage] = useState<Stage>({ stage: 'loading' });
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
+  /** Rejoins in a row after the call dropped, and which attempt is current (leaving cancels a pending one). */
+  const rejoins = useRef(0);
+  const attempt = useRef(0);
 
   /** Shows what the session is now: the pre-join screen, or its saved record once it has ended. */
   const load = useCallback(
@@ -102,17 +108,40 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     return null;
   };
 
+  /** Asks for a token and enters the call; says what went wrong otherwise. */
+  async function enter(detail: SessionDetailResponse, choices: LocalUserChoices): Promise<string | null> {
+    const res = await api.sessionToken(sessionId);
+    if (!res.ok) return errorText(res.error);
+    setStage({ stage: 'call', detail, token: res.data, choices, since: Date.now() });
+    return null;
+  }
+
   async function join(detail: SessionDetailResponse, choices: LocalUserChoices) {
     performance.mark(JOIN_MARK);
+    attempt.current += 1;
+    rejoins.current = 0;
     setJoining(true);
     setJoinError(null);
-    const res = await api.sessionToken(sessionId);
+    const problem = await enter(detail, choices);
     setJoining(false);
-    if (!res.ok) {
-      setJoinError(errorText(res.error));
-      return;
-    }
-    setStage({ stage: 'call', detail, token: res.data, choices });
+    setJoinError(problem);
+  }
+
+  /** The call ended: said why, or — when it dropped — rejoined by itself (a few times in a row at most). */
+  async function callEnded(call: Extract<Stage, { stage: 'call' }>, reason: DisconnectReason | undefined) {
+    const after = afterCall(reason);
+    const leave = (message: string) => void load((detail) => ({ stage: 'left', detail, reason: message }));
+    if (after !== 'dropped') return leave(t(`session.${after}`));
+    if (Date.now() - call.since > REJOINS_RESET_MS) rejoins.current = 0;
+    if (rejoins.current >= MAX_REJOINS) return leave(t('session.droppedAgain'));
+    rejoins.current += 1;
+    const mine = ++attempt.current;
+    setStage({ stage: 'rejoining', detail: call.detail });
+    // A server that just went away needs a moment for the load balancer and LiveKit to notice.
+    await new Promise((r) => setTimeout(r, 1_000 * rejoins.current));
+    if (mine !== attempt.current) return;
+    const problem = await enter(call.detail, call.choices);
+    if (problem && mine === attempt.current) leave(t('session.droppedGaveUp', { reason: problem }));
   }
 
   const back = (
@@ -208,6 +237,27 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </main>
     );
   }
+  if (stage.stage === 'rejoining') {
+    const detail = stage.detail;
+    return (
+      <main className="page page-narrow">
+        {title}
+        <div className="card" aria-busy="true">
+          <p role="status">{t('session.dropped')}</p>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              attempt.current += 1;
+              setStage({ stage: 'left', detail, reason: t('session.left') });
+            }}
+          >
+            {t('call.leave')}
+          </button>
+        </div>
+      </main>
+    );
+  }
   if (stage.stage === 'left') {
     const detail = stage.detail;
     return (
@@ -233,7 +283,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       goals={<GoalsPanel sessionId={sessionId} mentorshipId={mentorship.id} />}
       project={<ProjectPanel mentorshipId={mentorship.id} role={role} readOnly={role === 'admin'} />}
       endControl={role === 'mentor' ? <EndSessionDialog otherName={other.displayName} onConfirm={endSession} /> : null}
-      onLeft={(reason) => void load((detail) => ({ stage: 'left', detail, reason }))}
+      onEnded={(reason) => void callEnded(stage, reason)}
     />
   );
 }
@@ -286,7 +336,7 @@ function InCall({
   goals,
   project,
   endControl,
-  onLeft,
+  onEnded,
   sessionId,
   role,
 }: {
@@ -299,7 +349,7 @@ function InCall({
   sessionId: string;
   role: 'mentor' | 'student' | 'admin';
   stage: Extract<Stage, { stage: 'call' }>;
-  onLeft(reason: string): void;
+  onEnded(reason: DisconnectReason | undefined): void;
 }) {
   const { t } = useTranslation();
   const { token, choices } = stage;
@@ -354,7 +404,7 @@ function InCall({
         connectOptions={connectOptions}
         onError={(e) => setError(t('session.callProblem', { reason: e.message }))}
         onMediaDeviceFailure={() => setError(t('session.deviceFailure'))}
-        onDisconnected={() => onLeft(t('session.left'))}
+        onDisconnected={onEnded}
       >
         <CallView
           otherName={otherName}

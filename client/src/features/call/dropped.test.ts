@@ -1,0 +1,23 @@
+import { DisconnectReason } from 'livekit-client';
+import { describe, expect, it } from 'vitest';
+import { afterCall } from './dropped';
+
+describe('afterCall', () => {
+  it('rejoins a call that dropped (its server went away, the connection timed out), and only then', () => {
+    for (const reason of [
+      DisconnectReason.SERVER_SHUTDOWN,
+      DisconnectReason.SIGNAL_CLOSE,
+      DisconnectReason.JOIN_FAILURE,
+      DisconnectReason.CONNECTION_TIMEOUT,
+      DisconnectReason.STATE_MISMATCH,
+      DisconnectReason.UNKNOWN_REASON,
+    ])
+      expect(afterCall(reason)).toBe('dropped');
+    expect(afterCall(DisconnectReason.CLIENT_INITIATED)).toBe('left');
+    expect(afterCall(undefined)).toBe('left');
+    expect(afterCall(DisconnectReason.DUPLICATE_IDENTITY)).toBe('elsewhere');
+    expect(afterCall(DisconnectReason.PARTICIPANT_REMOVED)).toBe('removed');
+    expect(afterCall(DisconnectReason.ROOM_DELETED)).toBe('closed');
+    expect(afterCall(DisconnectReason.ROOM_CLOSED)).toBe('closed');
+  });
+});

@@ -1,0 +1,33 @@
+import { DisconnectReason } from 'livekit-client';
+
+/** What the end of a call means for the person in it, from LiveKit's reason. */
+export type AfterCall = 'left' | 'dropped' | 'elsewhere' | 'removed' | 'closed';
+
+/**
+ * They left (or nothing is known: the page closed the call); the call was closed with the session;
+ * they were taken out of it; they joined it again from another tab or device; or the call
+ * DROPPED — its server went away (a LiveKit node that died, a restart), the connection timed out
+ * after the SDK's own retries — and the page rejoins by itself, as Meet and Zoom do.
+ */
+export function afterCall(reason: DisconnectReason | undefined): AfterCall {
+  switch (reason) {
+    case undefined:
+    case DisconnectReason.CLIENT_INITIATED:
+      return 'left';
+    case DisconnectReason.DUPLICATE_IDENTITY:
+      return 'elsewhere';
+    case DisconnectReason.PARTICIPANT_REMOVED:
+    case DisconnectReason.USER_REJECTED:
+      return 'removed';
+    case DisconnectReason.ROOM_DELETED:
+    case DisconnectReason.ROOM_CLOSED:
+      return 'closed';
+    default:
+      return 'dropped';
+  }
+}
+
+/** Rejoins in a row before the page stops and asks (a call that keeps dropping is not fixed by trying again). */
+export const MAX_REJOINS = 3;
+/** A call that stayed up this long counts as having worked: the next drop is rejoined again. */
+export const REJOINS_RESET_MS = 60_000;
