@@ -29,7 +29,7 @@ import { CaptionsOverlay, TranscriptPanel } from '../transcript/TranscriptPanel'
 import { consentSides, formatOffset, useCaptions } from '../transcript/useCaptions';
 import { BriefPanel } from '../week/BriefPanel';
 import { CallView } from './CallView';
-import { afterCall, MAX_REJOINS, REJOINS_RESET_MS } from './dropped';
+import { afterCall, nextRejoin } from './dropped';
 import { EndSessionDialog } from './EndSessionDialog';
 import { PreJoinPanel } from './PreJoinPanel';
 
@@ -132,13 +132,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     const after = afterCall(reason);
     const leave = (message: string) => void load((detail) => ({ stage: 'left', detail, reason: message }));
     if (after !== 'dropped') return leave(t(`session.${after}`));
-    if (Date.now() - call.since > REJOINS_RESET_MS) rejoins.current = 0;
-    if (rejoins.current >= MAX_REJOINS) return leave(t('session.droppedAgain'));
-    rejoins.current += 1;
+    const nth = nextRejoin(rejoins.current, Date.now() - call.since);
+    if (nth === null) return leave(t('session.droppedAgain'));
+    rejoins.current = nth;
     const mine = ++attempt.current;
     setStage({ stage: 'rejoining', detail: call.detail });
     // A server that just went away needs a moment for the load balancer and LiveKit to notice.
-    await new Promise((r) => setTimeout(r, 1_000 * rejoins.current));
+    await new Promise((r) => setTimeout(r, 1_000 * nth));
     if (mine !== attempt.current) return;
     const problem = await enter(call.detail, call.choices);
     if (problem && mine === attempt.current) leave(t('session.droppedGaveUp', { reason: problem }));

@@ -1,6 +1,6 @@
 import { DisconnectReason } from 'livekit-client';
 import { describe, expect, it } from 'vitest';
-import { afterCall } from './dropped';
+import { afterCall, nextRejoin } from './dropped';
 
 describe('afterCall', () => {
   it('rejoins a call that dropped (its server went away, the connection timed out), and only then', () => {
@@ -19,5 +19,15 @@ describe('afterCall', () => {
     expect(afterCall(DisconnectReason.PARTICIPANT_REMOVED)).toBe('removed');
     expect(afterCall(DisconnectReason.ROOM_DELETED)).toBe('closed');
     expect(afterCall(DisconnectReason.ROOM_CLOSED)).toBe('closed');
+  });
+});
+
+describe('nextRejoin', () => {
+  it('rejoins three times in a row at most, and counts again after a call that lasted', () => {
+    expect(nextRejoin(0, 5_000)).toBe(1);
+    expect(nextRejoin(1, 2_000)).toBe(2);
+    expect(nextRejoin(2, 2_000)).toBe(3);
+    expect(nextRejoin(3, 2_000)).toBeNull();
+    expect(nextRejoin(3, 120_000)).toBe(1);
   });
 });

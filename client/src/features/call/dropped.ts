@@ -28,6 +28,15 @@ export function afterCall(reason: DisconnectReason | undefined): AfterCall {
 }
 
 /** Rejoins in a row before the page stops and asks (a call that keeps dropping is not fixed by trying again). */
-export const MAX_REJOINS = 3;
+const MAX_REJOINS = 3;
 /** A call that stayed up this long counts as having worked: the next drop is rejoined again. */
-export const REJOINS_RESET_MS = 60_000;
+const REJOINS_RESET_MS = 60_000;
+
+/**
+ * After a drop: the how-manieth rejoin in a row this is (1, 2, 3), or null to stop and ask.
+ * `previous` counts the rejoins before; a call that lasted a minute starts the count again.
+ */
+export function nextRejoin(previous: number, callLastedMs: number): number | null {
+  const count = callLastedMs > REJOINS_RESET_MS ? 0 : previous;
+  return count >= MAX_REJOINS ? null : count + 1;
+}
