@@ -48,8 +48,9 @@ interface Bound {
  * A client's update is checked, applied and made durable by the node it arrived at (seq from
  * PostgreSQL's sequence, see NoteStore), relayed to that node's own sockets, and — when another
  * node holds the note — published ONCE on the note's channel; the other holders apply it (no
- * check again, no write) and relay it to theirs. A node opening a note subscribes first, reads the database, then asks the holders for
- * what it lacks (`sync`); after a Redis outage every node asks again for every note it holds.
+ * check again, no write) and relay it to theirs. A node opening a note subscribes first, reads
+ * the database, then asks the holders for what it lacks (`sync`); after a Redis outage every
+ * node asks again for every note it holds.
  */
 export class NoteCluster implements NotePeers {
   private readonly live = new Map<string, LiveNote>();
