@@ -34,6 +34,8 @@ const toBytes = (v: Uint8Array) => (v instanceof Buffer ? new Uint8Array(v.buffe
 export class NoteStore {
   private readonly sql: ReturnType<typeof noteStatements>;
   private readonly postgres: boolean;
+  /** PostgreSQL: a batch's appends, numbered once (the same text whatever the batch). */
+  private readonly appendText: string;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -42,6 +44,7 @@ export class NoteStore {
     readonly kind: NoteKind = 'session',
   ) {
     this.sql = noteStatements(kind);
+    this.appendText = numberedPlaceholders(appendBatch(kind));
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -88,15 +91,14 @@ export class NoteStore {
     // each row's seq drawn from the database's sequence). Without a compaction in the batch that
     // statement is the whole commit: no transaction around it.
     const appends = rows.filter((w) => w.kind === 'append');
-    const append = [now, appends.map((w) => w.id), appends.map((w) => w.update)];
-    const appendText = numberedPlaceholders(appendBatch(this.kind));
+    const append = CompiledQuery.raw(this.appendText, [now, appends.map((w) => w.id), appends.map((w) => w.update)]);
     if (appends.length === rows.length) {
-      await this.db.executeQuery(CompiledQuery.raw(appendText, append));
+      await this.db.executeQuery(append);
       return;
     }
     await this.db.transaction().execute(async (trx) => {
       const run = <R>(text: string, params: unknown[]) => trx.executeQuery<R>(CompiledQuery.raw(numberedPlaceholders(text), params));
-      if (appends.length > 0) await trx.executeQuery(CompiledQuery.raw(appendText, append));
+      if (appends.length > 0) await trx.executeQuery(append);
       for (const w of rows) if (w.kind === 'compact') await this.compactInDatabase(run, w.id, w.state, now);
     });
   }

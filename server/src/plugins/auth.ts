@@ -93,15 +93,12 @@ export default fp<AuthOptions>(
       request.user = await userForToken(request.cookies[SESSION_COOKIE]);
     });
 
+    /** Where and how both cookies (the session's and, in cluster mode, the routing one) are set and cleared. */
+    const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies } as const;
+    const setForSession = { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 };
+
     async function route(reply: FastifyReply, userId: string): Promise<void> {
-      if (!opts.routeCookie) return;
-      reply.setCookie(ROUTE_COOKIE, await routeKey(app.db, userId), {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: opts.secureCookies,
-        maxAge: SESSION_TTL_MS / 1000,
-      });
+      if (opts.routeCookie) reply.setCookie(ROUTE_COOKIE, await routeKey(app.db, userId), setForSession);
     }
 
     app.decorate('auth', {
@@ -131,13 +128,7 @@ export default fp<AuthOptions>(
           .insertInto('auth_sessions')
           .values({ id: hashToken(token), user_id: userId, created_at: nowIso(), expires_at: isoIn(SESSION_TTL_MS) })
           .execute();
-        reply.setCookie(SESSION_COOKIE, token, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: opts.secureCookies,
-          maxAge: SESSION_TTL_MS / 1000,
-        });
+        reply.setCookie(SESSION_COOKIE, token, setForSession);
         await route(reply, userId);
       },
       route,
@@ -149,8 +140,8 @@ export default fp<AuthOptions>(
           // The sockets opened with this sign-in close now, not when they next reconnect.
           app.realtime.signedOut(authSessionId);
         }
-        reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
-        if (opts.routeCookie) reply.clearCookie(ROUTE_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies });
+        reply.clearCookie(SESSION_COOKIE, cookieOptions);
+        if (opts.routeCookie) reply.clearCookie(ROUTE_COOKIE, cookieOptions);
       },
       async endOtherSignIns(request, userId) {
         const token = request.cookies[SESSION_COOKIE];

@@ -53,20 +53,19 @@ interface Bound {
  * node asks again for every note it holds.
  */
 export class NoteCluster implements NotePeers {
-  private readonly live = new Map<string, LiveNote>();
+  /**
+   * The notes live here, each with `others`: the other nodes heard from on its channel (every
+   * message names its node). Edits and carets are published only while there is one: a pair
+   * routed to one node (cluster/route.ts) costs Redis nothing. No edit is missed: a node opening a
+   * note asks the holders (`sync`), whose answer carries all they applied before the question;
+   * each side, hearing the other for the first time, asks in turn, so the edits the newcomer
+   * applied before it knew of them come too; after that, both publish. A node that died stays
+   * listed until the note closes here (it only costs publishes nobody reads).
+   */
+  private readonly live = new Map<string, { note: LiveNote; others: Set<string> }>();
   private bound: Bound | null = null;
   private readonly replyChannel: string;
   private readonly waiting = new Map<string, { left: number; done: () => void }>();
-  /**
-   * The other nodes heard from on each live note's channel (every message names its node). Edits
-   * and carets are published only while there is one: a pair routed to one node (cluster/route.ts)
-   * costs Redis nothing. No edit is missed: a node opening a note asks the holders (`sync`), whose
-   * answer carries all they applied before the question; each side, hearing the other for the
-   * first time, asks in turn, so the edits the newcomer applied before it knew of them come too;
-   * after that, both publish. A node that died stays listed until the note closes here (it only
-   * costs publishes nobody reads).
-   */
-  private readonly others = new Map<string, Set<string>>();
 
   constructor(
     private readonly link: ClusterLink,
@@ -74,7 +73,7 @@ export class NoteCluster implements NotePeers {
   ) {
     this.replyChannel = `tandem:reply:${kind}:${link.nodeId.toString('hex')}`;
     link.onUp(() => {
-      for (const note of this.live.values()) this.send(note.id, Kind.sync, [Y.encodeStateVector(note.doc)]);
+      for (const { note } of this.live.values()) this.send(note.id, Kind.sync, [Y.encodeStateVector(note.doc)]);
     });
   }
 
@@ -107,21 +106,20 @@ export class NoteCluster implements NotePeers {
   }
 
   opened(note: LiveNote): void {
-    this.live.set(note.id, note);
-    this.others.set(note.id, new Set());
+    this.live.set(note.id, { note, others: new Set() });
     this.send(note.id, Kind.sync, [Y.encodeStateVector(note.doc)]);
   }
 
   closed(id: string): void {
+    const held = this.live.get(id);
     this.live.delete(id);
-    if (this.others.get(id)?.size) this.send(id, Kind.leave, []);
-    this.others.delete(id);
+    if (held?.others.size) this.send(id, Kind.leave, []);
     void this.link.unsubscribe(this.channel(id));
   }
 
   /** True while another node is known to hold the note. */
   shared(id: string): boolean {
-    return (this.others.get(id)?.size ?? 0) > 0;
+    return (this.live.get(id)?.others.size ?? 0) > 0;
   }
 
   published(id: string, update: Uint8Array, awareness?: Uint8Array): void {
@@ -154,16 +152,16 @@ export class NoteCluster implements NotePeers {
 
   private receive(id: string, message: Buffer): void {
     const bound = this.bound;
-    const note = this.live.get(id);
-    if (!bound || !note) return;
+    const held = this.live.get(id);
+    if (!bound || !held) return;
+    const { note, others } = held;
     const { kind, origin, parts } = decode(message);
-    const others = this.others.get(id);
     if (kind === Kind.leave) {
-      others?.delete(origin);
+      others.delete(origin);
       return;
     }
-    const met = others !== undefined && !others.has(origin);
-    others?.add(origin);
+    const met = !others.has(origin);
+    others.add(origin);
     this.handle(bound, note, kind, parts);
     // A node heard from for the first time may have applied edits while it did not know of this
     // one (so it did not publish them): ask it. Whatever it applies after this question reaches
