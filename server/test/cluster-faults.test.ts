@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { HAPROXY } from '../../scripts/lib/apt.mjs';
 import { startCluster } from '../../scripts/lib/cluster.mjs';
 import { noteText } from '../src/notes/template.js';
@@ -80,6 +79,14 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     clients.push(client);
     await until(() => client.sync.allSaved, 'synced');
     return client;
+  };
+
+  /** Puts `identity` in a call (a LiveKit room of the cluster) reached at `url`; pass `room` to listen to it from the start. */
+  const enterCall = async (identity: string, roomName: string, url: string, room = new Room()) => {
+    const at = new AccessToken(cluster.livekit.LIVEKIT_API_KEY, cluster.livekit.LIVEKIT_API_SECRET, { identity });
+    at.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
+    await room.connect(url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
+    return room;
   };
 
   it('two people on different nodes (placed by the load balancer) type in the same note and edit the same goals: they converge, all of it stored', async () => {
@@ -227,17 +234,10 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
   it('LiveKit in multi-node mode: two people reaching the call through different LiveKit nodes meet in one room, placed by LiveKit', async () => {
     const roomName = `cluster-room-${Date.now()}`;
     const { LIVEKIT_API_KEY: key, LIVEKIT_API_SECRET: secret } = cluster.livekit;
-    const connect = async (identity: string, url: string) => {
-      const at = new AccessToken(key, secret, { identity });
-      at.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
-      const room = new Room();
-      await room.connect(url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
-      return room;
-    };
     // Each straight to its own node (not through the load balancer): the room lives on one of them.
     const [first, second] = cluster.livekitPorts;
-    const mentor = await connect('mentor', `ws://127.0.0.1:${first}`);
-    const student = await connect('student', `ws://127.0.0.1:${second}`);
+    const mentor = await enterCall('mentor', roomName, `ws://127.0.0.1:${first}`);
+    const student = await enterCall('student', roomName, `ws://127.0.0.1:${second}`);
     try {
       await until(
         () => mentor.remoteParticipants.has('student') && student.remoteParticipants.has('mentor'),
@@ -288,7 +288,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
 
   it('the LiveKit node hosting a call killed (-9): both people are back in the call, on the other node, within seconds', async () => {
     const roomName = `cluster-room-dies-${Date.now()}`;
-    const { LIVEKIT_API_KEY: key, LIVEKIT_API_SECRET: secret, LIVEKIT_URL: lb } = cluster.livekit;
+    const lb = cluster.livekit.LIVEKIT_URL;
     const rooms: Room[] = [];
     let killedAt = 0;
     let rejoins = 0;
@@ -296,8 +296,6 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     const person = async (identity: string) => {
       const me = { room: new Room() };
       const enter = async (): Promise<void> => {
-        const at = new AccessToken(key, secret, { identity });
-        at.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
         const room = new Room();
         rooms.push(room);
         room.on(RoomEvent.Disconnected, (reason) => {
@@ -313,7 +311,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
             }
           })();
         });
-        await room.connect(lb, await at.toJwt(), { autoSubscribe: true, dynacast: false });
+        await enterCall(identity, roomName, lb, room);
         me.room = room;
       };
       await enter();

@@ -3,7 +3,6 @@ import { ApiRoute } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { ROUTE_COOKIE } from '../src/cluster/route.js';
 import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
