@@ -64,4 +64,33 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     expect(doc.getText('t').toString()).toBe(expected.getText('t').toString());
     for (const name of ['alpha', 'beta']) expect(doc.getText('t').toString().split(name).length - 1).toBeGreaterThan(20);
   });
+
+  it("two nodes opening a brand-new note at the same instant write its agenda once: the second reads the first's", async () => {
+    const first = await buildTestApp();
+    const pair = await createMentorship(first);
+    const second = await buildTestApp(envOf(first));
+    const hubs = [first, second].map((app) => new NoteHub(new NoteStore(app.db), { snapshotEvery: 100, log }));
+    // Both have read the empty note before either writes its agenda: the race, every time.
+    let arrived = 0;
+    let bothRead: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => {
+      bothRead = resolve;
+    });
+    const carried = async () => {
+      arrived += 1;
+      if (arrived === 2) bothRead();
+      await barrier;
+      return ['bring the draft'];
+    };
+    const template = ['Check-in', 'Agenda'];
+    const notes = await Promise.all(hubs.map((hub, i) => hub.open(pair.session.id, `member-${i}`, { template, carried })));
+    expect(arrived).toBe(2);
+    const text = (doc: Y.Doc) => doc.getXmlFragment('default').toString();
+    const [a, b] = notes.map((n) => text(n.doc));
+    expect(a).toBe(b);
+    const stored = text(await storedDoc(first, pair.session.id));
+    expect(stored).toBe(a);
+    expect(stored.split('Check-in').length - 1).toBe(1);
+    expect(stored.split('bring the draft').length - 1).toBe(1);
+  });
 });

@@ -124,10 +124,30 @@ export class NoteHub {
   private async load(id: string, init: NoteInit): Promise<LiveNote> {
     // Subscribed before reading: what another node does from now on reaches this doc.
     await this.options.peers?.opening(id);
-    const stored = await this.store.load(id);
+    let stored = await this.store.load(id);
+    /** A brand-new note's first update: its agenda, written here. */
+    let created: Uint8Array | null = null;
+    if (!stored.snapshot && stored.updates.length === 0 && !stored.closed && !this.freezing.has(id)) {
+      // Last session's unchecked to-dos go into the check-in section (read only for a new note).
+      const carried = init.carried ? await init.carried().catch(() => []) : [];
+      const project = init.project ? await init.project().catch(() => null) : null;
+      const agenda = new Y.Doc();
+      writeTemplate(agenda, init.template, carried, project);
+      // An empty agenda (no sections) writes nothing.
+      if (agenda.store.clients.size > 0) created = Y.encodeStateAsUpdate(agenda);
+      // Several nodes: the first to write it wins; the others open what it wrote (one agenda, not two).
+      if (created && this.store.shared) {
+        const other = await this.store.createFirst(id, created);
+        if (other) {
+          stored = other;
+          created = null;
+        }
+      }
+    }
     const doc = new Y.Doc({ gc: true });
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
     for (const u of stored.updates) Y.applyUpdate(doc, u.update, SERVER_ORIGIN);
+    if (created) Y.applyUpdate(doc, created, SERVER_ORIGIN);
     const note: LiveNote = {
       id,
       doc,
@@ -140,17 +160,8 @@ export class NoteHub {
     };
     // The server keeps no awareness state of its own: it only relays clients'.
     note.awareness.setLocalState(null);
-    if (!stored.snapshot && stored.updates.length === 0 && !note.frozen) {
-      let update: Uint8Array | null = null;
-      doc.once('update', (u: Uint8Array) => {
-        update = u;
-      });
-      // Last session's unchecked to-dos go into the check-in section (read only for a new note).
-      const carried = init.carried ? await init.carried().catch(() => []) : [];
-      const project = init.project ? await init.project().catch(() => null) : null;
-      writeTemplate(doc, init.template, carried, project);
-      if (update) await this.enqueue({ kind: 'append', id, seq: ++note.seq, update });
-    }
+    // One node (SQLite): the agenda is durable like any update, before the note opens.
+    if (created && !this.store.shared) await this.enqueue({ kind: 'append', id, seq: ++note.seq, update: created });
     this.options.peers?.opened(note);
     return note;
   }

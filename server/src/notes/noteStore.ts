@@ -78,6 +78,27 @@ export class NoteStore {
   }
 
   /**
+   * PostgreSQL, where several nodes may open a brand-new note at the same instant: writes its
+   * first update (the agenda) only if nothing is stored for it yet, under the note's lock, and
+   * resolves to null; otherwise writes nothing and resolves to what IS stored (the other node's
+   * agenda), which the caller opens instead. SQLite has one node: its hub needs no such check.
+   */
+  async createFirst(id: string, update: Uint8Array): Promise<StoredNote | null> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(this.sql.lockNote), [`${this.kind}:${id}`]));
+      const stored = await this.load(id, trx);
+      if (stored.closed || stored.snapshot || stored.updates.length > 0) return stored;
+      await trx.executeQuery(CompiledQuery.raw(this.appendText, [nowIso(), [id], [update]]));
+      return null;
+    });
+  }
+
+  /** True on PostgreSQL: other nodes may write the same notes (see {@link createFirst}). */
+  get shared(): boolean {
+    return this.postgres;
+  }
+
+  /**
    * Commits a batch of writes in ONE transaction (group commit): with SQLite's
    * synchronous=FULL, this is what makes "durable before acknowledged" cheap.
    */
