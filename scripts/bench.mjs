@@ -28,7 +28,7 @@ const quietWaitMs = Number(process.env.BENCH_QUIET_WAIT ?? 90) * 1000;
 /** Capacity search: the largest session count with p99 <= 100 ms, from this size, at most this many, within this time per system. */
 const capacityStart = Number(process.env.BENCH_CAPACITY_START ?? 100);
 const capacityMax = Number(process.env.BENCH_CAPACITY_MAX ?? 1600);
-const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 5);
+const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 10);
 const peersDir = path.join(root, 'bench', 'peers');
 
 /**
@@ -279,6 +279,8 @@ async function notePad(f) {
 
   /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */
   const capacity = {};
+  /** How close the search narrows down: 10% of what held, at least 25 sessions. */
+  const tolerance = (/** @type {number} */ good) => Math.max(25, good * 0.1);
   if (process.env.BENCH_CAPACITY !== '0') {
     step(
       `Capacity: the largest session count with p99 <= 100 ms (from ${capacityStart}, at most ${capacityMax}, ${capacityMinutes} min per system)`,
@@ -297,14 +299,22 @@ async function notePad(f) {
         process.stdout.write(line(r));
         if (r.p99 <= 100) good = Math.max(good, n);
         else bad = bad === null ? n : Math.min(bad, n);
-        if (bad !== null && bad - good <= Math.max(25, good * 0.1)) break;
+        if (bad !== null && bad - good <= tolerance(good)) break;
         n = bad === null ? n * 2 : Math.round((good + bad) / 2);
       }
       capacity[system] = { good, bad, tried };
     }
     process.stdout.write(`\n${'system'.padEnd(18)}${'capacity'.padStart(12)}   runs\n`);
     for (const [system, c] of Object.entries(capacity)) {
-      const shown = c.good === 0 ? `< ${capacityStart}` : c.bad === null ? `>= ${c.good}` : String(c.good);
+      // A search its time limit stopped before it narrowed down says so: between what held and what failed.
+      const shown =
+        c.good === 0
+          ? `< ${capacityStart}`
+          : c.bad === null
+            ? `>= ${c.good}`
+            : c.bad - c.good > tolerance(c.good)
+              ? `${c.good}-${c.bad - 1}`
+              : String(c.good);
       process.stdout.write(`${system.padEnd(18)}${shown.padStart(12)}   ${c.tried.join(', ')}\n`);
     }
   }
