@@ -185,6 +185,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const [notePeers, privatePeers] = cluster ? [new NoteCluster(cluster, 'session'), new NoteCluster(cluster, 'private')] : [];
   await notePeers?.start();
   await privatePeers?.start();
+  app.addHook('onClose', async () => {
+    notePeers?.stop();
+    privatePeers?.stop();
+  });
   const notes = new NoteHub(new NoteStore(app.db, writer), { ...hubOptions, peers: notePeers });
   app.decorate('notes', notes);
   // Mentors' private notes: the same hub and relay on tables and events of their own (one writer thread for both).

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROUTE_COOKIE } from '../src/cluster/route.js';
+import { HOLDERS_CHECK_MS } from '../src/realtime/noteCluster.js';
 import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 import { listen, newGoalsClient, newNoteClient, noteXml, prng, rawTypist, typeAtEnd, until } from './realtime.js';
@@ -127,6 +128,40 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     const before = edits();
     for (let i = 0; i < 20; i++) typeAtEnd(mentor.doc, `again${i} `);
     await until(() => mentor.sync.allSaved && noteXml(student.doc) === noteXml(mentor.doc), 'the pair converged again');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(edits()).toBe(before);
+  });
+
+  it('a node that dies without saying it left stops counting as a holder: the note soon sends nothing to Redis again', async () => {
+    const { apps, pair, note } = await twoNodes();
+    const url = envOf(apps[0]).REDIS_URL ?? '';
+    const channel = `tandem:note:session:${pair.session.id}`;
+    // Counted through a pattern: Redis counts channel subscribers only, so this listener is no holder.
+    const listener = new Redis(url);
+    cleanups.push(() => listener.disconnect());
+    const seen: number[] = [];
+    listener.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => seen.push(message[0] ?? 0));
+    await listener.psubscribe(channel);
+    const edits = () => seen.filter((kind) => kind === 1 || kind === 2).length;
+
+    const mentor = await note('mentor', 0);
+    const student = await note('student', 0);
+    // Another "node" holds the note: subscribed to its channel, and heard from once (a caret message naming it).
+    const ghost = new Redis(url);
+    const ghostVoice = new Redis(url);
+    cleanups.push(() => ghostVoice.disconnect());
+    await ghost.subscribe(channel);
+    await ghostVoice.publish(channel, Buffer.from([2, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 1]));
+    await until(() => seen.includes(3), 'node A asked the newcomer what it lacks');
+    for (let i = 0; i < 10; i++) typeAtEnd(mentor.doc, `shared${i} `);
+    await until(() => mentor.sync.allSaved && edits() > 0, 'node A publishes while another holder lives');
+
+    // It dies: no "leave", but its connection (and so its subscription) is gone.
+    ghost.disconnect();
+    await new Promise((r) => setTimeout(r, HOLDERS_CHECK_MS * 2 + 500));
+    const before = edits();
+    for (let i = 0; i < 20; i++) typeAtEnd(mentor.doc, `alone${i} `);
+    await until(() => mentor.sync.allSaved && noteXml(student.doc) === noteXml(mentor.doc), 'the pair converged on node A');
     await new Promise((r) => setTimeout(r, 200));
     expect(edits()).toBe(before);
   });

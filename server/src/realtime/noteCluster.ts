@@ -36,6 +36,11 @@ export const REMOTE_OWNER = 'remote';
 const REMOTE_ORIGIN = Symbol('remote node');
 /** How long an end waits for the other holders of its note to freeze (a dead node never answers). */
 const FREEZE_WAIT_MS = 3_000;
+/**
+ * How often a node asks Redis whether its shared notes still have another holder: a node that
+ * died never said `leave`, but its subscriptions ended with its connection.
+ */
+export const HOLDERS_CHECK_MS = 2_000;
 
 interface Bound {
   io: TandemServer;
@@ -59,13 +64,15 @@ export class NoteCluster implements NotePeers {
    * routed to one node (cluster/route.ts) costs Redis nothing. No edit is missed: a node opening a
    * note asks the holders (`sync`), whose answer carries all they applied before the question;
    * each side, hearing the other for the first time, asks in turn, so the edits the newcomer
-   * applied before it knew of them come too; after that, both publish. A node that died stays
-   * listed until the note closes here (it only costs publishes nobody reads).
+   * applied before it knew of them come too; after that, both publish. A node that died without
+   * saying `leave` is forgotten once Redis counts no other subscriber on the note's channel
+   * (checked every {@link HOLDERS_CHECK_MS}).
    */
   private readonly live = new Map<string, { note: LiveNote; others: Set<string> }>();
   private bound: Bound | null = null;
   private readonly replyChannel: string;
   private readonly waiting = new Map<string, { left: number; done: () => void }>();
+  private holdersCheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly link: ClusterLink,
@@ -77,14 +84,39 @@ export class NoteCluster implements NotePeers {
     });
   }
 
-  /** Starts listening for answers addressed to this node. */
+  /** Starts listening for answers addressed to this node, and checking who still holds its shared notes. */
   async start(): Promise<void> {
+    this.holdersCheck ??= setInterval(() => void this.forgetGoneHolders(), HOLDERS_CHECK_MS);
+    this.holdersCheck.unref();
     await this.link.subscribe(this.replyChannel, (message) => {
       const { kind, parts } = decode(message);
       if (kind !== Kind.frozen) return;
       const id = new TextDecoder().decode(parts[0]);
       const w = this.waiting.get(id);
       if (w && --w.left <= 0) w.done();
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.holdersCheck);
+  }
+
+  /**
+   * One question to Redis for every note this node shares: a channel with no subscriber but this
+   * node has no other holder left (whatever this node last heard), so its edits stop going out.
+   * A holder that comes back (or a new one) makes itself known again with its `sync`.
+   */
+  private async forgetGoneHolders(): Promise<void> {
+    // Only the holders known when asking: one heard while the answer travels subscribed after it was counted.
+    const shared = [...this.live].filter(([, held]) => held.others.size > 0).map(([id, held]) => ({ id, known: [...held.others] }));
+    if (shared.length === 0 || !this.link.available) return;
+    const counts = (await this.link.commands.pubsub('NUMSUB', ...shared.map(({ id }) => this.channel(id))).catch(() => null)) as
+      | (string | number)[]
+      | null;
+    if (!counts) return;
+    shared.forEach(({ id, known }, i) => {
+      const others = this.live.get(id)?.others;
+      if (others && Number(counts[2 * i + 1]) <= 1) for (const node of known) others.delete(node);
     });
   }
 
