@@ -107,16 +107,16 @@ export class NoteCluster implements NotePeers {
    * A holder that comes back (or a new one) makes itself known again with its `sync`.
    */
   private async forgetGoneHolders(): Promise<void> {
-    // Only the holders known when asking: one heard while the answer travels subscribed after it was counted.
-    const shared = [...this.live].filter(([, held]) => held.others.size > 0).map(([id, held]) => ({ id, known: [...held.others] }));
+    // Only the holders known when asking (one heard while the answer travels subscribed after it
+    // was counted), and only while the note is still the same live copy.
+    const shared = [...this.live].filter(([, held]) => held.others.size > 0).map(([id, held]) => ({ id, held, known: [...held.others] }));
     if (shared.length === 0 || !this.link.available) return;
     const counts = (await this.link.commands.pubsub('NUMSUB', ...shared.map(({ id }) => this.channel(id))).catch(() => null)) as
       | (string | number)[]
       | null;
     if (!counts) return;
-    shared.forEach(({ id, known }, i) => {
-      const others = this.live.get(id)?.others;
-      if (others && Number(counts[2 * i + 1]) <= 1) for (const node of known) others.delete(node);
+    shared.forEach(({ id, held, known }, i) => {
+      if (this.live.get(id) === held && Number(counts[2 * i + 1]) <= 1) for (const node of known) held.others.delete(node);
     });
   }
 
