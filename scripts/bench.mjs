@@ -347,6 +347,16 @@ async function notePad(f) {
       `  cluster mode <= 1.3 x the embedded node's CPU per keystroke at ${c.sessions} sessions: nodes, Redis, PostgreSQL and HAProxy summed ${f(c.serverCpuMicrosPerKeystroke, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(ratio, 2)}) — ${ratio <= 1.3 ? 'met' : 'NOT met'}; without HAProxy ${f(withoutLb, 0)} µs (x${f(ratioWithoutLb, 2)}) — ${ratioWithoutLb <= 1.3 ? 'met' : 'NOT met'}\n`,
     );
   }
+  // Each of the 3 nodes at the single node's load (the cluster run at 3x its sessions): what adding nodes costs.
+  for (const c of rows.filter((r) => r.system === 'tandem-cluster')) {
+    const single = at('tandem', c.sessions / 3);
+    if (!single) continue;
+    const t = c.threadMicrosPerKeystroke ?? {};
+    const nodes = c.serverCpuMicrosPerKeystroke - (t.postgres ?? 0) - (t.haproxy ?? 0) - (t.redis ?? 0);
+    process.stdout.write(
+      `  at the same load per node (cluster ${c.sessions} vs one node ${single.sessions} sessions): ${f(c.serverCpuMicrosPerKeystroke, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(c.serverCpuMicrosPerKeystroke / single.serverCpuMicrosPerKeystroke, 2)}); the nodes alone ${f(nodes, 0)}, PostgreSQL ${f(t.postgres ?? 0, 0)}, HAProxy ${f(t.haproxy ?? 0, 0)}, Redis ${f(t.redis ?? 0, 0)}\n`,
+    );
+  }
   if (tandem && cluster) {
     process.stdout.write(
       `  p99 <= 10 ms at ${mid} sessions through the load balancer: ${f(cluster.p99, 2)} ms — ${cluster.p99 <= 10 ? 'met' : 'NOT met'}\n`,
