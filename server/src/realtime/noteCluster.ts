@@ -111,13 +111,20 @@ export class NoteCluster implements NotePeers {
     // was counted), and only while the note is still the same live copy.
     const shared = [...this.live].filter(([, held]) => held.others.size > 0).map(([id, held]) => ({ id, held, known: [...held.others] }));
     if (shared.length === 0 || !this.link.available) return;
-    const counts = (await this.link.commands.pubsub('NUMSUB', ...shared.map(({ id }) => this.channel(id))).catch(() => null)) as
-      | (string | number)[]
-      | null;
+    const counts = await this.subscribers(shared.map(({ id }) => id));
     if (!counts) return;
     shared.forEach(({ id, held, known }, i) => {
-      if (this.live.get(id) === held && Number(counts[2 * i + 1]) <= 1) for (const node of known) held.others.delete(node);
+      if (this.live.get(id) === held && (counts[i] ?? 0) <= 1) for (const node of known) held.others.delete(node);
     });
+  }
+
+  /** How many nodes are subscribed to each note's channel (this one included), or null when Redis does not answer. */
+  private async subscribers(ids: string[]): Promise<number[] | null> {
+    const reply = (await this.link.commands.pubsub('NUMSUB', ...ids.map((id) => this.channel(id))).catch(() => null)) as
+      | (string | number)[]
+      | null;
+    // The reply pairs each channel with its count: [channel, count, channel, count, ...].
+    return reply ? ids.map((_, i) => Number(reply[2 * i + 1])) : null;
   }
 
   /** The realtime side: where remote updates are relayed, and the hub that holds the docs. */
@@ -163,8 +170,8 @@ export class NoteCluster implements NotePeers {
   }
 
   async freezeOthers(id: string): Promise<void> {
-    const [, subscribers] = (await this.link.commands.pubsub('NUMSUB', this.channel(id)).catch(() => [id, 0])) as [string, number];
-    const others = Number(subscribers) - (this.live.has(id) ? 1 : 0);
+    const [subscribers = 0] = (await this.subscribers([id])) ?? [];
+    const others = subscribers - (this.live.has(id) ? 1 : 0);
     if (others <= 0) return;
     const allFrozen = new Promise<void>((done) => {
       this.waiting.set(id, { left: others, done });
