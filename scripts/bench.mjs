@@ -336,26 +336,27 @@ async function notePad(f) {
       `  sessions at p99 <= 100 ms >= 1.5 x Hocuspocus's: ${capT.good} vs ${capH.good} (x${f(capT.good / Math.max(1, capH.good), 2)}) — ${capT.good >= 1.5 * capH.good ? 'met' : 'NOT met'}\n`,
     );
   const cluster = mid === undefined ? undefined : at('tandem-cluster', mid);
-  // At every size both ran: all parts summed, and without the load balancer (the issue's sum names nodes, Redis and PostgreSQL).
   for (const c of rows.filter((r) => r.system === 'tandem-cluster')) {
-    const single = at('tandem', c.sessions);
-    if (!single) continue;
-    const ratio = c.serverCpuMicrosPerKeystroke / single.serverCpuMicrosPerKeystroke;
-    const withoutLb = c.serverCpuMicrosPerKeystroke - (c.threadMicrosPerKeystroke?.haproxy ?? 0);
-    const ratioWithoutLb = withoutLb / single.serverCpuMicrosPerKeystroke;
-    process.stdout.write(
-      `  cluster mode <= 1.3 x the embedded node's CPU per keystroke at ${c.sessions} sessions: nodes, Redis, PostgreSQL and HAProxy summed ${f(c.serverCpuMicrosPerKeystroke, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(ratio, 2)}) — ${ratio <= 1.3 ? 'met' : 'NOT met'}; without HAProxy ${f(withoutLb, 0)} µs (x${f(ratioWithoutLb, 2)}) — ${ratioWithoutLb <= 1.3 ? 'met' : 'NOT met'}\n`,
-    );
-  }
-  // Each of the 3 nodes at the single node's load (the cluster run at 3x its sessions): what adding nodes costs.
-  for (const c of rows.filter((r) => r.system === 'tandem-cluster')) {
-    const single = at('tandem', c.sessions / 3);
-    if (!single) continue;
+    const us = c.serverCpuMicrosPerKeystroke;
     const t = c.threadMicrosPerKeystroke ?? {};
-    const nodes = c.serverCpuMicrosPerKeystroke - (t.postgres ?? 0) - (t.haproxy ?? 0) - (t.redis ?? 0);
-    process.stdout.write(
-      `  at the same load per node (cluster ${c.sessions} vs one node ${single.sessions} sessions): ${f(c.serverCpuMicrosPerKeystroke, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(c.serverCpuMicrosPerKeystroke / single.serverCpuMicrosPerKeystroke, 2)}); the nodes alone ${f(nodes, 0)}, PostgreSQL ${f(t.postgres ?? 0, 0)}, HAProxy ${f(t.haproxy ?? 0, 0)}, Redis ${f(t.redis ?? 0, 0)}\n`,
-    );
+    // At every size both ran: all parts summed, and without the load balancer (the issue's sum names nodes, Redis and PostgreSQL).
+    const single = at('tandem', c.sessions);
+    if (single) {
+      const ratio = us / single.serverCpuMicrosPerKeystroke;
+      const withoutLb = us - (t.haproxy ?? 0);
+      const ratioWithoutLb = withoutLb / single.serverCpuMicrosPerKeystroke;
+      process.stdout.write(
+        `  cluster mode <= 1.3 x the embedded node's CPU per keystroke at ${c.sessions} sessions: nodes, Redis, PostgreSQL and HAProxy summed ${f(us, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(ratio, 2)}) — ${ratio <= 1.3 ? 'met' : 'NOT met'}; without HAProxy ${f(withoutLb, 0)} µs (x${f(ratioWithoutLb, 2)}) — ${ratioWithoutLb <= 1.3 ? 'met' : 'NOT met'}\n`,
+      );
+    }
+    // Each of the 3 nodes at the single node's load (the cluster run at 3x its sessions): what adding nodes costs.
+    const perNode = at('tandem', c.sessions / 3);
+    if (perNode) {
+      const nodes = us - (t.postgres ?? 0) - (t.haproxy ?? 0) - (t.redis ?? 0);
+      process.stdout.write(
+        `  at the same load per node (cluster ${c.sessions} vs one node ${perNode.sessions} sessions): ${f(us, 0)} vs ${f(perNode.serverCpuMicrosPerKeystroke, 0)} µs (x${f(us / perNode.serverCpuMicrosPerKeystroke, 2)}); the nodes alone ${f(nodes, 0)}, PostgreSQL ${f(t.postgres ?? 0, 0)}, HAProxy ${f(t.haproxy ?? 0, 0)}, Redis ${f(t.redis ?? 0, 0)}\n`,
+      );
+    }
   }
   if (tandem && cluster) {
     process.stdout.write(
