@@ -34,6 +34,20 @@ async function twoNodes() {
   return { redis, apps: [first, second] as const, urls, pair, cookies, note };
 }
 
+/**
+ * Every message on a note's Redis channel, by kind, heard as a third party: it never speaks, and it
+ * listens through a pattern, which Redis does not count as a subscriber of the channel, so no node
+ * takes it for a holder. `edits` counts the edits and carets published.
+ */
+async function listenToNote(app: FastifyInstance, sessionId: string) {
+  const listener = new Redis(envOf(app).REDIS_URL ?? '');
+  cleanups.push(() => listener.disconnect());
+  const seen: number[] = [];
+  listener.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => seen.push(message[0] ?? 0));
+  await listener.psubscribe(`tandem:note:session:${sessionId}`);
+  return { seen, edits: () => seen.filter((kind) => kind === 1 || kind === 2).length };
+}
+
 const health = async (app: FastifyInstance) => (await app.inject({ method: 'GET', url: '/api/health' })).json() as { status: string };
 
 describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)', () => {
@@ -97,13 +111,7 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     expect(routes.me).toBe(routes.mentor);
     expect(routes.otherStudent).not.toBe(routes.mentor);
 
-    // Listen on the note's channel as a third party (it never speaks, so no node counts it as a holder).
-    const listener = new Redis(envOf(apps[0]).REDIS_URL ?? '');
-    cleanups.push(() => listener.disconnect());
-    const seen: number[] = [];
-    listener.on('messageBuffer', (_channel: Buffer, message: Buffer) => seen.push(message[0] ?? 0));
-    await listener.subscribe(`tandem:note:session:${pair.session.id}`);
-    const edits = () => seen.filter((kind) => kind === 1 || kind === 2).length;
+    const { seen, edits } = await listenToNote(apps[0], pair.session.id);
 
     // Both on node A: they write together, and no edit or caret goes to Redis.
     const mentor = await note('mentor', 0);
@@ -136,13 +144,7 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     const { apps, pair, note } = await twoNodes();
     const url = envOf(apps[0]).REDIS_URL ?? '';
     const channel = `tandem:note:session:${pair.session.id}`;
-    // Counted through a pattern: Redis counts channel subscribers only, so this listener is no holder.
-    const listener = new Redis(url);
-    cleanups.push(() => listener.disconnect());
-    const seen: number[] = [];
-    listener.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => seen.push(message[0] ?? 0));
-    await listener.psubscribe(channel);
-    const edits = () => seen.filter((kind) => kind === 1 || kind === 2).length;
+    const { seen, edits } = await listenToNote(apps[0], pair.session.id);
 
     const mentor = await note('mentor', 0);
     const student = await note('student', 0);
