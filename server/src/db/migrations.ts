@@ -525,6 +525,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0015_note_logs_without_row_checks': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL only: a note's log row no longer checks, row by row, that its session (or
+      // mentorship) exists. That check locked the parent row in every batch (a WAL record per note
+      // per group commit, a quarter of the store's CPU per keystroke). The row is written only for
+      // a note the access check opened, and sessions and mentorships are never deleted; the
+      // snapshot tables keep their foreign keys. SQLite's writer keeps its own rule (see moveFromLog).
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      for (const table of ['note_updates', 'private_note_updates']) {
+        const found = await sql<{ name: string }>`SELECT conname AS name FROM pg_constraint
+          WHERE conrelid = ${table}::regclass AND contype = 'f'`.execute(db);
+        for (const { name } of found.rows) await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT ${sql.ref(name)}`.execute(db);
+      }
+    },
+  },
 };
 
 function sqlIn(column: string, values: string[]) {
