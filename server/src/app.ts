@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import { Leases } from './cluster/leases.js';
 import { ClusterLink } from './cluster/redis.js';
+import { SharedLimits } from './cluster/sharedLimits.js';
 import type { Config } from './config.js';
 import { within } from './lib/time.js';
 import { NoteHub } from './notes/noteHub.js';
@@ -45,6 +46,8 @@ export const VERSION = '0.1.0';
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** Cluster mode: limits counted in Redis by every node together; null on one node. */
+    sharedLimits: SharedLimits | null;
     notes: NoteHub;
     /** Mentors' private notes, one per mentorship. */
     privateNotes: NoteHub;
@@ -149,6 +152,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await cluster.connect();
     app.log.info({ node: cluster.nodeName }, 'cluster mode: rooms, live notes and leases shared through Redis');
   }
+  // Cluster mode: rate limits and realtime budgets counted by the whole cluster (lib/limits.ts, realtime/budgets.ts).
+  const sharedLimits = cluster ? new SharedLimits(cluster, app.log) : undefined;
+  app.decorate('sharedLimits', sharedLimits ?? null);
 
   // What a load balancer asks: ready (200) only while the database (and Redis) answer and the node is not draining.
   const node = { draining: false };
@@ -210,6 +216,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(realtime, {
     allowedOrigins: config.allowedOrigins,
     cluster,
+    sharedLimits,
     domains: [
       notesDomain(notes, sharedNote, notePeers),
       notesDomain(privateNotes, privateNote(config.privateNotesVisibleToAdmins), privatePeers),

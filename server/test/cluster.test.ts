@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiRoute } from '@tandem/shared';
+import { ApiRoute, ServerEvent } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,18 @@ import { ROUTE_COOKIE } from '../src/cluster/route.js';
 import { HOLDERS_CHECK_MS } from '../src/realtime/noteCluster.js';
 import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, signIn, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
-import { listen, newGoalsClient, newNoteClient, noteXml, prng, rawTypist, typeAtEnd, until } from './realtime.js';
+import {
+  connectOutcome,
+  listen,
+  newGoalsClient,
+  newNoteClient,
+  newSocket,
+  noteXml,
+  prng,
+  rawTypist,
+  typeAtEnd,
+  until,
+} from './realtime.js';
 import { haveRedis, startRedis } from './redis.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -272,4 +283,88 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     for (const app of apps) expect(await health(app)).toMatchObject({ status: 'ready' });
     console.info(`redis outage ${outageMs} ms: converged ${Math.round(convergedMs)} ms after its return`);
   }, 90_000);
+});
+
+describe.skipIf(!onPostgres || !haveRedis)('limits counted by the whole cluster (PostgreSQL + Redis)', () => {
+  const signInAttempt = (app: FastifyInstance, email: string) =>
+    app.inject({
+      method: 'POST',
+      url: ApiRoute.signIn,
+      headers: { origin: TEST_ORIGIN },
+      payload: { email, password: 'not the password' },
+    });
+
+  it('a visitor guessing passwords on two nodes is stopped at the limit of one (sign-in: 10 a minute), and without Redis each node still counts', async () => {
+    const { redis, apps } = await twoNodes();
+    const email = `guess-${randomUUID()}@example.test`;
+    for (let i = 0; i < 6; i++) expect((await signInAttempt(apps[0], email)).statusCode).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await signInAttempt(apps[1], email)).statusCode).toBe(401);
+    // The 11th attempt, the 5th on this node: refused (counted per node, it would be let through).
+    const eleventh = await signInAttempt(apps[1], email);
+    expect(eleventh.statusCode).toBe(429);
+    expect(eleventh.json().error.message).toMatch(/Too many sign-in attempts/);
+    expect((await signInAttempt(apps[0], email)).statusCode).toBe(429);
+
+    // Redis away: no request waits for it, and the node's own count still holds the limit.
+    await redis.stop();
+    const other = `guess-${randomUUID()}@example.test`;
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) expect((await signInAttempt(apps[1], other)).statusCode).toBe(401);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect((await signInAttempt(apps[1], other)).statusCode).toBe(429);
+  }, 30_000);
+
+  it('a person reconnecting on two nodes has one connection budget (30 at once, then 1 a second)', async () => {
+    const { urls, cookies } = await twoNodes();
+    const open = async (node: 0 | 1) => {
+      const socket = newSocket(urls[node], { cookie: cookies.mentor });
+      const outcome = await connectOutcome(socket);
+      socket.disconnect();
+      return outcome;
+    };
+    for (let i = 0; i < 25; i++) expect(await open(0)).toBe('connected');
+    // Node B alone would take 30 more; the person has at most 5 left (plus what refilled meanwhile).
+    let accepted = 0;
+    const started = performance.now();
+    while ((await open(1)) === 'connected') accepted += 1;
+    const refill = Math.ceil((performance.now() - started) / 1000) + 1;
+    expect(accepted).toBeGreaterThanOrEqual(5);
+    expect(accepted).toBeLessThanOrEqual(5 + refill);
+    // Refused on the first node too: the budget is the person's.
+    expect(await open(0)).toBe('rate_limited');
+  }, 30_000);
+
+  it('a person flooding through two nodes, each below one budget, is closed on both and refused on either for a while', async () => {
+    const { urls, cookies, pair } = await twoNodes();
+    const sockets = [newSocket(urls[0], { cookie: cookies.student }), newSocket(urls[1], { cookie: cookies.student })];
+    cleanups.push(() => {
+      for (const s of sockets) s.disconnect();
+    });
+    // Both outcomes listened to at once: the second may connect while the first is awaited.
+    expect(await Promise.all(sockets.map(connectOutcome))).toEqual(['connected', 'connected']);
+    const reasons = sockets.map(
+      (s) => new Promise<string>((resolve) => s.on(ServerEvent.serverError.name, (p: { reason: string }) => resolve(p.reason))),
+    );
+    // 150 messages a second on each node: within one node's 200 a second, together 300.
+    const perTick = 3;
+    const timer = setInterval(() => {
+      for (const s of sockets) for (let i = 0; i < perTick; i++) s.emit('notes:leave', { sessionId: pair.session.id });
+    }, 20);
+    cleanups.push(() => clearInterval(timer));
+    const started = performance.now();
+    try {
+      expect(await Promise.race([reasons[0], reasons[1], new Promise((r) => setTimeout(() => r('still open'), 15_000))])).toBe(
+        'rate_limited',
+      );
+    } finally {
+      clearInterval(timer);
+    }
+    console.info(`flood over two nodes closed after ${Math.round(performance.now() - started)} ms`);
+    await until(() => sockets.every((s) => !s.connected), 'closed on both nodes', 3_000);
+    for (const url of urls) {
+      const again = newSocket(url, { cookie: cookies.student });
+      cleanups.push(() => again.disconnect());
+      expect(await connectOutcome(again)).toBe('rate_limited');
+    }
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { RealtimeLimits } from '@tandem/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import type { SharedLimits, Spent } from '../cluster/sharedLimits.js';
 import { TokenBucket } from './rateLimit.js';
 
 interface Budget {
@@ -15,22 +16,40 @@ interface Budget {
 }
 
 /** After going over budget, a person may reconnect after this long. */
-const BLOCK_MS = 5_000;
+export const BLOCK_MS = 5_000;
 const LOG_EVERY_MS = 60_000;
+/** Cluster mode: how often a node tells Redis what each person spent on it. */
+export const SHARED_REPORT_MS = 1_000;
+
+/** Cluster mode: the budgets every node shares, and what to do when a person goes over them. */
+export interface SharedBudgets {
+  limits: SharedLimits;
+  /** The person went over their budget (counted on every node): close their sockets. */
+  onOver(userId: string): void;
+}
 
 /**
  * Realtime budgets per PERSON, not per socket: messages and bytes per second (so one
  * socket of 800 KB frames is as limited as many small ones), and new connections per
  * second (so reconnecting neither resets the budget nor can be a storm). Offenders are
  * logged once a minute with a count, not once a message.
+ *
+ * In cluster mode (`shared`) the person's budget is also counted by the whole cluster: each node
+ * still decides every message on its own buckets (no Redis round trip per message), and tells Redis
+ * once a second what each person spent on it; someone over the shared budget is shut out on every
+ * node, as here. A new connection takes a token from both.
  */
 export class Budgets {
   private readonly budgets = new Map<string, Budget>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly reporter?: NodeJS.Timeout;
+  /** Cluster mode: what each person spent here since the last report. */
+  private spent = new Map<string, Spent>();
 
   constructor(
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number = () => performance.now(),
+    private readonly shared?: SharedBudgets,
   ) {
     // A person whose buckets are full again has nothing worth remembering.
     this.sweeper = setInterval(() => {
@@ -38,10 +57,29 @@ export class Budgets {
         if (b.messages.full && b.bytes.full && b.connections.full && b.blockedUntil < this.now()) this.budgets.delete(id);
     }, 60_000);
     this.sweeper.unref();
+    if (shared) {
+      this.reporter = setInterval(() => void this.report(shared), SHARED_REPORT_MS);
+      this.reporter.unref();
+    }
   }
 
   stop(): void {
     clearInterval(this.sweeper);
+    clearInterval(this.reporter);
+  }
+
+  /** Tells Redis what was spent here; whoever is now over the shared budget is shut out here too. */
+  private async report(shared: SharedBudgets): Promise<void> {
+    const spent = this.spent;
+    if (spent.size === 0) return;
+    this.spent = new Map();
+    // Unanswered (Redis away): the report is dropped; this node's own buckets still hold.
+    for (const userId of (await shared.limits.spend(spent)) ?? []) {
+      const b = this.of(userId);
+      b.blockedUntil = this.now() + BLOCK_MS;
+      this.refuse(userId, b, 'message');
+      shared.onOver(userId);
+    }
   }
 
   private of(userId: string): Budget {
@@ -61,16 +99,25 @@ export class Budgets {
     return b;
   }
 
-  /** A new connection: false when the person is blocked or reconnecting too fast. */
-  connect(userId: string): boolean {
+  /** A new connection: false when the person is blocked or reconnecting too fast (here, or in the cluster). */
+  async connect(userId: string): Promise<boolean> {
     const b = this.of(userId);
     if (b.blockedUntil > this.now() || !b.connections.take()) return this.refuse(userId, b, 'connection');
+    // Unanswered (Redis away): this node's own count decides.
+    if ((await this.shared?.limits.connect(userId)) === false) return this.refuse(userId, b, 'connection');
     return true;
   }
 
   /** One message of `bytes`: false when it is over the person's budget (their sockets should close). */
   spend(userId: string, bytes: number): boolean {
     const b = this.of(userId);
+    if (this.shared) {
+      const s = this.spent.get(userId);
+      if (s) {
+        s.messages += 1;
+        s.bytes += bytes;
+      } else this.spent.set(userId, { messages: 1, bytes });
+    }
     if (b.blockedUntil > this.now() || !b.messages.take() || !b.bytes.take(Math.min(bytes, RealtimeLimits.byteBurst))) {
       b.blockedUntil = this.now() + BLOCK_MS;
       return this.refuse(userId, b, 'message');

@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import type { ClusterLink } from '../cluster/redis.js';
+import type { SharedLimits } from '../cluster/sharedLimits.js';
 import { within } from '../lib/time.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 import { TandemAdapter } from './adapter.js';
@@ -89,6 +90,8 @@ export interface RealtimeOptions {
   domains: ((app: FastifyInstance) => RealtimeDomain)[];
   /** Cluster mode: rooms and broadcasts through Redis streams; no realtime traffic while Redis is away. */
   cluster?: ClusterLink;
+  /** Cluster mode: each person's budget counted by every node together. */
+  sharedLimits?: SharedLimits;
 }
 
 /** Closes a socket with a named reason the client can show. */
@@ -96,6 +99,8 @@ export function closeSocket(socket: TandemSocket, reason: CloseReason, message: 
   socket.emit(ServerEvent.serverError.name, { reason, message });
   socket.disconnect(true);
 }
+
+const TOO_MANY = 'Too many messages; wait a moment before reconnecting.';
 
 /** Each client event's wire limit, by name. */
 const maxBytesOf = new Map<string, number>(Object.values(ClientEvent).map((e) => [e.name, e.maxBytes]));
@@ -203,7 +208,19 @@ export default fp<RealtimeOptions>(
     // and one frame per attachment, and a write per frame (on loopback the kernel's delivery is
     // charged to the writer) was the largest single cost per keystroke in the bench's profile.
     io.engine.on('connection', (conn: unknown) => corkFlushes(conn));
-    const budgets = new Budgets(app.log);
+    // Cluster mode: one budget per person whichever nodes they are on (see Budgets); someone over it
+    // is told so and closed on every node (through the adapter), and refused everywhere for a while.
+    const budgets = new Budgets(
+      app.log,
+      undefined,
+      opts.sharedLimits && {
+        limits: opts.sharedLimits,
+        onOver: (userId) => {
+          io.to(Rooms.user(userId)).emit(ServerEvent.serverError.name, { reason: CloseReason.RateLimited, message: TOO_MANY });
+          io.in(Rooms.user(userId)).disconnectSockets(true);
+        },
+      },
+    );
     app.addHook('onClose', async () => budgets.stop());
 
     /** Sign-ins known to be valid, and when that was read. */
@@ -230,7 +247,7 @@ export default fp<RealtimeOptions>(
       const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
       const signedIn = await app.auth.signInForToken(cookies[SESSION_COOKIE]).catch(() => null);
       if (!signedIn) return next(new Error(CloseReason.Unauthenticated));
-      if (!budgets.connect(signedIn.user.id)) return next(new Error(CloseReason.RateLimited));
+      if (!(await budgets.connect(signedIn.user.id))) return next(new Error(CloseReason.RateLimited));
       socket.data.user = signedIn.user;
       socket.data.authSessionId = signedIn.authSessionId;
       next();
@@ -274,7 +291,7 @@ export default fp<RealtimeOptions>(
       socket.use(([event, ...args], next) => {
         const size = payloadBytes(args.length > 0 && typeof args.at(-1) === 'function' ? args.slice(0, -1) : args);
         if (!budgets.spend(userId, size)) {
-          closeSocket(socket, CloseReason.RateLimited, 'Too many messages; wait a moment before reconnecting.');
+          closeSocket(socket, CloseReason.RateLimited, TOO_MANY);
           return;
         }
         const max = maxBytesOf.get(event);

@@ -3,6 +3,7 @@ import { ApiRoute, ErrorCode, type MeResponse, SignInBodySchema } from '@tandem/
 import type { FastifyPluginAsync } from 'fastify';
 import { findUserByEmail, toUser } from '../../db/users.js';
 import { AppError } from '../../lib/errors.js';
+import { rateLimitStore } from '../../lib/limits.js';
 import { dummyHash, verifyPassword } from '../../lib/password.js';
 
 export interface AuthRoutesOptions {
@@ -14,7 +15,7 @@ export interface AuthRoutesOptions {
 }
 
 const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...rateLimitStore(app, 'auth') });
 
   app.post(
     ApiRoute.signIn,

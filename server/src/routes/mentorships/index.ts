@@ -24,7 +24,7 @@ import { mentorshipIcs, recordToMarkdown } from '../../sessions/exports.js';
 
 const mentorshipRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
-  await limitRoutes(app, 240);
+  await limitRoutes(app, 'mentorships', 240);
 
   const visibleMentorship = async (request: FastifyRequest) => (await requireMentorshipAccess(app, request)).mentorship;
 

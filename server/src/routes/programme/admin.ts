@@ -32,7 +32,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', async (request) => {
     requireAdmin(request);
   });
-  await limitRoutes(app, 240);
+  await limitRoutes(app, 'admin', 240);
 
   const pairOf = async (id: string): Promise<PairResponse> => {
     const mentorship = await getMentorship(app.db, id);

@@ -23,7 +23,7 @@ export interface LinkRoutesOptions {
 /** What a visitor can do with a link: set up the first admin, accept an invitation, reset a password. */
 const linkRoutes: FastifyPluginAsync<LinkRoutesOptions> = async (app, opts) => {
   // Links are 256-bit: the limit is against floods, not guessing.
-  await limitRoutes(app, 30);
+  await limitRoutes(app, 'links', 30);
 
   app.get(
     ProgrammeRoute.signInOptions,

@@ -23,7 +23,7 @@ const FlowSchema = z.object({ state: z.string().max(100), nonce: z.string().max(
  * from it, with the invitation's role); anyone else is refused, never created.
  */
 const oidcRoutes: FastifyPluginAsync<{ oidc: NonNullable<Config['oidc']> }> = async (app, { oidc }) => {
-  await limitRoutes(app, 30);
+  await limitRoutes(app, 'oidc', 30);
   const redirectUri = `${app.publicOrigin}${ProgrammeRoute.oidcCallback}`;
   const secure = app.publicOrigin.startsWith('https://');
   let discovered: Promise<client.Configuration> | null = null;

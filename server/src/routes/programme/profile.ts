@@ -8,7 +8,7 @@ import { hashPassword, verifyPassword } from '../../lib/password.js';
 /** Everyone's own profile: name, time zone, language, password. */
 const profileRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
-  await limitRoutes(app, 60);
+  await limitRoutes(app, 'profile', 60);
 
   app.patch(ProgrammeRoute.profile, async (request): Promise<MeResponse> => {
     const user = request.user;

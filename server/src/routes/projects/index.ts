@@ -37,7 +37,7 @@ import { goalTimelines, progressOf } from '../../projects/timeline.js';
 /** The projects of a pair's path: set by the mentor (or staff), submitted by the student, reviewed by the mentor. */
 const projectRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
-  await limitRoutes(app, 120);
+  await limitRoutes(app, 'projects', 120);
 
   /** A project by id, through the one access rule of its mentorship (404 for anyone outside it). */
   const projectAccess = async (request: FastifyRequest) => {

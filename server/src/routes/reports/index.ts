@@ -37,7 +37,7 @@ function assertWritable(row: Selectable<SessionsTable>) {
  */
 const reportRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
-  await limitRoutes(app, 60);
+  await limitRoutes(app, 'reports', 60);
 
   app.get(ReportRoute.report, async (request) => {
     const a = await requireSessionAccess(app, request);

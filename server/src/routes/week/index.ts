@@ -25,7 +25,7 @@ import { addExtraSession, cancelSession, correctOutcome, decideMove, loadSchedul
 /** The week between calls: moving, skipping, adding and cancelling sessions; the pair's messages; the brief. */
 const weekRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', app.auth.requireUser);
-  await limitRoutes(app, 120);
+  await limitRoutes(app, 'week', 120);
 
   const sessionAfter = async (id: string) => {
     const row = await getSessionRow(app.db, id);
