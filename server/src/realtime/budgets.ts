@@ -20,6 +20,13 @@ export const BLOCK_MS = 5_000;
 const LOG_EVERY_MS = 60_000;
 /** Cluster mode: how often a node tells Redis what each person spent on it. */
 export const SHARED_REPORT_MS = 1_000;
+/**
+ * Cluster mode: a person is reported only when they spent at least this share of their budget's
+ * rate on this node within the report's second. Someone typing (5 to 10 messages a second) costs
+ * Redis nothing; someone spreading a flood over nodes so that no node sees this much sends, on up
+ * to 1 / SHARED_REPORT_FLOOR nodes, less than one budget in all.
+ */
+export const SHARED_REPORT_FLOOR = 0.1;
 
 /** Cluster mode: the budgets every node shares, and what to do when a person goes over them. */
 export interface SharedBudgets {
@@ -36,15 +43,15 @@ export interface SharedBudgets {
  *
  * In cluster mode (`shared`) the person's budget is also counted by the whole cluster: each node
  * still decides every message on its own buckets (no Redis round trip per message), and tells Redis
- * once a second what each person spent on it; someone over the shared budget is shut out on every
- * node, as here. A new connection takes a token from both.
+ * once a second what each person spent on it (past a floor, {@link SHARED_REPORT_FLOOR}); someone
+ * over the shared budget is shut out on every node, as here. A new connection takes a token from both.
  */
 export class Budgets {
   private readonly budgets = new Map<string, Budget>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly reporter?: NodeJS.Timeout;
   /** Cluster mode: what each person spent here since the last report. */
-  private spent = new Map<string, Spent>();
+  private readonly spent = new Map<string, Spent>();
 
   constructor(
     private readonly log: FastifyBaseLogger,
@@ -70,9 +77,11 @@ export class Budgets {
 
   /** Tells Redis what was spent here; whoever is now over the shared budget is shut out here too. */
   private async report(shared: SharedBudgets): Promise<void> {
-    const spent = this.spent;
+    const L = RealtimeLimits;
+    const floor = { messages: L.messagesPerSecond * SHARED_REPORT_FLOOR, bytes: L.bytesPerSecond * SHARED_REPORT_FLOOR };
+    const spent = new Map([...this.spent].filter(([, s]) => s.messages >= floor.messages || s.bytes >= floor.bytes));
+    this.spent.clear();
     if (spent.size === 0) return;
-    this.spent = new Map();
     // Unanswered (Redis away): the report is dropped; this node's own buckets still hold.
     for (const userId of (await shared.limits.spend(spent)) ?? []) {
       const b = this.of(userId);
