@@ -26,7 +26,7 @@ describe('ending a session while people type and join', () => {
       const typing = steady.map(async (t) => {
         while (await t.type()) await sleep(random() * 4);
       });
-      // Long enough for a few group commits (NOTE_COMMIT_WINDOW_MS, 40 ms) to acknowledge words before the end.
+      // Long enough for a group commit or more (NOTE_COMMIT_WINDOW_MS, 100 ms) to acknowledge words before the end.
       const endAfter = 150 + random() * 150;
       const joiners = (async () => {
         for (let i = 0; !ended && i < 40; i++) {
