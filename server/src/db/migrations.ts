@@ -529,7 +529,7 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // PostgreSQL only: a note's log row no longer checks, row by row, that its session (or
       // mentorship) exists. That check locked the parent row in every batch (a WAL record per note
-      // per group commit, a quarter of the store's CPU per keystroke). The row is written only for
+      // per group commit; about a quarter of a batch's CPU in PostgreSQL, measured alone). The row is written only for
       // a note the access check opened, and sessions and mentorships are never deleted; the
       // snapshot tables keep their foreign keys. SQLite's writer keeps its own rule (see moveFromLog).
       if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
