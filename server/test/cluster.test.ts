@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiRoute, ServerEvent } from '@tandem/shared';
+import { ApiRoute, ProgrammeRoute, ReportRoute, ServerEvent } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -312,6 +312,30 @@ describe.skipIf(!onPostgres || !haveRedis)('limits counted by the whole cluster 
     for (let i = 0; i < 10; i++) expect((await signInAttempt(apps[1], other)).statusCode).toBe(401);
     expect(performance.now() - started).toBeLessThan(3_000);
     expect((await signInAttempt(apps[1], other)).statusCode).toBe(429);
+  }, 30_000);
+
+  it("a person's API budget is one across nodes, and each plugin's and route's limit still counts apart", async () => {
+    const { apps, pair, cookies } = await twoNodes();
+    const headers = { origin: TEST_ORIGIN, cookie: cookies.mentor };
+    const rename = (node: 0 | 1) =>
+      apps[node].inject({ method: 'PATCH', url: ProgrammeRoute.profile, headers, payload: { displayName: 'Ada L.' } });
+    // The profile routes allow 60 a minute per person: 30 on each node, then the 61st is refused on either.
+    for (let i = 0; i < 30; i++) {
+      expect((await rename(0)).statusCode).toBe(200);
+      expect((await rename(1)).statusCode).toBe(200);
+    }
+    expect((await rename(1)).statusCode).toBe(429);
+    expect((await rename(0)).statusCode).toBe(429);
+    // A route with its own limit in the same plugin, and another plugin's routes, count on their own.
+    const password = await apps[1].inject({
+      method: 'POST',
+      url: ProgrammeRoute.password,
+      headers,
+      payload: { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' },
+    });
+    expect(password.statusCode).toBe(403);
+    const report = await apps[0].inject({ method: 'GET', url: ReportRoute.report.replace(':id', pair.session.id), headers });
+    expect(report.statusCode).toBe(200);
   }, 30_000);
 
   it('a person reconnecting on two nodes has one connection budget (30 at once, then 1 a second)', async () => {
