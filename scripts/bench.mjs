@@ -13,6 +13,8 @@ import { fail, freePort, progress, root, run, step, waitForHttp } from './lib/pr
 
 const sizes = (process.env.BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+/** Runs of every system at every size, in interleaved rounds; the targets read each one's median run (by CPU per keystroke). */
+const repeat = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 1)));
 const dist = path.join(root, 'server', 'dist');
 /** The server under test: this checkout's, or another build's (BENCH_SERVER_DIST) to compare versions with the same load. */
 const serverDist = process.env.BENCH_SERVER_DIST ? path.resolve(process.env.BENCH_SERVER_DIST) : dist;
@@ -259,11 +261,13 @@ async function notePad(f) {
     .join('')}\n`;
   /** @type {any[]} */
   const rows = [];
-  for (const n of sizes) {
-    // Interleaved: every system at this size before the next size.
-    for (const system of systems) {
-      process.stdout.write(`  ${system}, ${n} sessions…\n`);
-      rows.push(await measure(system, n));
+  for (let round = 1; round <= repeat; round++) {
+    for (const n of sizes) {
+      // Interleaved: every system at this size before the next size (and every size before the next round).
+      for (const system of systems) {
+        process.stdout.write(`  ${system}, ${n} sessions${repeat > 1 ? ` (run ${round} of ${repeat})` : ''}…\n`);
+        rows.push(await measure(system, n));
+      }
     }
   }
   process.stdout.write(headerLine);
@@ -320,14 +324,28 @@ async function notePad(f) {
   }
 
   // Targets, printed beside the figures (nothing is asserted).
-  const at = (/** @type {string} */ system, /** @type {number} */ n) => rows.find((r) => r.system === system && r.sessions === n);
+  /** A system's runs at a size, by CPU per keystroke. */
+  const runsOf = (/** @type {string} */ system, /** @type {number} */ n) =>
+    rows
+      .filter((r) => r.system === system && r.sessions === n)
+      .sort((a, b) => a.serverCpuMicrosPerKeystroke - b.serverCpuMicrosPerKeystroke);
+  /** Its median run (the one run when BENCH_REPEAT is 1). */
+  const at = (/** @type {string} */ system, /** @type {number} */ n) => {
+    const runs = runsOf(system, n);
+    return runs[Math.floor((runs.length - 1) / 2)];
+  };
+  /** " (runs: a, b, c)" when there were several. */
+  const spread = (/** @type {string} */ system, /** @type {number} */ n) => {
+    const runs = runsOf(system, n);
+    return runs.length > 1 ? ` (runs: ${runs.map((r) => f(r.serverCpuMicrosPerKeystroke, 0)).join(', ')})` : '';
+  };
   const mid = sizes.includes(50) ? 50 : sizes[Math.floor(sizes.length / 2)];
   const tandem = mid === undefined ? undefined : at('tandem', mid);
   const hocus = mid === undefined ? undefined : at('hocuspocus', mid);
-  process.stdout.write('\nTargets:\n');
+  process.stdout.write(`\nTargets${repeat > 1 ? ` (each system's median of ${repeat} runs, by CPU per keystroke)` : ''}:\n`);
   if (tandem && hocus)
     process.stdout.write(
-      `  CPU per keystroke <= Hocuspocus's at ${mid} sessions: ${f(tandem.serverCpuMicrosPerKeystroke, 0)} vs ${f(hocus.serverCpuMicrosPerKeystroke, 0)} µs — ${tandem.serverCpuMicrosPerKeystroke <= hocus.serverCpuMicrosPerKeystroke ? 'met' : 'NOT met'}\n`,
+      `  CPU per keystroke <= Hocuspocus's at ${mid} sessions: ${f(tandem.serverCpuMicrosPerKeystroke, 0)}${spread('tandem', mid ?? 0)} vs ${f(hocus.serverCpuMicrosPerKeystroke, 0)}${spread('hocuspocus', mid ?? 0)} µs — ${tandem.serverCpuMicrosPerKeystroke <= hocus.serverCpuMicrosPerKeystroke ? 'met' : 'NOT met'}\n`,
     );
   const capT = capacity.tandem;
   const capH = capacity.hocuspocus;
@@ -336,7 +354,7 @@ async function notePad(f) {
       `  sessions at p99 <= 100 ms >= 1.5 x Hocuspocus's: ${capT.good} vs ${capH.good} (x${f(capT.good / Math.max(1, capH.good), 2)}) — ${capT.good >= 1.5 * capH.good ? 'met' : 'NOT met'}\n`,
     );
   const cluster = mid === undefined ? undefined : at('tandem-cluster', mid);
-  for (const c of rows.filter((r) => r.system === 'tandem-cluster')) {
+  for (const c of sizes.flatMap((n) => at('tandem-cluster', n) ?? [])) {
     const us = c.serverCpuMicrosPerKeystroke;
     const t = c.threadMicrosPerKeystroke ?? {};
     // At every size both ran: all parts summed, and without the load balancer (the issue's sum names nodes, Redis and PostgreSQL).
@@ -370,9 +388,8 @@ async function notePad(f) {
   }
   const t50 = at('tandem', 50);
   if (t50) process.stdout.write(`  p99 <= 10 ms at 50 sessions: ${f(t50.p99, 2)} ms — ${t50.p99 <= 10 ? 'met' : 'NOT met'}\n`);
-  const tRows = rows.filter((r) => r.system === 'tandem');
-  const first = tRows[0];
-  const last = tRows[tRows.length - 1];
+  const first = at('tandem', Math.min(...sizes));
+  const last = at('tandem', Math.max(...sizes));
   if (first && last && last.sessions > first.sessions) {
     // The slope between the smallest and the largest run: what one more live session costs, without the fixed overhead.
     const slope = (last.rssLoaded - first.rssLoaded) / (last.sessions - first.sessions);
