@@ -2,7 +2,7 @@ import { ErrorCode, type Result } from '@tandem/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { NoteStore, NoteWrite } from './noteStore.js';
+import { type NoteStore, type NoteWrite, nothingStored } from './noteStore.js';
 import { writeTemplate } from './template.js';
 
 /** How a new note starts: the agenda, and the to-dos carried from the session before. */
@@ -127,7 +127,7 @@ export class NoteHub {
     let stored = await this.store.load(id);
     /** A brand-new note's first update: its agenda, written here. */
     let created: Uint8Array | null = null;
-    if (!stored.snapshot && stored.updates.length === 0 && !stored.closed && !this.freezing.has(id)) {
+    if (nothingStored(stored) && !stored.closed && !this.freezing.has(id)) {
       // Last session's unchecked to-dos go into the check-in section (read only for a new note).
       const carried = init.carried ? await init.carried().catch(() => []) : [];
       const project = init.project ? await init.project().catch(() => null) : null;
@@ -276,7 +276,7 @@ export class NoteHub {
   /** A note's state as stored (snapshot and the updates after it), null when nothing is stored. */
   private async storedState(id: string, db?: Parameters<NoteStore['load']>[1]): Promise<Uint8Array | null> {
     const stored = await this.store.load(id, db);
-    if (!stored.snapshot && stored.updates.length === 0) return null;
+    if (nothingStored(stored)) return null;
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state);
     for (const u of stored.updates) Y.applyUpdate(doc, u.update);

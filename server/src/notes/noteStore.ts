@@ -28,6 +28,9 @@ export interface StoredNote {
   updates: { seq: number; update: Uint8Array }[];
 }
 
+/** True when nothing is stored for the note yet: no snapshot, no log row. */
+export const nothingStored = (stored: StoredNote): boolean => !stored.snapshot && stored.updates.length === 0;
+
 const toBytes = (v: Uint8Array) => (v instanceof Buffer ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v);
 
 /** Persistence of one kind of note: an append-only log of Yjs updates plus periodic snapshots. */
@@ -85,12 +88,17 @@ export class NoteStore {
    */
   async createFirst(id: string, update: Uint8Array): Promise<StoredNote | null> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(this.sql.lockNote), [`${this.kind}:${id}`]));
+      await trx.executeQuery(CompiledQuery.raw(numberedPlaceholders(this.sql.lockNote), [this.lockKey(id)]));
       const stored = await this.load(id, trx);
-      if (stored.closed || stored.snapshot || stored.updates.length > 0) return stored;
+      if (stored.closed || !nothingStored(stored)) return stored;
       await trx.executeQuery(CompiledQuery.raw(this.appendText, [nowIso(), [id], [update]]));
       return null;
     });
+  }
+
+  /** PostgreSQL: what a note's advisory lock is taken on (creation and compaction must take the same one). */
+  private lockKey(id: string): string {
+    return `${this.kind}:${id}`;
   }
 
   /** True on PostgreSQL: other nodes may write the same notes (see {@link createFirst}). */
@@ -136,7 +144,7 @@ export class NoteStore {
     state: Uint8Array,
     now: string,
   ): Promise<void> {
-    await run(this.sql.lockNote, [`${this.kind}:${id}`]);
+    await run(this.sql.lockNote, [this.lockKey(id)]);
     const snap = (await run<{ state: Uint8Array; seq: string | number }>(this.sql.snapshot, [id])).rows[0];
     const log = (await run<{ seq: string | number; update: Uint8Array }>(this.sql.allUpdates, [id])).rows;
     const parts = [...(snap ? [toBytes(snap.state)] : []), ...log.map((r) => toBytes(r.update)), state];

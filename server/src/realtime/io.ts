@@ -215,10 +215,7 @@ export default fp<RealtimeOptions>(
       undefined,
       opts.sharedLimits && {
         limits: opts.sharedLimits,
-        onOver: (userId) => {
-          io.to(Rooms.user(userId)).emit(ServerEvent.serverError.name, { reason: CloseReason.RateLimited, message: TOO_MANY });
-          io.in(Rooms.user(userId)).disconnectSockets(true);
-        },
+        onOver: (userId) => closeRoom(Rooms.user(userId), TOO_MANY, CloseReason.RateLimited),
       },
     );
     app.addHook('onClose', async () => budgets.stop());
@@ -320,8 +317,9 @@ export default fp<RealtimeOptions>(
       for (const domain of domains) domain(io, socket);
     });
 
-    const closeRoom = (room: string, message: string) => {
-      io.to(room).emit(ServerEvent.serverError.name, { reason: CloseReason.Unauthenticated, message });
+    /** Closes every socket in a room, on every node, with a named reason. */
+    const closeRoom = (room: string, message: string, reason: CloseReason = CloseReason.Unauthenticated) => {
+      io.to(room).emit(ServerEvent.serverError.name, { reason, message });
       io.in(room).disconnectSockets(true);
     };
     /**
