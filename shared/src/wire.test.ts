@@ -1,6 +1,6 @@
 import { PacketType, Encoder as SocketIoEncoder } from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
-import { Decoder, Encoder, packFrame, unpackFrame } from './wire.js';
+import { Decoder, Encoder, packFrame, relayFrame, unpackFrame } from './wire.js';
 
 type Packet = Parameters<Encoder['encode']>[0];
 
@@ -100,5 +100,21 @@ describe('the wire format', () => {
     expect(attachments.map((a) => [...a])).toEqual([[1], [], [2, 3]]);
     expect(packFrame('x', [])).toBeNull();
     expect(packFrame('x', [{}])).toBeNull();
+  });
+
+  it("makes a note relay's frame exactly as the encoder makes it from the event", () => {
+    for (const [event, key] of [
+      ['notes:update', 'sessionId'],
+      ['private:update', 'mentorshipId'],
+    ] as const) {
+      for (const id of ['0b5c2c1e-3f7e-4b8e-9a4c-2f0f6f1b2a3c', 'é "quoted" \\ 会']) {
+        for (const awareness of [undefined, caret]) {
+          const payload = awareness ? { [key]: id, update, awareness } : { [key]: id, update };
+          const [expected] = new Encoder().encode({ type: PacketType.EVENT, nsp: '/', data: [event, payload] });
+          expect(relayFrame(event, key, id, update, awareness)).toEqual(expected);
+          expect(decodeOne(relayFrame(event, key, id, update, awareness)).data).toEqual([event, payload]);
+        }
+      }
+    }
   });
 });

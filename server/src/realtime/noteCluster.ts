@@ -210,7 +210,7 @@ export class NoteCluster implements NotePeers {
 
   private handle(bound: Bound, note: LiveNote, kind: number, parts: Uint8Array[]): void {
     const id = note.id;
-    const room = bound.io.local.to(bound.spec.room(id));
+    const room = { io: bound.io, room: bound.spec.room(id) };
     switch (kind) {
       case Kind.update:
       case Kind.state: {
@@ -223,7 +223,7 @@ export class NoteCluster implements NotePeers {
       }
       case Kind.awareness: {
         const [update] = parts;
-        if (update && applyRemoteCaret(note, update)) bound.spec.emitAwareness(room.volatile, id, update);
+        if (update && applyRemoteCaret(note, update)) bound.spec.emitAwareness({ ...room, volatile: true }, id, update);
         return;
       }
       case Kind.sync: {

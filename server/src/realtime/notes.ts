@@ -9,12 +9,10 @@ import {
   RealtimeLimits,
   type Result,
   ServerEvent,
-  type ServerToClientEvents,
   type User,
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
-import type { BroadcastOperator } from 'socket.io';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { z } from 'zod';
@@ -23,11 +21,10 @@ import type { LiveNote, NoteHub, NoteInit } from '../notes/noteHub.js';
 import { projectSummary } from '../projects/projects.js';
 import { carriedTodos } from '../week/brief.js';
 import { handle, handleFast, sessionAccess } from './handle.js';
-import type { RealtimeDomain, SocketData } from './io.js';
+import type { RealtimeDomain } from './io.js';
 import type { NoteCluster } from './noteCluster.js';
+import { type LocalRoom, relayLocal } from './relay.js';
 import { Rooms } from './rooms.js';
-
-type Target = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 /**
  * One kind of note on the wire: its events (and the key they name it by), its room, and who
@@ -40,9 +37,9 @@ export interface NoteRelaySpec {
   awareness: z.ZodType<{ id: string; update: Uint8Array }>;
   leave: z.ZodType<{ id: string }>;
   room(id: string): string;
-  /** An update, with the caret move made with it when there is one. */
-  emitUpdate(to: Target, id: string, update: Uint8Array, awareness?: Uint8Array): void;
-  emitAwareness(to: Target, id: string, update: Uint8Array): void;
+  /** Relays an update (with the caret move made with it, when there is one) to this node's others in the note's room. */
+  emitUpdate(to: LocalRoom, id: string, update: Uint8Array, awareness?: Uint8Array): void;
+  emitAwareness(to: LocalRoom, id: string, update: Uint8Array): void;
   /** Whether this person may open the note (null: "not found", whatever the reason) and write to it. */
   open(app: FastifyInstance, user: User, id: string): Promise<{ write: boolean; init: NoteInit } | null>;
   notFound: string;
@@ -56,9 +53,8 @@ export const sharedNote: NoteRelaySpec = {
   awareness: ClientEvent.notesAwareness.payload.transform(({ sessionId, update }) => ({ id: sessionId, update })),
   leave: ClientEvent.notesLeave.payload.transform(({ sessionId }) => ({ id: sessionId })),
   room: Rooms.note,
-  emitUpdate: (to, id, update, awareness) =>
-    to.emit(ServerEvent.notesUpdate.name, awareness ? { sessionId: id, update, awareness } : { sessionId: id, update }),
-  emitAwareness: (to, id, update) => to.emit(ServerEvent.notesAwareness.name, { sessionId: id, update }),
+  emitUpdate: (to, id, update, awareness) => relayLocal(to, ServerEvent.notesUpdate.name, 'sessionId', id, update, awareness),
+  emitAwareness: (to, id, update) => relayLocal(to, ServerEvent.notesAwareness.name, 'sessionId', id, update),
   async open(app, user, id) {
     const access = await sessionAccess(app, user, id);
     if (!access) return null;
@@ -88,9 +84,8 @@ export const privateNote = (adminsMayRead: boolean): NoteRelaySpec => ({
   awareness: ClientEvent.privateAwareness.payload.transform(({ mentorshipId, update }) => ({ id: mentorshipId, update })),
   leave: ClientEvent.privateLeave.payload.transform(({ mentorshipId }) => ({ id: mentorshipId })),
   room: Rooms.privateNote,
-  emitUpdate: (to, id, update, awareness) =>
-    to.emit(ServerEvent.privateUpdate.name, awareness ? { mentorshipId: id, update, awareness } : { mentorshipId: id, update }),
-  emitAwareness: (to, id, update) => to.emit(ServerEvent.privateAwareness.name, { mentorshipId: id, update }),
+  emitUpdate: (to, id, update, awareness) => relayLocal(to, ServerEvent.privateUpdate.name, 'mentorshipId', id, update, awareness),
+  emitAwareness: (to, id, update) => relayLocal(to, ServerEvent.privateAwareness.name, 'mentorshipId', id, update),
   async open(app, user, id) {
     const rights = privateNoteAccess(await accessTo(app.db, user, { mentorshipId: id }), adminsMayRead);
     return rights ? { write: rights === 'write', init: { template: [] } } : null;
@@ -224,7 +219,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
             } catch {
               // Checked already; a caret is never worth losing the keystroke it came with.
             }
-            spec.emitUpdate(socket.to(spec.room(id)).local, id, update, moved ?? undefined);
+            spec.emitUpdate({ io, room: spec.room(id), except: socket.id }, id, update, moved ?? undefined);
             cluster?.published(id, update, moved ?? undefined);
           });
         }),
@@ -244,7 +239,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
             return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
           }
           if (out) {
-            spec.emitAwareness(socket.to(spec.room(id)).local.volatile, id, out);
+            spec.emitAwareness({ io, room: spec.room(id), except: socket.id, volatile: true }, id, out);
             cluster?.publishedCaret(id, out);
           }
           return { ok: true, data: {} };
@@ -261,7 +256,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
         if (ids.length > 0) {
           removeAwarenessStates(note.awareness, ids, 'server');
           const gone = encodeAwarenessUpdate(note.awareness, ids);
-          spec.emitAwareness(io.local.to(spec.room(id)), id, gone);
+          spec.emitAwareness({ io, room: spec.room(id) }, id, gone);
           cluster?.publishedCaret(id, gone);
         }
         await socket.leave(spec.room(id));

@@ -1,0 +1,33 @@
+import { relayFrame } from '@tandem/shared';
+import type { TandemServer } from './io.js';
+
+/** Where a note relay goes: this node's sockets in a room, but the sender's. */
+export interface LocalRoom {
+  io: TandemServer;
+  room: string;
+  /** The sender's socket id. */
+  except?: string;
+  /** A caret: dropped for a connection not ready to write, as Socket.IO's `volatile` does. */
+  volatile?: boolean;
+}
+
+/**
+ * Relays a note's update or caret to this node's sockets in its room. Relays are never kept for
+ * connection-state recovery (a reconnecting app re-syncs its note, see TandemAdapter), so they
+ * need not go through the adapter: the frame is made once (shared/wire.ts `relayFrame`, the
+ * encoder's bytes exactly) and written to each connection.
+ */
+export function relayLocal(to: LocalRoom, event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): void {
+  const nsp = to.io.of('/');
+  const ids = nsp.adapter.rooms.get(to.room);
+  if (!ids) return;
+  let frame: Uint8Array | null = null;
+  for (const socketId of ids) {
+    if (socketId === to.except) continue;
+    const socket = nsp.sockets.get(socketId);
+    if (!socket?.connected || socket.conn.readyState !== 'open') continue;
+    if (to.volatile && !socket.conn.transport.writable) continue;
+    frame ??= relayFrame(event, key, id, update, awareness);
+    socket.conn.write(frame);
+  }
+}
