@@ -283,8 +283,8 @@ async function notePad(f) {
 
   /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */
   const capacity = {};
-  /** How close the search narrows down: 10% of what held, at least 25 sessions. */
-  const tolerance = (/** @type {number} */ good) => Math.max(25, good * 0.1);
+  /** How close the search narrows down: 5% of what held, at least 25 sessions (finer than the 1.5× target it is read against). */
+  const tolerance = (/** @type {number} */ good) => Math.max(25, good * 0.05);
   if (process.env.BENCH_CAPACITY !== '0') {
     step(
       `Capacity: the largest session count with p99 <= 100 ms (from ${capacityStart}, at most ${capacityMax}, ${capacityMinutes} min per system)`,
