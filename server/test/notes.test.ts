@@ -112,6 +112,10 @@ describe('the shared note: sync and access', () => {
     b.socket.on('notes:awareness', () => {
       separate += 1;
     });
+    let echoed = 0;
+    a.socket.on('notes:update', () => {
+      echoed += 1;
+    });
     a.awareness.setLocalState({ user: { name: pair.mentor.displayName, color: '#f59e0b' } });
     await until(() => b.awareness.getStates().has(a.doc.clientID), 'b sees a');
     separate = 0;
@@ -135,6 +139,8 @@ describe('the shared note: sync and access', () => {
     );
     expect(withCaret).toBe(1);
     expect(separate).toBe(0);
+    // The sender does not get its own keystroke back.
+    expect(echoed).toBe(0);
     // ...and in ONE binary frame each way (shared/src/wire.ts), not a text frame plus one per attachment.
     expect(sent.map(isBinary)).toEqual([true]);
     expect(received.map(isBinary)).toEqual([true]);
