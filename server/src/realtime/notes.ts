@@ -53,8 +53,8 @@ export const sharedNote: NoteRelaySpec = {
   awareness: ClientEvent.notesAwareness.payload.transform(({ sessionId, update }) => ({ id: sessionId, update })),
   leave: ClientEvent.notesLeave.payload.transform(({ sessionId }) => ({ id: sessionId })),
   room: Rooms.note,
-  emitUpdate: (to, id, update, awareness) => relayLocal(to, ServerEvent.notesUpdate.name, 'sessionId', id, update, awareness),
-  emitAwareness: (to, id, update) => relayLocal(to, ServerEvent.notesAwareness.name, 'sessionId', id, update),
+  emitUpdate: (to, id, update, awareness) => relayLocal(to, ServerEvent.notesUpdate.name, NoteChannels.session.key, id, update, awareness),
+  emitAwareness: (to, id, update) => relayLocal(to, ServerEvent.notesAwareness.name, NoteChannels.session.key, id, update),
   async open(app, user, id) {
     const access = await sessionAccess(app, user, id);
     if (!access) return null;
@@ -84,8 +84,9 @@ export const privateNote = (adminsMayRead: boolean): NoteRelaySpec => ({
   awareness: ClientEvent.privateAwareness.payload.transform(({ mentorshipId, update }) => ({ id: mentorshipId, update })),
   leave: ClientEvent.privateLeave.payload.transform(({ mentorshipId }) => ({ id: mentorshipId })),
   room: Rooms.privateNote,
-  emitUpdate: (to, id, update, awareness) => relayLocal(to, ServerEvent.privateUpdate.name, 'mentorshipId', id, update, awareness),
-  emitAwareness: (to, id, update) => relayLocal(to, ServerEvent.privateAwareness.name, 'mentorshipId', id, update),
+  emitUpdate: (to, id, update, awareness) =>
+    relayLocal(to, ServerEvent.privateUpdate.name, NoteChannels.private.key, id, update, awareness),
+  emitAwareness: (to, id, update) => relayLocal(to, ServerEvent.privateAwareness.name, NoteChannels.private.key, id, update),
   async open(app, user, id) {
     const rights = privateNoteAccess(await accessTo(app.db, user, { mentorshipId: id }), adminsMayRead);
     return rights ? { write: rights === 'write', init: { template: [] } } : null;
