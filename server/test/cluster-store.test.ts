@@ -65,6 +65,34 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     for (const name of ['alpha', 'beta']) expect(doc.getText('t').toString().split(name).length - 1).toBeGreaterThan(20);
   });
 
+  it("a compaction on a node that has not seen another node's deletion keeps it (the other node then crashes)", async () => {
+    const first = await buildTestApp();
+    const pair = await createMentorship(first);
+    const second = await buildTestApp(envOf(first));
+    const hubs = [first, second].map((app) => new NoteHub(new NoteStore(app.db), { snapshotEvery: 1_000, log }));
+    const [one, two] = await Promise.all(hubs.map((hub, i) => hub.open(pair.session.id, `member-${i}`, { template: [] })));
+    const [hubOne, hubTwo] = hubs;
+    if (!one || !two || !hubOne || !hubTwo) throw new Error('unreachable');
+    const alpha = new Y.Doc();
+    const text = alpha.getText('t');
+    const send = async (change: () => void) => {
+      let update: Uint8Array | null = null;
+      alpha.once('update', (u: Uint8Array) => {
+        update = u;
+      });
+      change();
+      if (!update) throw new Error('no update');
+      const r = await hubOne.applyClientUpdate(one, update, 'alpha');
+      if (!r.ok) throw new Error(r.error.message);
+    };
+    await send(() => text.insert(0, 'abcdef'));
+    // A deletion alone: no new text, only what it deletes.
+    await send(() => text.delete(2, 2));
+    // The second node, which saw neither, compacts the note; the first is never heard from again.
+    await hubTwo.snapshot(two);
+    expect((await storedDoc(first, pair.session.id)).getText('t').toString()).toBe('abef');
+  });
+
   it("two nodes opening a brand-new note at the same instant write its agenda once: the second reads the first's", async () => {
     const first = await buildTestApp();
     const pair = await createMentorship(first);
