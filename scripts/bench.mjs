@@ -148,13 +148,20 @@ async function withPeer(system, n) {
 async function withCluster(n) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-cluster-'));
   const port = Number(process.env.BENCH_CLUSTER_PORT ?? 3300);
+  // BENCH_PROFILE: every node under `node --cpu-prof`, written when the cluster stops them (SIGTERM).
+  const profileDir = path.join(dataDir, 'profile');
   const cluster = await startCluster({
     port,
     livekitPort: Number(process.env.BENCH_CLUSTER_LIVEKIT_PORT ?? 7930),
     dataDir: path.join(dataDir, 'cluster'),
     seedDemo: false,
-    serverEnv: process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {},
+    serverEnv: {
+      ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
+      ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    },
   });
+  /** @type {number | null} what the load sent, for the profile */
+  let keystrokes = null;
   try {
     const pairsFile = path.join(dataDir, 'pairs.json');
     fs.writeFileSync(
@@ -172,10 +179,20 @@ async function withCluster(n) {
       undefined,
       { BENCH_ORIGIN: cluster.url },
     );
+    const result = JSON.parse(out);
+    keystrokes = Math.round(result.keystrokesPerSecond * seconds);
     // Memory: each node holds only the notes of the people connected to it; not comparable per session.
-    return { ...JSON.parse(out), rssPerSessionBytes: Number.NaN };
+    return { ...result, rssPerSessionBytes: Number.NaN };
   } finally {
     await cluster.stop();
+    const files = profile && fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+    if (keystrokes !== null && files.length > 0)
+      process.stdout.write(
+        `\n  CPU profile of the cluster's ${files.length} nodes summed, ${n} sessions (the whole run, warm-up included):\n${summariseProfile(
+          files.map((f) => path.join(profileDir, f)),
+          keystrokes,
+        )}\n\n`,
+      );
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

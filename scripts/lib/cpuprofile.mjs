@@ -24,27 +24,33 @@ const PARTS = [
 ];
 
 /**
- * @param {string} file
+ * @param {string | string[]} files one profile, or several processes' (a cluster's nodes) summed
  * @param {number} keystrokes what the load sent while the profile ran
  * @returns {string} a printable summary
  */
-export function summariseProfile(file, keystrokes) {
-  /** @type {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }[], samples: number[], timeDeltas: number[], startTime: number, endTime: number }} */
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  /** @type {Map<number, number>} */
-  const self = new Map();
-  profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
+export function summariseProfile(files, keystrokes) {
+  /** Self time per call frame, over every profile. @type {[{ functionName: string, url: string, lineNumber: number }, number][]} */
+  const self = [];
+  for (const file of [files].flat()) {
+    /** @type {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }[], samples: number[], timeDeltas: number[] }} */
+    const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+    /** @type {Map<number, number>} */
+    const byNode = new Map();
+    profile.samples.forEach((id, i) => {
+      byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    });
+    const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    for (const [id, us] of byNode) {
+      const frame = frames.get(id);
+      if (frame) self.push([frame, us]);
+    }
+  }
   /** @type {Map<string, number>} */
   const parts = new Map();
   /** @type {Map<string, number>} */
   const functions = new Map();
   let busy = 0;
-  for (const [id, us] of self) {
-    const frame = byId.get(id)?.callFrame;
-    if (!frame) continue;
+  for (const [frame, us] of self) {
     const name = frame.functionName || '(anonymous)';
     if (name === '(idle)' || name === '(program)' || name === '(garbage collector)') {
       if (name !== '(idle)') {
