@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hashToken } from '../src/plugins/auth.js';
 import { recordToMarkdown } from '../src/sessions/exports.js';
-import { buildTestApp, closeTestApps, createMentorship, signIn } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, signIn, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
-import { connectOutcome, listen, newNoteClient, newSocket, until } from './realtime.js';
+import { connectOutcome, listen, newNoteClient, newSocket, noteXml, typeAtEnd, until } from './realtime.js';
 
 const closers: (() => void)[] = [];
 afterEach(async () => {
@@ -112,6 +112,29 @@ describe('signing out', () => {
     expect(performance.now() - removedAt).toBeLessThan(2_500);
     const rows = await app.db.selectFrom('transcript_segments').select('id').where('session_id', '=', pair.session.id).execute();
     expect(rows).toEqual([]);
+  });
+
+  it('refuses a keystroke once the sign-in is gone while the sweep lags behind: it waits for its own read and is never applied', async () => {
+    const app = await buildTestApp();
+    const url = await listen(app);
+    const pair = await createMentorship(app);
+    const cookie = await signIn(app, pair.student);
+    const client = await newNoteClient(url, cookie, pair.session.id);
+    closers.push(() => client.close());
+    await until(() => client.sync.allSaved, 'synced');
+    // The once-a-second sweep stalls (a slow database): past its 2 s of trust, an event reads the sign-in itself.
+    app.auth.validSignIns = () => new Promise(() => undefined);
+    await app.db
+      .deleteFrom('auth_sessions')
+      .where('id', '=', hashToken(cookie.split('=')[1] ?? ''))
+      .execute();
+    await new Promise((r) => setTimeout(r, 2_300));
+    expect(client.socket.connected).toBe(true);
+    const closed = new Promise((r) => client.socket.once('disconnect', () => r('closed')));
+    typeAtEnd(client.doc, 'typed after the sign-in was gone');
+    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open'), 5_000))])).toBe('closed');
+    expect(client.events).toContain('server_error:unauthenticated');
+    expect(noteXml(await storedDoc(app, pair.session.id))).not.toContain('typed after');
   });
 });
 

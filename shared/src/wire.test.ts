@@ -1,6 +1,6 @@
 import { PacketType, Encoder as SocketIoEncoder } from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
-import { Decoder, Encoder, packFrame, relayFrame, unpackFrame } from './wire.js';
+import { Decoder, Encoder, encodeAck, packFrame, readEventFrame, relayFrame, unpackFrame } from './wire.js';
 
 type Packet = Parameters<Encoder['encode']>[0];
 
@@ -116,5 +116,54 @@ describe('the wire format', () => {
         }
       }
     }
+  });
+
+  it("reads a keystroke's frame directly as Socket.IO's decoder reads it", () => {
+    const shapes: Packet[] = [
+      keystroke,
+      { ...keystroke, id: undefined },
+      { type: PacketType.EVENT, nsp: '/', id: 987654, data: ['private:awareness', { mentorshipId: 'm "q" \\', update }] },
+    ];
+    for (const packet of shapes) {
+      const [frame] = new Encoder().encode(packet) as [Uint8Array];
+      const read = readEventFrame(frame);
+      const decoded = decodeOne(frame);
+      expect(read).not.toBeNull();
+      expect(read?.id).toBe(decoded.id);
+      expect([read?.event, read?.payload]).toEqual(decoded.data);
+    }
+  });
+
+  it('leaves every other frame to Socket.IO (null), well formed or not', () => {
+    const p0 = '{"_placeholder":true,"num":0}';
+    const others: Uint8Array[] = [
+      // Not this format; a frame whose lengths do not add up.
+      new Uint8Array([1, 2, 3]),
+      new Uint8Array([0x54, 1, 200, 0, 0, 0, 1, 0, 0, 0, 65]),
+      // An acknowledgement with binary data (the server's own kind of frame).
+      new Encoder().encode({ type: PacketType.ACK, nsp: '/', id: 3, data: [{ state: update }] })[0] as Uint8Array,
+      // Another namespace.
+      packFrame(`51-/admin,4["notes:update",{"u":${p0}}]`, [update]) as Uint8Array,
+      // A placeholder deeper than the object's own fields, or past the attachments, or a look-alike.
+      packFrame(`51-["notes:update",{"a":{"u":${p0}}}]`, [update]) as Uint8Array,
+      packFrame('51-["notes:update",{"u":{"_placeholder":true,"num":1}}]', [update]) as Uint8Array,
+      packFrame('51-["notes:update",{"u":{"_placeholder":"yes","num":0}}]', [update]) as Uint8Array,
+      // Arguments that are not [name, object]; a reserved name; more attachments than announced.
+      packFrame(`51-["notes:update",{"u":${p0}},2]`, [update]) as Uint8Array,
+      packFrame(`51-[7,{"u":${p0}}]`, [update]) as Uint8Array,
+      packFrame(`51-["notes:update",[${p0}]]`, [update]) as Uint8Array,
+      packFrame(`51-["disconnect",{"u":${p0}}]`, [update]) as Uint8Array,
+      packFrame(`51-["notes:update",{"u":${p0}}]`, [update, caret]) as Uint8Array,
+      // Not JSON; an id that is not digits.
+      packFrame(`51-["notes:update",{"u":${p0}}`, [update]) as Uint8Array,
+      packFrame(`51-1e3["notes:update",{"u":${p0}}]`, [update]) as Uint8Array,
+    ];
+    for (const frame of others) expect(readEventFrame(frame)).toBeNull();
+  });
+
+  it("encodes an acknowledgement as Socket.IO's encoder does", () => {
+    const result = { ok: false, error: { code: 'not_joined', message: 'Join the note first.' } };
+    expect(encodeAck(41, result)).toEqual(new SocketIoEncoder().encode({ type: PacketType.ACK, nsp: '/', id: 41, data: [result] }));
+    expect(decodeOne(...encodeAck(5, { ok: true, data: {} })).data).toEqual([{ ok: true, data: {} }]);
   });
 });

@@ -19,7 +19,7 @@
  * malformed throws, which makes the server close that connection. Socket.IO's default
  * multi-frame format is still understood on the way in.
  */
-import { Decoder as SocketIoDecoder, Encoder as SocketIoEncoder } from 'socket.io-parser';
+import { PacketType, Decoder as SocketIoDecoder, Encoder as SocketIoEncoder } from 'socket.io-parser';
 
 const TAG = 0x54;
 /** Socket.IO's own limit on attachments per packet. */
@@ -97,7 +97,7 @@ export function unpackFrame(frame: Uint8Array): { header: string; attachments: U
 }
 
 /** The attachment count a Socket.IO header text announces ("51-[…]" → 1); 0 for a packet without binary. */
-function announcedAttachments(header: string): number {
+export function announcedAttachments(header: string): number {
   const type = header.charCodeAt(0);
   if (type !== 53 && type !== 54) return 0; // '5' BINARY_EVENT, '6' BINARY_ACK
   const dash = header.indexOf('-');
@@ -160,4 +160,70 @@ export function relayFrame(event: string, key: string, id: string, update: Uint8
   const header = `5${awareness ? 2 : 1}-[${JSON.stringify(event)},{${JSON.stringify(key)}:${JSON.stringify(id)},"update":${placeholder(0)}${second}}]`;
   // packFrame refuses only non-bytes or a wrong count, neither possible here.
   return packFrame(header, awareness ? [update, awareness] : [update]) as Uint8Array;
+}
+
+/** An event read from one frame by {@link readEventFrame}. */
+export interface FrameEvent {
+  event: string;
+  /** The acknowledgement's id; undefined when the sender asked for none. */
+  id: number | undefined;
+  payload: Record<string, unknown>;
+}
+
+/** Names Socket.IO's decoder refuses as events (its own). */
+const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+
+const isPlaceholder = (v: unknown, count: number): v is { num: number } => {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as { _placeholder?: unknown; num?: unknown };
+  return p._placeholder === true && typeof p.num === 'number' && Number.isInteger(p.num) && p.num >= 0 && p.num < count;
+};
+
+/**
+ * The event in a frame of the one-frame format, read without Socket.IO's decoder: the server's
+ * path for keystrokes. Only the plainest shape is read — a binary event of the main namespace
+ * whose arguments are `[name, object]`, the object's own fields holding the placeholders — and
+ * null is the answer for anything else, well formed or not: such a frame is left to Socket.IO's
+ * decoder, which reads it (or refuses it and closes the connection) as it always did.
+ */
+export function readEventFrame(frame: Uint8Array): FrameEvent | null {
+  if (frame[0] !== TAG) return null;
+  let unpacked: { header: string; attachments: Uint8Array[] };
+  try {
+    unpacked = unpackFrame(frame);
+  } catch {
+    return null;
+  }
+  const { header, attachments } = unpacked;
+  // "5<count>-<id>[…]": a BINARY_EVENT, no namespace (the main one), the id's digits if any.
+  const dash = header.indexOf('-');
+  const bracket = header.indexOf('[', dash);
+  if (header.charCodeAt(0) !== 53 || dash < 2 || bracket < 0) return null;
+  if (announcedAttachments(header) !== attachments.length) return null;
+  const digits = header.slice(dash + 1, bracket);
+  if (!/^\d{0,15}$/.test(digits)) return null;
+  let args: unknown;
+  try {
+    args = JSON.parse(header.slice(bracket));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(args) || args.length !== 2) return null;
+  const [event, raw] = args as [unknown, unknown];
+  if (typeof event !== 'string' || RESERVED.has(event) || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const payload = raw as Record<string, unknown>;
+  for (const key of Object.keys(payload)) {
+    const value = payload[key];
+    if (typeof value !== 'object' || value === null) continue;
+    if (!isPlaceholder(value, attachments.length)) return null;
+    payload[key] = attachments[value.num];
+  }
+  return { event, id: digits === '' ? undefined : Number(digits), payload };
+}
+
+const ackEncoder = new Encoder();
+
+/** The frames of an acknowledgement (Socket.IO's ACK packet, as its encoder makes it) answering `id` with `result`. */
+export function encodeAck(id: number, result: unknown): Part[] {
+  return ackEncoder.encode({ type: PacketType.ACK, nsp: '/', id, data: [result] });
 }

@@ -6,6 +6,7 @@ import {
   CloseReason,
   ErrorCode,
   type Message,
+  NoteChannels,
   PROTOCOL_VERSION,
   RealtimeLimits,
   ServerEvent,
@@ -23,6 +24,7 @@ import { within } from '../lib/time.js';
 import { SESSION_COOKIE } from '../plugins/auth.js';
 import { TandemAdapter } from './adapter.js';
 import { Budgets } from './budgets.js';
+import { takeFrames } from './frames.js';
 import { Rooms } from './rooms.js';
 
 /** What the server knows about a connected socket; identity never comes from the client. */
@@ -101,6 +103,9 @@ export function closeSocket(socket: TandemSocket, reason: CloseReason, message: 
 }
 
 const TOO_MANY = 'Too many messages; wait a moment before reconnecting.';
+
+/** The events of every keystroke (a note's update with its caret, a caret alone), which takeFrames reads. */
+const keystrokeEvents: ReadonlySet<string> = new Set(Object.values(NoteChannels).flatMap((channel) => [channel.update, channel.awareness]));
 
 /** Each client event's wire limit, by name. */
 const maxBytesOf = new Map<string, number>(Object.values(ClientEvent).map((e) => [e.name, e.maxBytes]));
@@ -285,23 +290,38 @@ export default fp<RealtimeOptions>(
       void socket.join([Rooms.signIn(socket.data.authSessionId), Rooms.user(userId)]);
       /** Events waiting for the sign-in to be read: they go on in the order they came (a note's updates must). */
       let waiting: Promise<void> | null = null;
-      socket.use(([event, ...args], next) => {
-        const size = payloadBytes(args.length > 0 && typeof args.at(-1) === 'function' ? args.slice(0, -1) : args);
+      const signIn = socket.data.authSessionId;
+      /** The person's budget and the event's size cap, for every event whichever way it came; false: refused (and answered). */
+      const admitted = (event: string, args: unknown[], ack: unknown): boolean => {
+        const size = payloadBytes(args);
         if (!budgets.spend(userId, size)) {
           closeSocket(socket, CloseReason.RateLimited, TOO_MANY);
-          return;
+          return false;
         }
         const max = maxBytesOf.get(event);
         if (max === undefined || size > max) {
-          const ack = args.at(-1);
           if (typeof ack === 'function')
             ack({
               ok: false,
               error: { code: ErrorCode.PayloadTooLarge, message: max === undefined ? 'Unknown event.' : `Larger than ${max} bytes.` },
             });
-          return;
+          return false;
         }
-        const id = socket.data.authSessionId;
+        return true;
+      };
+      // Keystrokes and carets: read straight from their frames and handed to their handlers (see
+      // takeFrames) when nothing waits before them — the same checks, in the same order.
+      takeFrames(socket, keystrokeEvents, ({ event, payload }, ack) => {
+        if (waiting || !recentlyValid(signIn)) return false; // in order, behind the sign-in read (Socket.IO's path)
+        if (!socket.connected || !admitted(event, [payload], ack)) return true;
+        for (const listener of socket.listeners(event as keyof ClientToServerEvents) as ((...args: unknown[]) => void)[])
+          listener(payload, ack);
+        return true;
+      });
+      socket.use(([event, ...args], next) => {
+        const ack = args.at(-1);
+        if (!admitted(event, typeof ack === 'function' ? args.slice(0, -1) : args, ack)) return;
+        const id = signIn;
         if (!waiting && recentlyValid(id)) return next();
         const turn = (waiting ?? Promise.resolve())
           .then(() => (recentlyValid(id) ? true : readSignIn(id)))
