@@ -103,7 +103,10 @@ describe('the wire format', () => {
   });
 
   it("makes a note relay's frame exactly as the encoder makes it from the event", () => {
+    // Twice: the second time from the headers kept by the first.
     for (const [event, key] of [
+      ['notes:update', 'sessionId'],
+      ['private:update', 'mentorshipId'],
       ['notes:update', 'sessionId'],
       ['private:update', 'mentorshipId'],
     ] as const) {
@@ -134,6 +137,25 @@ describe('the wire format', () => {
     }
   });
 
+  it('reads the same arguments text again with its own attachments and id, whatever was done with the last payload', () => {
+    const first = readEventFrame(new Encoder().encode({ ...keystroke, id: 1 })[0] as Uint8Array);
+    expect(first).not.toBeNull();
+    if (first) {
+      first.payload.sessionId = 'changed by a handler';
+      first.payload.extra = true;
+    }
+    const other = new Uint8Array([42]);
+    const second = readEventFrame(
+      new Encoder().encode({
+        ...keystroke,
+        id: 2,
+        data: ['notes:update', { sessionId: 'é-ü 会', seq: 4, update: other, awareness: caret }],
+      })[0] as Uint8Array,
+    );
+    expect(second?.id).toBe(2);
+    expect(second?.payload).toEqual({ sessionId: 'é-ü 会', seq: 4, update: other, awareness: caret });
+  });
+
   it('leaves every other frame to Socket.IO (null), well formed or not', () => {
     const p0 = '{"_placeholder":true,"num":0}';
     const others: Uint8Array[] = [
@@ -154,6 +176,8 @@ describe('the wire format', () => {
       packFrame(`51-["notes:update",[${p0}]]`, [update]) as Uint8Array,
       packFrame(`51-["disconnect",{"u":${p0}}]`, [update]) as Uint8Array,
       packFrame(`51-["notes:update",{"u":${p0}}]`, [update, caret]) as Uint8Array,
+      // A field named __proto__ (JSON makes it an own field; copying it would set the prototype).
+      packFrame(`51-["notes:update",{"__proto__":${p0}}]`, [update]) as Uint8Array,
       // Not JSON; an id that is not digits.
       packFrame(`51-["notes:update",{"u":${p0}}`, [update]) as Uint8Array,
       packFrame(`51-1e3["notes:update",{"u":${p0}}]`, [update]) as Uint8Array,

@@ -56,7 +56,11 @@ export function packFrame(header: string, attachments: readonly unknown[]): Uint
     parts.push(bytes);
   }
   if (parts.length < 1 || parts.length > MAX_ATTACHMENTS) return null;
-  const head = encodeHeader(header);
+  return pack(encodeHeader(header), parts);
+}
+
+/** One binary frame from a header's UTF-8 bytes and 1..MAX_ATTACHMENTS attachments. */
+function pack(head: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
   const prefix = 2 + 4 * (parts.length + 1);
   let total = prefix + head.byteLength;
   for (const p of parts) total += p.byteLength;
@@ -155,12 +159,22 @@ export const wireParser = { Encoder, Decoder };
  * bytes), without walking the payload for binary data and stringifying it once per keystroke.
  */
 export function relayFrame(event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): Uint8Array {
-  const placeholder = (num: number) => `{"_placeholder":true,"num":${num}}`;
-  const second = awareness ? `,"awareness":${placeholder(1)}` : '';
-  const header = `5${awareness ? 2 : 1}-[${JSON.stringify(event)},{${JSON.stringify(key)}:${JSON.stringify(id)},"update":${placeholder(0)}${second}}]`;
-  // packFrame refuses only non-bytes or a wrong count, neither possible here.
-  return packFrame(header, awareness ? [update, awareness] : [update]) as Uint8Array;
+  const which = `${event}\n${key}\n${id}\n${awareness ? 2 : 1}`;
+  let head = relayHeaders.get(which);
+  if (!head) {
+    const placeholder = (num: number) => `{"_placeholder":true,"num":${num}}`;
+    const second = awareness ? `,"awareness":${placeholder(1)}` : '';
+    head = encodeHeader(
+      `5${awareness ? 2 : 1}-[${JSON.stringify(event)},{${JSON.stringify(key)}:${JSON.stringify(id)},"update":${placeholder(0)}${second}}]`,
+    );
+    if (relayHeaders.size >= SHAPES_KEPT) relayHeaders.clear();
+    relayHeaders.set(which, head);
+  }
+  return pack(head, awareness ? [update, awareness] : [update]);
 }
+
+/** Relay headers made lately (a note's relays all share one or two), as UTF-8 bytes, by event, key, id and attachment count. */
+const relayHeaders = new Map<string, Uint8Array>();
 
 /** An event read from one frame by {@link readEventFrame}. */
 export interface FrameEvent {
@@ -173,10 +187,10 @@ export interface FrameEvent {
 /** Names Socket.IO's decoder refuses as events (its own). */
 const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 
-const isPlaceholder = (v: unknown, count: number): v is { num: number } => {
-  if (typeof v !== 'object' || v === null) return false;
+/** Socket.IO's placeholder of an attachment (its index is checked against the frame's attachments where used). */
+const isPlaceholder = (v: object): v is { num: number } => {
   const p = v as { _placeholder?: unknown; num?: unknown };
-  return p._placeholder === true && typeof p.num === 'number' && Number.isInteger(p.num) && p.num >= 0 && p.num < count;
+  return p._placeholder === true && typeof p.num === 'number' && Number.isInteger(p.num) && p.num >= 0;
 };
 
 /**
@@ -202,23 +216,62 @@ export function readEventFrame(frame: Uint8Array): FrameEvent | null {
   if (announcedAttachments(header) !== attachments.length) return null;
   const digits = header.slice(dash + 1, bracket);
   if (!/^\d{0,15}$/.test(digits)) return null;
+  const shape = shapeOf(header.slice(bracket));
+  if (!shape) return null;
+  const payload: Record<string, unknown> = {};
+  for (const [key, value, num] of shape.fields) {
+    if (num < 0) payload[key] = value;
+    else if (num < attachments.length) payload[key] = attachments[num];
+    else return null;
+  }
+  return { event: shape.event, id: digits === '' ? undefined : Number(digits), payload };
+}
+
+/** An event's arguments as read from their text: its name, and each field's value or attachment (its index; -1: none). */
+interface Shape {
+  event: string;
+  fields: [key: string, value: unknown, attachment: number][];
+}
+
+/**
+ * Shapes read lately, by their text: a note's keystrokes all carry the same arguments text (the
+ * note's id and the placeholders; only the ack id differs), so it is parsed once, not per
+ * keystroke. Short texts only, and at most SHAPES_KEPT of them (then forgotten all at once).
+ */
+const shapes = new Map<string, Shape | null>();
+const SHAPES_KEPT = 1024;
+const SHAPE_TEXT_CACHED = 512;
+
+function shapeOf(text: string): Shape | null {
+  const known = shapes.get(text);
+  if (known !== undefined) return known;
+  const shape = readShape(text);
+  if (text.length <= SHAPE_TEXT_CACHED) {
+    if (shapes.size >= SHAPES_KEPT) shapes.clear();
+    shapes.set(text, shape);
+  }
+  return shape;
+}
+
+/** `[name, object]` with only plain values and placeholders as the object's own fields; null for anything else. */
+function readShape(text: string): Shape | null {
   let args: unknown;
   try {
-    args = JSON.parse(header.slice(bracket));
+    args = JSON.parse(text);
   } catch {
     return null;
   }
   if (!Array.isArray(args) || args.length !== 2) return null;
   const [event, raw] = args as [unknown, unknown];
   if (typeof event !== 'string' || RESERVED.has(event) || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const payload = raw as Record<string, unknown>;
-  for (const key of Object.keys(payload)) {
-    const value = payload[key];
-    if (typeof value !== 'object' || value === null) continue;
-    if (!isPlaceholder(value, attachments.length)) return null;
-    payload[key] = attachments[value.num];
+  const fields: Shape['fields'] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '__proto__') return null;
+    if (typeof value !== 'object' || value === null) fields.push([key, value, -1]);
+    else if (isPlaceholder(value)) fields.push([key, null, value.num]);
+    else return null;
   }
-  return { event, id: digits === '' ? undefined : Number(digits), payload };
+  return { event, fields };
 }
 
 const ackEncoder = new Encoder();
