@@ -18,6 +18,10 @@
  * makes (packet type, event name, attachment count and placeholders) still applies; anything
  * malformed throws, which makes the server close that connection. Socket.IO's default
  * multi-frame format is still understood on the way in.
+ *
+ * The server reads the frames of a keystroke (a note's update or caret) itself, without Socket.IO's
+ * decoder and dispatch (`readEventFrame`, used by server/src/realtime/frames.ts), and makes a note's
+ * relays directly (`relayFrame`); both give what Socket.IO's own code gives, byte for byte.
  */
 import { PacketType, Decoder as SocketIoDecoder, Encoder as SocketIoEncoder } from 'socket.io-parser';
 
@@ -167,7 +171,7 @@ export function relayFrame(event: string, key: string, id: string, update: Uint8
     head = encodeHeader(
       `5${awareness ? 2 : 1}-[${JSON.stringify(event)},{${JSON.stringify(key)}:${JSON.stringify(id)},"update":${placeholder(0)}${second}}]`,
     );
-    if (relayHeaders.size >= SHAPES_KEPT) relayHeaders.clear();
+    if (relayHeaders.size >= KEPT_AT_MOST) relayHeaders.clear();
     relayHeaders.set(which, head);
   }
   return pack(head, awareness ? [update, awareness] : [update]);
@@ -236,10 +240,11 @@ interface Shape {
 /**
  * Shapes read lately, by their text: a note's keystrokes all carry the same arguments text (the
  * note's id and the placeholders; only the ack id differs), so it is parsed once, not per
- * keystroke. Short texts only, and at most SHAPES_KEPT of them (then forgotten all at once).
+ * keystroke. Short texts only, and at most KEPT_AT_MOST of them (then forgotten all at once).
  */
 const shapes = new Map<string, Shape | null>();
-const SHAPES_KEPT = 1024;
+/** How many shapes (and relay headers) are kept at most. */
+const KEPT_AT_MOST = 1024;
 const SHAPE_TEXT_CACHED = 512;
 
 function shapeOf(text: string): Shape | null {
@@ -247,7 +252,7 @@ function shapeOf(text: string): Shape | null {
   if (known !== undefined) return known;
   const shape = readShape(text);
   if (text.length <= SHAPE_TEXT_CACHED) {
-    if (shapes.size >= SHAPES_KEPT) shapes.clear();
+    if (shapes.size >= KEPT_AT_MOST) shapes.clear();
     shapes.set(text, shape);
   }
   return shape;
