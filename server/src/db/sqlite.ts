@@ -19,11 +19,21 @@ export const SqliteOptions = {
   busyTimeoutMs: 5000,
 } as const;
 
-/** Kysely's SQLite driver speaks better-sqlite3's statement API; this is that API over node:sqlite. */
+/**
+ * Kysely's SQLite driver speaks better-sqlite3's statement API; this is that API over node:sqlite.
+ *
+ * Its transactions begin IMMEDIATE (Kysely sends a plain `begin`): the note writer thread commits
+ * on a connection of its own up to ten times a second, and a deferred transaction that has read
+ * cannot then write once the other connection has committed since — SQLite refuses at once
+ * ("database is locked"; the busy timeout does not apply to that case), which turned a project
+ * submission made while someone typed into an error. Taking the write lock at the start makes the
+ * two connections wait for each other (the busy timeout) instead; transactions here are short and
+ * only ever wait on the database.
+ */
 export function kyselySqlite(db: DatabaseSync): SqliteDatabase {
   return {
     close: () => db.close(),
-    prepare: (sql: string): SqliteStatement => statement(db.prepare(sql)),
+    prepare: (sql: string): SqliteStatement => statement(db.prepare(sql === 'begin' ? 'begin immediate' : sql)),
   };
 }
 
