@@ -90,11 +90,7 @@ async function withServer(n, script, args) {
       server.kill('SIGTERM');
       await exited;
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      const keystrokes = Math.round(result.keystrokesPerSecond * seconds);
-      if (file)
-        process.stdout.write(
-          `\n  CPU profile of the server, ${n} sessions (the whole run, warm-up included):\n${summariseProfile(path.join(profileDir, file), keystrokes)}\n\n`,
-        );
+      if (file) printProfile(`the server, ${n} sessions`, path.join(profileDir, file), result);
     }
     return result;
   } finally {
@@ -140,6 +136,17 @@ async function withPeer(system, n) {
 }
 
 /**
+ * BENCH_PROFILE: where the profiled processes' CPU went, per keystroke the load sent.
+ * @param {string} what
+ * @param {string | string[]} files
+ * @param {{ keystrokesPerSecond: number }} result
+ */
+function printProfile(what, files, result) {
+  const keystrokes = Math.round(result.keystrokesPerSecond * seconds);
+  process.stdout.write(`\n  CPU profile of ${what} (the whole run, warm-up included):\n${summariseProfile(files, keystrokes)}\n\n`);
+}
+
+/**
  * Tandem in cluster mode (`npm run cluster`'s: 3 nodes behind HAProxy, PostgreSQL, Redis) on the
  * same workload through the load balancer; the server's CPU is every node's plus Redis's,
  * PostgreSQL's (with its backends) and HAProxy's.
@@ -160,8 +167,8 @@ async function withCluster(n) {
       ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     },
   });
-  /** @type {number | null} what the load sent, for the profile */
-  let keystrokes = null;
+  /** @type {{ keystrokesPerSecond: number } | null} the load's result, for the profile */
+  let result = null;
   try {
     const pairsFile = path.join(dataDir, 'pairs.json');
     fs.writeFileSync(
@@ -179,19 +186,17 @@ async function withCluster(n) {
       undefined,
       { BENCH_ORIGIN: cluster.url },
     );
-    const result = JSON.parse(out);
-    keystrokes = Math.round(result.keystrokesPerSecond * seconds);
+    result = JSON.parse(out);
     // Memory: each node holds only the notes of the people connected to it; not comparable per session.
     return { ...result, rssPerSessionBytes: Number.NaN };
   } finally {
     await cluster.stop();
     const files = profile && fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
-    if (keystrokes !== null && files.length > 0)
-      process.stdout.write(
-        `\n  CPU profile of the cluster's ${files.length} nodes summed, ${n} sessions (the whole run, warm-up included):\n${summariseProfile(
-          files.map((f) => path.join(profileDir, f)),
-          keystrokes,
-        )}\n\n`,
+    if (result && files.length > 0)
+      printProfile(
+        `the cluster's ${files.length} nodes summed, ${n} sessions`,
+        files.map((f) => path.join(profileDir, f)),
+        result,
       );
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -105,7 +105,7 @@ export function unpackFrame(frame: Uint8Array): { header: string; attachments: U
 }
 
 /** The attachment count a Socket.IO header text announces ("51-[…]" → 1); 0 for a packet without binary. */
-export function announcedAttachments(header: string): number {
+function announcedAttachments(header: string): number {
   const type = header.charCodeAt(0);
   if (type !== 53 && type !== 54) return 0; // '5' BINARY_EVENT, '6' BINARY_ACK
   const dash = header.indexOf('-');
@@ -123,20 +123,34 @@ export class Encoder extends SocketIoEncoder {
   }
 }
 
+/** What a chunk of a connection's stream is: Socket.IO's text, an attachment of its multi-frame format, or a frame of this one. */
+export type ChunkKind = 'text' | 'attachment' | 'frame';
+
+/**
+ * Tells the chunks of one connection's stream apart, in order: a binary chunk is an attachment
+ * while a text before it announced more (Socket.IO's multi-frame format), else a frame of this
+ * format. One per connection: the decoder's, and the server's keystroke path's.
+ */
+export function chunkKinds(): (chunk: unknown) => ChunkKind {
+  /** Attachments of a packet in Socket.IO's multi-frame format still to come. */
+  let awaiting = 0;
+  return (chunk) => {
+    if (typeof chunk === 'string') {
+      awaiting = announcedAttachments(chunk);
+      return 'text';
+    }
+    if (awaiting === 0) return 'frame';
+    awaiting -= 1;
+    return 'attachment';
+  };
+}
+
 /** Socket.IO's decoder, reading the one-frame format (and its own multi-frame one). */
 export class Decoder extends SocketIoDecoder {
-  /** Attachments of a packet in Socket.IO's multi-frame format still to come. */
-  private awaiting = 0;
+  private kindOf = chunkKinds();
 
   override add(chunk: unknown): void {
-    if (typeof chunk === 'string') {
-      const announced = announcedAttachments(chunk);
-      super.add(chunk);
-      this.awaiting = announced;
-      return;
-    }
-    if (this.awaiting > 0) {
-      this.awaiting -= 1;
+    if (this.kindOf(chunk) !== 'frame') {
       super.add(chunk);
       return;
     }
@@ -149,7 +163,7 @@ export class Decoder extends SocketIoDecoder {
   }
 
   override destroy(): void {
-    this.awaiting = 0;
+    this.kindOf = chunkKinds();
     super.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import { announcedAttachments, encodeAck, type FrameEvent, readEventFrame } from '@tandem/shared';
+import { chunkKinds, encodeAck, type FrameEvent, readEventFrame } from '@tandem/shared';
 import type { TandemSocket } from './io.js';
 
 /** An acknowledgement callback, as Socket.IO hands one to a handler. */
@@ -33,8 +33,8 @@ export function takeFrames(socket: TandemSocket, events: ReadonlySet<string>, ta
   // Socket.IO's own reader of this connection (its client's), run after this one.
   const socketIo = conn.listeners('data');
   for (const listener of socketIo) conn.off('data', listener);
-  /** Attachments still to come of a packet in Socket.IO's multi-frame format: theirs, never read here. */
-  let awaiting = 0;
+  /** Attachments of Socket.IO's multi-frame format are theirs, never read here. */
+  const kindOf = chunkKinds();
   const ackFor = (id: number | undefined): Ack | undefined => {
     if (id === undefined) return undefined;
     let sent = false;
@@ -45,9 +45,7 @@ export function takeFrames(socket: TandemSocket, events: ReadonlySet<string>, ta
     };
   };
   const reader = (data: unknown) => {
-    if (typeof data === 'string') awaiting = announcedAttachments(data);
-    else if (awaiting > 0) awaiting -= 1;
-    else if (data instanceof Uint8Array) {
+    if (kindOf(data) === 'frame' && data instanceof Uint8Array) {
       const read = readEventFrame(data);
       if (read && events.has(read.event) && take(read, ackFor(read.id))) return;
     }

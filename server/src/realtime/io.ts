@@ -321,10 +321,9 @@ export default fp<RealtimeOptions>(
       socket.use(([event, ...args], next) => {
         const ack = args.at(-1);
         if (!admitted(event, typeof ack === 'function' ? args.slice(0, -1) : args, ack)) return;
-        const id = signIn;
-        if (!waiting && recentlyValid(id)) return next();
+        if (!waiting && recentlyValid(signIn)) return next();
         const turn = (waiting ?? Promise.resolve())
-          .then(() => (recentlyValid(id) ? true : readSignIn(id)))
+          .then(() => (recentlyValid(signIn) ? true : readSignIn(signIn)))
           .then(
             (valid) => (valid ? next() : closeSocket(socket, CloseReason.Unauthenticated, 'You were signed out.')),
             () => closeSocket(socket, CloseReason.Unauthenticated, 'Could not check your sign-in.'),
