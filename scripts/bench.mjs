@@ -32,6 +32,8 @@ const capacityStart = Number(process.env.BENCH_CAPACITY_START ?? 100);
 const capacityMax = Number(process.env.BENCH_CAPACITY_MAX ?? 1600);
 const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 10);
 const peersDir = path.join(root, 'bench', 'peers');
+/** BENCH_CLUSTER_NODES: how many Tandem nodes the cluster runs (3, `npm run cluster`'s; 1 measures cluster mode's own cost). */
+const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
 
 /**
  * @param {string[]} args
@@ -143,6 +145,13 @@ async function withPeer(system, n) {
  */
 function printProfile(what, files, result) {
   const keystrokes = Math.round(result.keystrokesPerSecond * seconds);
+  // BENCH_PROFILE_KEEP=<folder>: the profiles are kept there too (to open in a flame graph viewer, or compare).
+  const keep = process.env.BENCH_PROFILE_KEEP;
+  if (keep) {
+    const into = path.join(keep, what.replace(/[^a-z0-9]+/gi, '-'));
+    fs.mkdirSync(into, { recursive: true });
+    for (const file of [files].flat()) fs.copyFileSync(file, path.join(into, path.basename(file)));
+  }
   process.stdout.write(`\n  CPU profile of ${what} (the whole run, warm-up included):\n${summariseProfile(files, keystrokes)}\n\n`);
 }
 
@@ -161,6 +170,7 @@ async function withCluster(n) {
     port,
     livekitPort: Number(process.env.BENCH_CLUSTER_LIVEKIT_PORT ?? 7930),
     dataDir: path.join(dataDir, 'cluster'),
+    nodes: clusterNodes,
     seedDemo: false,
     serverEnv: {
       ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
@@ -391,8 +401,8 @@ async function notePad(f) {
         `  cluster mode <= 1.3 x the embedded node's CPU per keystroke at ${c.sessions} sessions: nodes, Redis, PostgreSQL and HAProxy summed ${f(us, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(ratio, 2)}) — ${ratio <= 1.3 ? 'met' : 'NOT met'}; without HAProxy ${f(withoutLb, 0)} µs (x${f(ratioWithoutLb, 2)}) — ${ratioWithoutLb <= 1.3 ? 'met' : 'NOT met'}\n`,
       );
     }
-    // Each of the 3 nodes at the single node's load (the cluster run at 3x its sessions): what adding nodes costs.
-    const perNode = at('tandem', c.sessions / 3);
+    // Each node at the single node's load (the cluster run at `clusterNodes` x its sessions): what adding nodes costs.
+    const perNode = at('tandem', c.sessions / clusterNodes);
     if (perNode) {
       const nodes = us - (t.postgres ?? 0) - (t.haproxy ?? 0) - (t.redis ?? 0);
       process.stdout.write(

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -120,5 +121,22 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     expect(stored).toBe(a);
     expect(stored.split('Check-in').length - 1).toBe(1);
     expect(stored.split('bring the draft').length - 1).toBe(1);
+  });
+
+  it("runs a batch's append as a prepared statement (parsed once per connection), and still stores every row", async () => {
+    const app = await buildTestApp();
+    const pair = await createMentorship(app);
+    const writer = typist('gamma');
+    const updates = [writer.type(1), writer.type(2), writer.type(3)];
+    // One connection throughout: PostgreSQL lists a connection's own prepared statements only.
+    const listed = await app.db.connection().execute(async (conn) => {
+      const store = new NoteStore(conn);
+      for (const update of updates) await store.commit([{ kind: 'append', id: pair.session.id, seq: 0, update }]);
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(conn);
+      return rows.map((r) => r.statement);
+    });
+    expect(listed.filter((s) => s.startsWith('INSERT INTO note_updates'))).toHaveLength(1);
+    const doc = await storedDoc(app, pair.session.id);
+    expect(doc.getText('t').toString()).toBe('gamma1 gamma2 gamma3 ');
   });
 });

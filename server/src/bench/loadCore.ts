@@ -37,6 +37,11 @@ export function cpuTicks(pid: number, file = `/proc/${pid}/stat`, reaped = false
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
 }
+/** stime alone: the time a thread spent in the kernel, in clock ticks. */
+function systemTicks(file: string): number {
+  const stat = fs.readFileSync(file, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]);
+}
 /** CPU ticks by thread name (`/proc/<pid>/task/<tid>/comm`): where the process's CPU went besides its main thread. */
 export function cpuTicksByThread(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
@@ -44,7 +49,10 @@ export function cpuTicksByThread(pid: number): Map<string, number> {
     try {
       const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       const key = tid === String(pid) ? 'main' : name;
-      byName.set(key, (byName.get(key) ?? 0) + cpuTicks(Number(tid), `/proc/${pid}/task/${tid}/stat`));
+      const file = `/proc/${pid}/task/${tid}/stat`;
+      byName.set(key, (byName.get(key) ?? 0) + cpuTicks(Number(tid), file));
+      // The main thread's time in the kernel (socket writes and reads, wake-ups), part of `main`.
+      if (key === 'main') byName.set('main in the kernel', systemTicks(file));
     } catch {
       // the thread ended between the listing and the read
     }
@@ -88,13 +96,13 @@ export function parseProcesses(spec: string): { main: number; others: () => Map<
  * backend whose pooled connection closed) still counts: its time moved to its parent's reaped
  * children's time, which is counted too (without it, the group's total could go down).
  */
-function groupTicks(groups: Map<string, number[]>): Map<string, number> {
+function groupTicks(groups: Map<string, number[]>, kernelOnly = false): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, pids] of groups) {
     let ticks = 0;
     for (const pid of pids) {
       try {
-        ticks += cpuTicks(pid, undefined, true);
+        ticks += kernelOnly ? systemTicks(`/proc/${pid}/stat`) : cpuTicks(pid, undefined, true);
       } catch {
         // ended
       }
@@ -235,6 +243,7 @@ export async function runLoad(options: {
   const cpuStart = cpuTicks(serverPid);
   const threadsStart = cpuTicksByThread(serverPid);
   const othersStart = groupTicks(others());
+  const othersKernelStart = groupTicks(others(), true);
   const generatorStart = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -242,6 +251,7 @@ export async function runLoad(options: {
   const cpuEnd = cpuTicks(serverPid);
   const threadsEnd = cpuTicksByThread(serverPid);
   const othersEnd = groupTicks(others());
+  const othersKernelEnd = groupTicks(others(), true);
   const generator = process.cpuUsage(generatorStart);
   measuring = false;
   for (const t of timers) clearInterval(t);
@@ -265,6 +275,11 @@ export async function runLoad(options: {
     const used = Math.max(0, ticks - (othersStart.get(name) ?? 0));
     othersUsed += used;
     if (used > 0) threadMicrosPerKeystroke[name] = perKeystroke(used);
+  }
+  // Shown, not added again: each node's time in the kernel (part of its figure above).
+  for (const [name, ticks] of othersKernelEnd) {
+    const used = ticks - (othersKernelStart.get(name) ?? 0);
+    if (name.startsWith('node-') && used > 0) threadMicrosPerKeystroke[`${name} in the kernel`] = perKeystroke(used);
   }
   return {
     sessions,

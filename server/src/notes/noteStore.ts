@@ -1,6 +1,7 @@
 import { closedSessionStatuses } from '@tandem/shared';
 import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
 import * as Y from 'yjs';
+import { preparedOnPostgres } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
 import { coveredBy } from './covered.js';
@@ -50,6 +51,8 @@ export class NoteStore {
     this.sql = noteStatements(kind);
     this.appendText = numberedPlaceholders(appendBatch(kind));
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    // Every group commit runs it: parsed and planned once per connection.
+    if (this.postgres) preparedOnPostgres(this.appendText);
   }
 
   /** The stored note; `db` may be a transaction the caller is in (a connection it holds). */
