@@ -116,6 +116,7 @@ test('the student submits a project in the call, the mentor requests changes, th
   await line.getByRole('button', { name: 'Quote here' }).click();
   await expect(mentor.page.getByText('Quoted next to “Deploy the portfolio” and into the note.')).toBeVisible();
   await expectFocusKept(mentor.page, 'quoting next to a goal');
+  await expect(line.getByRole('button', { name: /^Quote to a goal/ })).toBeFocused();
 
   // After ending: the mentor files a report (for staff, not shared), the student leaves feedback the mentor reads.
   await mentor.page.getByRole('button', { name: 'End session' }).click();

@@ -1,5 +1,5 @@
 import type { TranscriptSegment } from '@tandem/shared';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -157,22 +157,31 @@ function QuoteToGoal({ segment, onDone }: { segment: TranscriptSegment; onDone(m
   const [busy, setBusy] = useState(false);
   const id = useId();
   const time = formatOffset(segment.startMs);
+  /** Set when the picker closes: the keyboard goes back to the button that opened it. */
+  const refocus = useRef(false);
+  // In the same commit that shows the button again (before the confirmation is painted), so the
+  // keyboard is never left on the page's body, not even for a frame.
+  useLayoutEffect(() => {
+    if (picking || !refocus.current) return;
+    refocus.current = false;
+    document.getElementById(`${id}-open`)?.focus();
+  }, [picking, id]);
   const close = () => {
+    refocus.current = true;
     setPicking(false);
-    // The keyboard goes back to the button that opened the picker.
-    requestAnimationFrame(() => document.getElementById(`${id}-open`)?.focus());
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const goal = open.find((g) => g.id === (goalId || open[0]?.id));
-    if (!goal) return;
+    if (!goal || busy) return;
     setBusy(true);
     const res = await api.quoteToGoal(goal.id, segment.id);
     setBusy(false);
     if (!res.ok) return onDone(errorText(res.error));
-    quoteIntoNote(segment.speakerName, time, segment.text);
-    onDone(t('transcript.quotedToGoal', { title: goal.title }));
+    // The note gets the quote without taking the keyboard: it goes back to the button (see refocus).
+    quoteIntoNote(segment.speakerName, time, segment.text, { focus: false });
     close();
+    onDone(t('transcript.quotedToGoal', { title: goal.title }));
   };
   if (!picking)
     return (
@@ -201,7 +210,8 @@ function QuoteToGoal({ segment, onDone }: { segment: TranscriptSegment; onDone(m
           </option>
         ))}
       </select>
-      <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+      {/* Not `disabled` while it works: a focused button that becomes disabled drops the keyboard to the page's body. */}
+      <button type="submit" className="btn btn-primary btn-small" aria-disabled={busy || undefined}>
         {t('transcript.quoteHere')}
       </button>
       <button type="button" className="btn btn-quiet btn-small" onClick={close}>
