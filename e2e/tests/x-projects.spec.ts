@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { joinFromPreJoin } from '../fixtures/call.js';
 import { addGoal, goalRow, openGoalsTab } from '../fixtures/goals.js';
+import { noteEditor } from '../fixtures/notes.js';
 import { expectAccessible, expectFitsWidth, expectFocusKept, screens, tourShot } from '../fixtures/people.js';
 import { bringForward, newPair, nextSessionOf } from '../fixtures/week.js';
 
@@ -117,6 +118,8 @@ test('the student submits a project in the call, the mentor requests changes, th
   await expect(mentor.page.getByText('Quoted next to “Deploy the portfolio” and into the note.')).toBeVisible();
   await expectFocusKept(mentor.page, 'quoting next to a goal');
   await expect(line.getByRole('button', { name: /^Quote to a goal/ })).toBeFocused();
+  // The quote went into the note too (without taking the keyboard there).
+  await expect(noteEditor(mentor.page)).toContainText('Free hosting first');
 
   // After ending: the mentor files a report (for staff, not shared), the student leaves feedback the mentor reads.
   await mentor.page.getByRole('button', { name: 'End session' }).click();
