@@ -133,6 +133,8 @@ test('the student submits a project in the call, the mentor requests changes, th
   await tourShot(mentor.page, 'report-desktop-en');
   await report.getByRole('button', { name: 'Save the report' }).click();
   await expect(report.getByRole('status')).toHaveText('Report saved.');
+  // The keyboard stays on the button that saved it (it is not disabled while saving, which would drop it to the body).
+  await expect(report.getByRole('button', { name: 'Save the report' })).toBeFocused();
   await student.page.goto(`/sessions/${first.id}`);
   const feedback = student.page.getByRole('form', { name: 'Your feedback on this session' });
   await expect(feedback).toBeVisible();
@@ -144,6 +146,7 @@ test('the student submits a project in the call, the mentor requests changes, th
   await tourShot(student.page, 'feedback-phone-en');
   await feedback.getByRole('button', { name: 'Send the feedback' }).click();
   await expect(feedback.getByRole('status')).toHaveText('Feedback sent.');
+  await expect(feedback.getByRole('button', { name: 'Send the feedback' })).toBeFocused();
   await mentor.page.reload();
   await expect(mentor.page.getByText('The review made the criteria clear.')).toBeVisible();
   await expect(mentor.page.getByText('Useful: 4 of 4')).toBeVisible();

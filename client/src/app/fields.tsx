@@ -88,7 +88,16 @@ export function FormFooter({
   return (
     <>
       <div className="row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+        {/* Not `disabled` while busy: a focused button that becomes disabled drops the keyboard to the page's
+            body. A click (or Enter in a field) while busy submits nothing. */}
+        <button
+          type="submit"
+          className="btn btn-primary btn-small"
+          aria-disabled={busy || undefined}
+          onClick={(e) => {
+            if (busy) e.preventDefault();
+          }}
+        >
           {busy ? t('week.working') : label}
         </button>
         {children}
