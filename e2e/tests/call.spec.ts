@@ -85,6 +85,8 @@ test('signed-out visitors are sent to sign in and come back after', async ({ stu
   await student.page.getByLabel('Password').fill('wrong password');
   await student.page.getByRole('button', { name: 'Sign in' }).click();
   await expect(student.page.getByRole('alert')).toHaveText('Wrong email or password.');
+  // The keyboard is still on the button (it is not disabled while signing in, which would drop it to the body).
+  await expect(student.page.getByRole('button', { name: 'Sign in' })).toBeFocused();
 });
 
 test('the pre-join preview starts the camera once and shows moving frames', async ({ student }) => {

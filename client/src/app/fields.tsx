@@ -68,6 +68,26 @@ export function FormError({ id, message }: { id: string; message: string | null 
 }
 
 /**
+ * A form's submit button that keeps the keyboard while the form works: `aria-disabled` while busy,
+ * not `disabled` (a focused button that becomes disabled drops the focus to the page's body, and
+ * it never comes back). A click, or Enter in one of the form's fields, submits nothing meanwhile.
+ */
+export function SubmitButton({ busy, className, children }: { busy: boolean; className: string; children: ReactNode }) {
+  return (
+    <button
+      type="submit"
+      className={className}
+      aria-disabled={busy || undefined}
+      onClick={(e) => {
+        if (busy) e.preventDefault();
+      }}
+    >
+      {children}
+    </button>
+  );
+}
+
+/**
  * The end of a small form: its submit button (saying it works while busy), any other buttons
  * after it, what the last submit did (announced), and what went wrong.
  */
@@ -88,18 +108,9 @@ export function FormFooter({
   return (
     <>
       <div className="row">
-        {/* Not `disabled` while busy: a focused button that becomes disabled drops the keyboard to the page's
-            body. A click (or Enter in a field) while busy submits nothing. */}
-        <button
-          type="submit"
-          className="btn btn-primary btn-small"
-          aria-disabled={busy || undefined}
-          onClick={(e) => {
-            if (busy) e.preventDefault();
-          }}
-        >
+        <SubmitButton busy={busy} className="btn btn-primary btn-small">
           {busy ? t('week.working') : label}
-        </button>
+        </SubmitButton>
         {children}
       </div>
       {done !== null && (

@@ -1,7 +1,7 @@
 import { AcceptInvitationBodySchema, type InvitationInfo, isLocale } from '@tandem/shared';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { browserTimeZone, FormError, fieldText, LanguageField, NewPasswordField, TimeZoneField } from '../../app/fields';
+import { browserTimeZone, FormError, fieldText, LanguageField, NewPasswordField, SubmitButton, TimeZoneField } from '../../app/fields';
 import { LanguageSwitcher } from '../../app/Header';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, navigate, pagePath } from '../../app/router';
@@ -102,9 +102,9 @@ export function InvitePage({ token }: { token: string }) {
             <TimeZoneField name="timeZone" defaultValue={browserTimeZone()} label={t('fields.timeZone')} />
             <LanguageField name="locale" defaultValue={currentLanguage()} />
             <FormError id="invite-error" message={error} />
-            <button type="submit" className="btn btn-primary" disabled={busy}>
+            <SubmitButton busy={busy} className="btn btn-primary">
               {busy ? t('invite.busy') : t('invite.submit')}
-            </button>
+            </SubmitButton>
           </form>
         )}
       </div>

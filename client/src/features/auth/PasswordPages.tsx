@@ -1,7 +1,7 @@
 import { ForgotPasswordBodySchema, NewPasswordSchema } from '@tandem/shared';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormError, fieldText, NewPasswordField } from '../../app/fields';
+import { FormError, fieldText, NewPasswordField, SubmitButton } from '../../app/fields';
 import { LanguageSwitcher } from '../../app/Header';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, navigate, pagePath } from '../../app/router';
@@ -55,9 +55,9 @@ export function ForgotPage() {
             <input name="email" type="email" autoComplete="username" required />
           </label>
           <FormError id="forgot-error" message={error} />
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <SubmitButton busy={busy} className="btn btn-primary">
             {busy ? t('forgot.busy') : t('forgot.submit')}
-          </button>
+          </SubmitButton>
         </form>
       )}
       <a href={pagePath.signIn} onClick={linkTo(pagePath.signIn)}>
@@ -99,9 +99,9 @@ export function ResetPage({ token }: { token: string }) {
       <form className="form" onSubmit={onSubmit} noValidate aria-describedby={error ? 'reset-error' : undefined}>
         <NewPasswordField name="password" label={t('fields.newPassword')} />
         <FormError id="reset-error" message={error} />
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <SubmitButton busy={busy} className="btn btn-primary">
           {busy ? t('reset.busy') : t('reset.submit')}
-        </button>
+        </SubmitButton>
       </form>
       <a href={pagePath.forgot} onClick={linkTo(pagePath.forgot)}>
         {t('reset.again')}

@@ -1,6 +1,7 @@
 import { ProgrammeRoute, SignInBodySchema, type SignInOptions } from '@tandem/shared';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SubmitButton } from '../../app/fields';
 import { LanguageSwitcher } from '../../app/Header';
 import { linkTo, navigate, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
@@ -80,9 +81,9 @@ export function SignInPage() {
         )}
         {options.password && (
           <>
-            <button type="submit" className="btn btn-primary" disabled={busy}>
+            <SubmitButton busy={busy} className="btn btn-primary">
               {busy ? t('signIn.busy') : t('signIn.submit')}
-            </button>
+            </SubmitButton>
             <a href={pagePath.forgot} onClick={linkTo(pagePath.forgot)}>
               {t('signIn.forgot')}
             </a>

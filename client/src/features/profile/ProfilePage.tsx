@@ -1,7 +1,7 @@
 import { ChangePasswordBodySchema, isLocale, ProfileBodySchema } from '@tandem/shared';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormError, fieldText, LanguageField, NewPasswordField, TimeZoneField } from '../../app/fields';
+import { FormError, fieldText, LanguageField, NewPasswordField, SubmitButton, TimeZoneField } from '../../app/fields';
 import { PageHeading } from '../../app/PageHeading';
 import { errorText } from '../../i18n';
 import { setLanguage } from '../../i18n/browser';
@@ -100,9 +100,9 @@ export function ProfilePage() {
             </label>
           </fieldset>
           <Outcome id="profile-outcome" outcome={saved} />
-          <button type="submit" className="btn btn-primary" disabled={busy === 'profile'}>
+          <SubmitButton busy={busy === 'profile'} className="btn btn-primary">
             {busy === 'profile' ? t('profile.saving') : t('profile.save')}
-          </button>
+          </SubmitButton>
         </form>
       </section>
       <section className="card" aria-labelledby="profile-password">
@@ -115,9 +115,9 @@ export function ProfilePage() {
           </label>
           <NewPasswordField name="newPassword" label={t('fields.newPassword')} />
           <Outcome id="password-outcome" outcome={changed} />
-          <button type="submit" className="btn btn-primary" disabled={busy === 'password'}>
+          <SubmitButton busy={busy === 'password'} className="btn btn-primary">
             {busy === 'password' ? t('profile.saving') : t('profile.changePassword')}
-          </button>
+          </SubmitButton>
         </form>
       </section>
     </main>

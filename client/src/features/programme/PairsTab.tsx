@@ -1,7 +1,7 @@
 import { CreatePairBodySchema, type PairRow, type PersonRow, type WeeklySlot, WeeklySlotSchema } from '@tandem/shared';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { browserTimeZone, FormError, fieldText, TimeZoneField } from '../../app/fields';
+import { browserTimeZone, FormError, fieldText, SubmitButton, TimeZoneField } from '../../app/fields';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -125,9 +125,9 @@ function CreatePairForm({ people, onCreated }: { people: PersonRow[]; onCreated(
         <input name="title" required maxLength={120} placeholder={t('programme.pairs.pathHint')} />
       </label>
       <SlotFields />
-      <button type="submit" className="btn btn-primary" disabled={busy}>
+      <SubmitButton busy={busy} className="btn btn-primary">
         {busy ? t('programme.pairs.creating') : t('programme.pairs.create')}
-      </button>
+      </SubmitButton>
       <FormError id="pair-error" message={error} />
     </form>
   );

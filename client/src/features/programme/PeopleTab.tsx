@@ -1,7 +1,7 @@
 import { InviteBodySchema, type PeopleQuery, type PersonRow, RoleSchema } from '@tandem/shared';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormError, fieldText } from '../../app/fields';
+import { FormError, fieldText, SubmitButton } from '../../app/fields';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import { formatDate } from '../../lib/time';
@@ -62,9 +62,9 @@ export function InviteForm({ onInvited }: { onInvited(message: string): void }) 
           ))}
         </select>
       </label>
-      <button type="submit" className="btn btn-primary" disabled={busy}>
+      <SubmitButton busy={busy} className="btn btn-primary">
         {busy ? t('programme.people.inviting') : t('programme.people.invite')}
-      </button>
+      </SubmitButton>
       <FormError id="invite-form-error" message={error} />
     </form>
   );

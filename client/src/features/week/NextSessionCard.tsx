@@ -1,6 +1,7 @@
 import { JOIN_WINDOW_MINUTES, joinOpensAt, type Mentorship, type Move, type Result, type Session } from '@tandem/shared';
 import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SubmitButton } from '../../app/fields';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -246,9 +247,9 @@ function Buttons({ busy, submit, onCancel }: { busy: boolean; submit: string; on
   const { t } = useTranslation();
   return (
     <div className="row">
-      <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
+      <SubmitButton busy={busy} className="btn btn-primary btn-small">
         {busy ? t('week.working') : submit}
-      </button>
+      </SubmitButton>
       <button type="button" className="btn btn-quiet btn-small" onClick={onCancel}>
         {t('week.back')}
       </button>
