@@ -33,14 +33,14 @@ interface Typist {
 
 /** utime + stime in clock ticks; with `reaped`, plus those of its children that ended (cutime + cstime). */
 export function cpuTicks(pid: number, file = `/proc/${pid}/stat`, reaped = false): number {
+  return statTicks(file, reaped).all;
+}
+/** A process's or thread's CPU from one read of its stat file: all of it (as {@link cpuTicks}), and stime alone (in the kernel). */
+function statTicks(file: string, reaped = false): { all: number; kernel: number } {
   const stat = fs.readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
-}
-/** stime alone: the time a thread spent in the kernel, in clock ticks. */
-function systemTicks(file: string): number {
-  const stat = fs.readFileSync(file, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]);
+  const kernel = Number(fields[12]);
+  return { all: Number(fields[11]) + kernel + (reaped ? Number(fields[13]) + Number(fields[14]) : 0), kernel };
 }
 /** CPU ticks by thread name (`/proc/<pid>/task/<tid>/comm`): where the process's CPU went besides its main thread. */
 export function cpuTicksByThread(pid: number): Map<string, number> {
@@ -49,10 +49,10 @@ export function cpuTicksByThread(pid: number): Map<string, number> {
     try {
       const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       const key = tid === String(pid) ? 'main' : name;
-      const file = `/proc/${pid}/task/${tid}/stat`;
-      byName.set(key, (byName.get(key) ?? 0) + cpuTicks(Number(tid), file));
+      const ticks = statTicks(`/proc/${pid}/task/${tid}/stat`);
+      byName.set(key, (byName.get(key) ?? 0) + ticks.all);
       // The main thread's time in the kernel (socket writes and reads, wake-ups), part of `main`.
-      if (key === 'main') byName.set('main in the kernel', systemTicks(file));
+      if (key === 'main') byName.set('main in the kernel', ticks.kernel);
     } catch {
       // the thread ended between the listing and the read
     }
@@ -96,20 +96,25 @@ export function parseProcesses(spec: string): { main: number; others: () => Map<
  * backend whose pooled connection closed) still counts: its time moved to its parent's reaped
  * children's time, which is counted too (without it, the group's total could go down).
  */
-function groupTicks(groups: Map<string, number[]>, kernelOnly = false): Map<string, number> {
-  const out = new Map<string, number>();
+function groupTicks(groups: Map<string, number[]>): { all: Map<string, number>; kernel: Map<string, number> } {
+  const all = new Map<string, number>();
+  const kernel = new Map<string, number>();
   for (const [name, pids] of groups) {
     let ticks = 0;
+    let inKernel = 0;
     for (const pid of pids) {
       try {
-        ticks += kernelOnly ? systemTicks(`/proc/${pid}/stat`) : cpuTicks(pid, undefined, true);
+        const t = statTicks(`/proc/${pid}/stat`, true);
+        ticks += t.all;
+        inKernel += t.kernel;
       } catch {
         // ended
       }
     }
-    out.set(name, ticks);
+    all.set(name, ticks);
+    kernel.set(name, inKernel);
   }
-  return out;
+  return { all, kernel };
 }
 
 export function rssBytes(pid: number): number {
@@ -242,16 +247,14 @@ export async function runLoad(options: {
   sent = 0;
   const cpuStart = cpuTicks(serverPid);
   const threadsStart = cpuTicksByThread(serverPid);
-  const othersStart = groupTicks(others());
-  const othersKernelStart = groupTicks(others(), true);
+  const { all: othersStart, kernel: othersKernelStart } = groupTicks(others());
   const generatorStart = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpuEnd = cpuTicks(serverPid);
   const threadsEnd = cpuTicksByThread(serverPid);
-  const othersEnd = groupTicks(others());
-  const othersKernelEnd = groupTicks(others(), true);
+  const { all: othersEnd, kernel: othersKernelEnd } = groupTicks(others());
   const generator = process.cpuUsage(generatorStart);
   measuring = false;
   for (const t of timers) clearInterval(t);

@@ -1,6 +1,7 @@
 import type { TranscriptSegment } from '@tandem/shared';
 import { type FormEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SubmitButton } from '../../app/fields';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import type { CaptionsSync, CaptionsView } from '../../lib/captionsSync';
@@ -210,10 +211,9 @@ function QuoteToGoal({ segment, onDone }: { segment: TranscriptSegment; onDone(m
           </option>
         ))}
       </select>
-      {/* Not `disabled` while it works: a focused button that becomes disabled drops the keyboard to the page's body. */}
-      <button type="submit" className="btn btn-primary btn-small" aria-disabled={busy || undefined}>
+      <SubmitButton busy={busy} className="btn btn-primary btn-small">
         {t('transcript.quoteHere')}
-      </button>
+      </SubmitButton>
       <button type="button" className="btn btn-quiet btn-small" onClick={close}>
         {t('transcript.cancelQuote')}
       </button>
