@@ -139,4 +139,34 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     const doc = await storedDoc(app, pair.session.id);
     expect(doc.getText('t').toString()).toBe('gamma1 gamma2 gamma3 ');
   });
+
+  it("commits a busy node's batches on the wall clock's multiples of the window (every node's at the same moment)", async () => {
+    const app = await buildTestApp();
+    const pair = await createMentorship(app);
+    const window = 100;
+    const commitsAt: number[] = [];
+    class WatchedStore extends NoteStore {
+      override commit(...args: Parameters<NoteStore['commit']>) {
+        commitsAt.push(Date.now());
+        return super.commit(...args);
+      }
+    }
+    const hub = new NoteHub(new WatchedStore(app.db), { snapshotEvery: 10_000, commitWindowMs: window, log });
+    const note = await hub.open(pair.session.id, 'member', { template: [] });
+    const person = typist('delta');
+    // Start halfway between two multiples: a window counted from the first commit would stay there.
+    while (Date.now() % window !== window / 2) await new Promise((r) => setTimeout(r, 1));
+    const acked: Promise<unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      acked.push(hub.applyClientUpdate(note, person.type(i), 'test'));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all(acked);
+    expect(commitsAt.length).toBeGreaterThan(4);
+    // The first (an idle note's) commits at once; the others on the grid, give or take a timer's lateness.
+    const offsets = commitsAt.slice(1).map((t) => t % window);
+    const late = offsets.filter((o) => o >= window / 4);
+    expect(late.length, `offsets ${offsets.join(', ')}`).toBeLessThanOrEqual(1);
+    expect((await storedDoc(app, pair.session.id)).getText('t').toString()).toBe(person.doc.getText('t').toString());
+  });
 });
