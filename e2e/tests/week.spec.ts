@@ -97,12 +97,31 @@ test('the student proposes a move, the mentor accepts; a message arrives live an
   await expect(student.page.locator('.past-sessions')).toContainText('cancelled in time');
   await expect(student.page.locator('.next-session')).toContainText('Week 2');
   await mentor.page.goto('/');
+  // The agenda editor by keyboard: the keyboard moves into it, and back to its button once saved.
+  await mentor.page.getByRole('button', { name: 'Edit agenda' }).press('Enter');
+  await expect(mentor.page.getByLabel('Sections of each new session’s note, one per line')).toBeFocused();
+  await mentor.page.getByRole('button', { name: 'Save agenda' }).press('Enter');
+  await expect(mentor.page.getByRole('button', { name: 'Edit agenda' })).toBeFocused();
   await mentor.page.getByRole('link', { name: 'All sessions, search and export →' }).click();
   const counts = mentor.page.getByRole('region', { name: 'Sessions that did not take place as planned' });
   await expect(counts.locator('div', { hasText: 'cancelled in time' }).locator('dd')).toHaveText('1');
   await expect(mentor.page.locator('.history')).toContainText('Moving house this week');
   await expect(mentor.page.getByLabel('How it turned out')).toHaveValue('cancelled_early');
   await expectAccessible(mentor.page, 'mentorship page with outcomes');
+  // The mentor corrects it with the arrow keys: the select keeps the keyboard while it saves.
+  const outcome = mentor.page.getByLabel('How it turned out');
+  await outcome.press('ArrowDown');
+  await expect(outcome).toHaveValue('cancelled_late');
+  await expect(outcome).not.toHaveAttribute('aria-busy', 'true');
+  await expect(outcome).toBeFocused();
+  // A search by keyboard keeps the focus on its button.
+  await mentor.page.getByRole('searchbox').fill('Moving house');
+  const searchButton = mentor.page.getByRole('button', { name: 'Search', exact: true });
+  await searchButton.press('Enter');
+  await expect(mentor.page.getByRole('heading', { name: /results? for “Moving house”/ })).toBeVisible();
+  await expect(searchButton).toBeFocused();
+  await mentor.page.reload();
+  await expect(mentor.page.getByLabel('How it turned out')).toHaveValue('cancelled_late');
 
   // In French, on a phone: the conversation and the dashboard.
   await student.page.evaluate(() => window.localStorage.setItem('tandem.language', 'fr'));

@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { type ButtonHTMLAttributes, type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageOptions } from './Header';
 
@@ -68,22 +68,36 @@ export function FormError({ id, message }: { id: string; message: string | null 
 }
 
 /**
- * A form's submit button that keeps the keyboard while the form works: `aria-disabled` while busy,
- * not `disabled` (a focused button that becomes disabled drops the focus to the page's body, and
- * it never comes back). A click, or Enter in one of the form's fields, submits nothing meanwhile.
+ * A button that keeps the keyboard while its action works: `aria-disabled` while busy, not
+ * `disabled` (a focused button that becomes disabled drops the focus to the page's body, and it
+ * never comes back), and a click meanwhile does nothing — for a submit button, neither does
+ * Enter in one of its form's fields (implicit submission goes through the button's click).
  */
-export function SubmitButton({ busy, className, children }: { busy: boolean; className: string; children: ReactNode }) {
+export function BusyButton({
+  busy,
+  type = 'button',
+  onClick,
+  ...rest
+}: Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> & { busy: boolean; type?: 'button' | 'submit' }) {
   return (
     <button
-      type="submit"
-      className={className}
-      aria-disabled={busy || undefined}
+      type={type}
+      {...rest}
+      aria-disabled={busy || rest['aria-disabled'] || undefined}
       onClick={(e) => {
         if (busy) e.preventDefault();
+        else onClick?.(e);
       }}
-    >
+    />
+  );
+}
+
+/** A form's submit button that keeps the keyboard while the form works (see {@link BusyButton}). */
+export function SubmitButton({ busy, className, children }: { busy: boolean; className: string; children: ReactNode }) {
+  return (
+    <BusyButton type="submit" busy={busy} className={className}>
       {children}
-    </button>
+    </BusyButton>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BusyButton } from '../../app/fields';
 import { useAppStore } from '../../store';
 
 export interface EndSessionDialogProps {
@@ -42,10 +43,9 @@ export function EndSessionDialog({ otherName, onConfirm }: EndSessionDialogProps
           </p>
         )}
         <div className="row">
-          <button
-            type="button"
+          <BusyButton
             className="btn btn-danger"
-            disabled={busy}
+            busy={busy}
             onClick={async () => {
               setBusy(true);
               const problem = await onConfirm();
@@ -55,7 +55,7 @@ export function EndSessionDialog({ otherName, onConfirm }: EndSessionDialogProps
             }}
           >
             {busy ? t('end.saving') : t('end.confirm')}
-          </button>
+          </BusyButton>
           <button type="button" className="btn btn-quiet" onClick={() => dialog.current?.close()}>
             {t('end.keep')}
           </button>

@@ -2,6 +2,7 @@ import { type LocalUserChoices, MediaDeviceMenu, usePersistentUserChoices, usePr
 import { type LocalAudioTrack, type LocalVideoTrack, Track } from 'livekit-client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
+import { BusyButton } from '../../app/fields';
 
 export interface PreJoinPanelProps {
   displayName: string;
@@ -87,9 +88,9 @@ export function PreJoinPanel({ displayName, joining, error, onJoin }: PreJoinPan
           {error ?? deviceError}
         </p>
       )}
-      <button type="button" className="btn btn-primary btn-large" disabled={joining} onClick={() => onJoin(userChoices)}>
+      <BusyButton className="btn btn-primary btn-large" busy={joining} onClick={() => onJoin(userChoices)}>
         {joining ? t('prejoin.joining') : t('prejoin.join')}
-      </button>
+      </BusyButton>
     </div>
   );
 }

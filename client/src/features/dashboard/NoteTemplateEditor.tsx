@@ -1,6 +1,7 @@
 import { NoteTemplateSchema } from '@tandem/shared';
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BusyButton } from '../../app/fields';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 
@@ -18,6 +19,16 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  // The button pressed goes away as the editor opens or closes: the keyboard moves into the
+  // editor, and back to "Edit" once saved or cancelled (never to the page's body).
+  const wasEditing = useRef(false);
+  const editing = draft !== null;
+  useLayoutEffect(() => {
+    if (editing !== wasEditing.current) (editing ? field.current : editButton.current)?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
 
   async function save() {
     if (draft === null) return;
@@ -28,6 +39,10 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
     setSaving(false);
     if (!res.ok) return setError(errorText(res.error));
     setSections(res.data.mentorship.noteTemplate);
+    close();
+  }
+
+  function close() {
     setDraft(null);
     setError(null);
   }
@@ -37,7 +52,7 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
       <div className="template">
         <span className="muted">{t('template.agenda')}</span> {sections.join(' · ')}{' '}
         {editable && (
-          <button type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(sections.join('\n'))}>
+          <button ref={editButton} type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(sections.join('\n'))}>
             {t('template.edit')}
           </button>
         )}
@@ -48,7 +63,7 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
     <div className="template template-editing">
       <label>
         {t('template.label')}
-        <textarea value={draft} rows={Math.max(4, draft.split('\n').length + 1)} onChange={(e) => setDraft(e.target.value)} />
+        <textarea ref={field} value={draft} rows={Math.max(4, draft.split('\n').length + 1)} onChange={(e) => setDraft(e.target.value)} />
       </label>
       {error && (
         <p className="error" role="alert">
@@ -56,10 +71,10 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
         </p>
       )}
       <div className="row">
-        <button type="button" className="btn btn-primary btn-small" disabled={saving} onClick={() => void save()}>
+        <BusyButton className="btn btn-primary btn-small" busy={saving} onClick={() => void save()}>
           {saving ? t('template.saving') : t('template.save')}
-        </button>
-        <button type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(null)}>
+        </BusyButton>
+        <button type="button" className="btn btn-quiet btn-small" onClick={close}>
           {t('template.cancel')}
         </button>
       </div>

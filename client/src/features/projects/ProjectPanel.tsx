@@ -1,7 +1,7 @@
 import { type Project, type Result, ServerEvent, type Submission } from '@tandem/shared';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormFooter } from '../../app/fields';
+import { BusyButton, FormFooter } from '../../app/fields';
 import { LoadFailed } from '../../app/LoadFailed';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -281,22 +281,21 @@ function ReviewForm({
         <textarea name="summary" rows={2} maxLength={2000} />
       </label>
       <div className="row">
-        <button
-          type="button"
+        <BusyButton
           className="btn btn-primary btn-small"
-          disabled={busy || !allMet}
+          busy={busy}
+          disabled={!allMet}
           onClick={(e) => e.currentTarget.form && decide(e.currentTarget.form, 'approved')}
         >
           {t('projects.approve')}
-        </button>
-        <button
-          type="button"
+        </BusyButton>
+        <BusyButton
           className="btn btn-quiet btn-small"
-          disabled={busy}
+          busy={busy}
           onClick={(e) => e.currentTarget.form && decide(e.currentTarget.form, 'changes_requested')}
         >
           {t('projects.requestChanges')}
-        </button>
+        </BusyButton>
       </div>
       {!allMet && <p className="muted small">{t('projects.approveNeedsAll')}</p>}
       {error && (
@@ -319,14 +318,13 @@ function NewProject({ mentorshipId, onDone }: { mentorshipId: string; onDone(): 
         <button type="button" className="btn btn-quiet btn-small" onClick={() => setOpen(true)}>
           {t('projects.add')}
         </button>
-        <button
-          type="button"
+        <BusyButton
           className="btn btn-quiet btn-small"
-          disabled={busy}
+          busy={busy}
           onClick={() => void run(() => api.projectsFromTemplate(mentorshipId), onDone)}
         >
           {t('projects.fromTemplate')}
-        </button>
+        </BusyButton>
         {error && (
           <p className="error" role="alert">
             {error}

@@ -1,6 +1,7 @@
 import { ApiRoute, apiPath, type HistoryResponse, type SearchResponse } from '@tandem/shared';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SubmitButton } from '../../app/fields';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
@@ -79,9 +80,9 @@ export function MentorshipPage({ mentorshipId }: { mentorshipId: string }) {
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />
-          <button type="submit" className="btn btn-primary btn-small" disabled={searching}>
+          <SubmitButton className="btn btn-primary btn-small" busy={searching}>
             {searching ? t('review.searching') : t('review.searchButton')}
-          </button>
+          </SubmitButton>
         </form>
       </search>
       {results && (

@@ -1,6 +1,7 @@
 import { MESSAGE_MAX, type Message, ServerEvent, type ThreadResponse } from '@tandem/shared';
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BusyButton } from '../../app/fields';
 import { LoadFailed } from '../../app/LoadFailed';
 import { PageHeading } from '../../app/PageHeading';
 import { linkTo, pagePath } from '../../app/router';
@@ -229,9 +230,9 @@ function Composer({ mentorshipId, to, onSent }: { mentorshipId: string; to: stri
         <span id="composer-hint" className="muted small">
           {left < 200 ? t('week.charactersLeft', { count: left }) : t('week.enterToSend')}
         </span>
-        <button type="submit" className="btn btn-primary" disabled={sending || text.trim() === ''}>
+        <BusyButton type="submit" className="btn btn-primary" busy={sending} disabled={text.trim() === ''}>
           {sending ? t('week.sending') : t('week.send')}
-        </button>
+        </BusyButton>
       </div>
       {error && (
         <p className="error" role="alert">

@@ -1,7 +1,7 @@
 import { JOIN_WINDOW_MINUTES, joinOpensAt, type Mentorship, type Move, type Result, type Session } from '@tandem/shared';
 import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SubmitButton } from '../../app/fields';
+import { BusyButton, SubmitButton } from '../../app/fields';
 import { linkTo, pagePath } from '../../app/router';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -215,17 +215,17 @@ function PendingMove({
       {move.message && <blockquote>{move.message}</blockquote>}
       <div className="row">
         {mine ? (
-          <button type="button" className="btn btn-quiet btn-small" disabled={busy} onClick={() => onDecide('withdraw')}>
+          <BusyButton className="btn btn-quiet btn-small" busy={busy} onClick={() => onDecide('withdraw')}>
             {t('week.withdraw')}
-          </button>
+          </BusyButton>
         ) : (
           <>
-            <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={() => onDecide('accept')}>
+            <BusyButton className="btn btn-primary btn-small" busy={busy} onClick={() => onDecide('accept')}>
               {t('week.accept')}
-            </button>
-            <button type="button" className="btn btn-quiet btn-small" disabled={busy} onClick={() => onDecide('decline')}>
+            </BusyButton>
+            <BusyButton className="btn btn-quiet btn-small" busy={busy} onClick={() => onDecide('decline')}>
               {t('week.decline')}
-            </button>
+            </BusyButton>
           </>
         )}
       </div>

@@ -1,5 +1,5 @@
 import { type OutcomeCounts, type Session, type SessionOutcome, SessionOutcomeSchema } from '@tandem/shared';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
@@ -32,20 +32,30 @@ export function OutcomeSelect({ session, onChanged }: { session: Session; onChan
   const { t } = useTranslation();
   const id = useId();
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const change = async (value: string) => {
+  /** The choice being saved, shown meanwhile (the session still says the old one). */
+  const [pending, setPending] = useState<string | null>(null);
+  // The select stays enabled while a choice saves (a focused control that becomes disabled drops
+  // the keyboard to the page's body, and arrow keys change a closed select's value at once):
+  // choices are sent one after the other, in order, and only the last one's answer is shown.
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const latest = useRef(0);
+  const change = (value: string) => {
     const outcome = value === '' ? null : (value as SessionOutcome);
-    setBusy(true);
+    const mine = ++latest.current;
+    setPending(value);
     setError(null);
-    const res = await api.correctOutcome(session.id, outcome, outcome === 'no_show' ? session.absentUserId : null);
-    setBusy(false);
-    if (res.ok) onChanged(res.data.session);
-    else setError(errorText(res.error));
+    queue.current = queue.current.then(async () => {
+      const res = await api.correctOutcome(session.id, outcome, outcome === 'no_show' ? session.absentUserId : null);
+      if (mine !== latest.current) return;
+      setPending(null);
+      if (res.ok) onChanged(res.data.session);
+      else setError(errorText(res.error));
+    });
   };
   return (
     <div className="outcome-select">
       <label htmlFor={id}>{t('week.correct')}</label>{' '}
-      <select id={id} value={session.outcome ?? ''} disabled={busy} onChange={(e) => void change(e.target.value)}>
+      <select id={id} value={pending ?? session.outcome ?? ''} aria-busy={pending !== null} onChange={(e) => change(e.target.value)}>
         <option value="">{t('week.asPlanned')}</option>
         {SessionOutcomeSchema.options.map((o) => (
           <option key={o} value={o}>
