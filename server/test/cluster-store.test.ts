@@ -163,10 +163,12 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     }
     await Promise.all(acked);
     expect(commitsAt.length).toBeGreaterThan(4);
-    // The first (an idle note's) commits at once; the others on the grid, give or take a timer's lateness.
-    const offsets = commitsAt.slice(1).map((t) => t % window);
+    // The first (an idle note's) commits at once; the others on the grid, give or take a timer's
+    // lateness (or a millisecond early: timers and the wall clock round differently).
+    const offsets = commitsAt.slice(1).map((t) => Math.min(t % window, window - (t % window)));
     const late = offsets.filter((o) => o >= window / 4);
-    expect(late.length, `offsets ${offsets.join(', ')}`).toBeLessThanOrEqual(1);
+    // (A busy test machine may make a few late; at staggered times every one would be ~50 ms off.)
+    expect(late.length, `offsets ${offsets.join(', ')}`).toBeLessThanOrEqual(Math.floor(offsets.length / 3));
     expect((await storedDoc(app, pair.session.id)).getText('t').toString()).toBe(person.doc.getText('t').toString());
   });
 });
