@@ -36,7 +36,7 @@ export function OutcomeSelect({ session, onChanged }: { session: Session; onChan
   const [pending, setPending] = useState<string | null>(null);
   // The select stays enabled while a choice saves (a focused control that becomes disabled drops
   // the keyboard to the page's body, and arrow keys change a closed select's value at once):
-  // choices are sent one after the other, in order, and only the last one's answer is shown.
+  // choices are sent one after the other, in order.
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const latest = useRef(0);
   const change = (value: string) => {
@@ -46,10 +46,11 @@ export function OutcomeSelect({ session, onChanged }: { session: Session; onChan
     setError(null);
     queue.current = queue.current.then(async () => {
       const res = await api.correctOutcome(session.id, outcome, outcome === 'no_show' ? session.absentUserId : null);
+      // Every saved choice updates the session (in order); the last one's answer ends the wait.
+      if (res.ok) onChanged(res.data.session);
       if (mine !== latest.current) return;
       setPending(null);
-      if (res.ok) onChanged(res.data.session);
-      else setError(errorText(res.error));
+      if (!res.ok) setError(errorText(res.error));
     });
   };
   return (
