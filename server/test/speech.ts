@@ -30,3 +30,9 @@ export function expectRecognised(text: string): void {
   expect(words.length, `recognised: "${text}"`).toBeGreaterThanOrEqual(4);
   expect(KEYWORDS.filter((k) => words.includes(k)).length, `recognised: "${text}"`).toBeGreaterThanOrEqual(1);
 }
+
+/** True when {@link expectRecognised} would pass. */
+export function recognised(text: string): boolean {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length >= 4 && KEYWORDS.some((k) => words.includes(k));
+}

@@ -8,7 +8,7 @@ import { buildTestApp, createMentorship, createUser, signIn } from './helpers.js
 import { speakerIn, useTestLivekit } from './livekit.js';
 import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, listen, newSocket, until } from './realtime.js';
-import { expectRecognised, speak, TEST_PHRASE } from './speech.js';
+import { expectRecognised, recognised, speak, TEST_PHRASE } from './speech.js';
 
 const lk = useTestLivekit(7990);
 const speaker = (identity: string, roomName: string) => speakerIn(lk.current, identity, roomName);
@@ -34,6 +34,13 @@ describe('the transcriber in a real LiveKit room with the offline engine', () =>
     const pcm = speak(TEST_PHRASE);
     await Promise.all([sam.say(pcm), outsider.say(speak('This should never be transcribed at all.'))]);
     await until(() => segments.length > 0, 'a segment', 30_000);
+    // Through Opus and a busy machine the same recording is sometimes heard as other words (a fresh
+    // machine's run got "to do ya wanna go you do the light…", no keyword): Sam says it once more then.
+    if (!recognised(segments.map((s) => s.text).join(' '))) {
+      const heard = segments.length;
+      await sam.say(pcm);
+      await until(() => segments.length > heard, 'a segment of the second try', 30_000);
+    }
     await transcriber.stop();
     await sam.leave();
     await outsider.leave();
