@@ -191,7 +191,9 @@ describe.skipIf(!onPostgres || !haveRedis)('several nodes (PostgreSQL + Redis)',
     const typing = typists.map(async (t) => {
       while (Date.now() < stopBy && (await t.type())) await new Promise((r) => setTimeout(r, random() * 4));
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // The end comes once each has words acknowledged (a fixed 300 ms was not always enough since a
+    // busy node's commits wait for the wall clock's grid: CI once saw two words each, not three).
+    await until(() => typists.every((t) => t.acked.length > 2), 'three words acknowledged on each node', 2_000);
     const ends = await Promise.all(
       enders.map((i) =>
         apps[i].inject({ method: 'POST', url: `/api/sessions/${sessionId}/end`, headers: { origin: TEST_ORIGIN, cookie: cookies.mentor } }),
