@@ -1,7 +1,8 @@
 import { NoteTemplateSchema } from '@tandem/shared';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BusyButton } from '../../app/fields';
+import { useFocusAfterRender } from '../../app/focus';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 
@@ -23,12 +24,11 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
   const field = useRef<HTMLTextAreaElement>(null);
   // The button pressed goes away as the editor opens or closes: the keyboard moves into the
   // editor, and back to "Edit" once saved or cancelled (never to the page's body).
-  const wasEditing = useRef(false);
-  const editing = draft !== null;
-  useLayoutEffect(() => {
-    if (editing !== wasEditing.current) (editing ? field.current : editButton.current)?.focus();
-    wasEditing.current = editing;
-  }, [editing]);
+  const focusLater = useFocusAfterRender();
+  const open = () => {
+    focusLater(() => field.current);
+    setDraft(sections.join('\n'));
+  };
 
   async function save() {
     if (draft === null) return;
@@ -43,6 +43,7 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
   }
 
   function close() {
+    focusLater(() => editButton.current);
     setDraft(null);
     setError(null);
   }
@@ -52,7 +53,7 @@ export function NoteTemplateEditor({ mentorshipId, sections: initial, editable }
       <div className="template">
         <span className="muted">{t('template.agenda')}</span> {sections.join(' · ')}{' '}
         {editable && (
-          <button ref={editButton} type="button" className="btn btn-quiet btn-small" onClick={() => setDraft(sections.join('\n'))}>
+          <button ref={editButton} type="button" className="btn btn-quiet btn-small" onClick={open}>
             {t('template.edit')}
           </button>
         )}

@@ -1,6 +1,7 @@
 import { carriedGoalStatuses, type Goal, type GoalCommand, GoalFieldsSchema, keyBetween } from '@tandem/shared';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFocusAfterRender } from '../../app/focus';
 import { formatTime } from '../../lib/time';
 import { useAppStore } from '../../store';
 import { useProjects } from '../projects/ProjectPanel';
@@ -17,23 +18,6 @@ interface Group {
 /** The goals panel of a session: carried-over goals first, what was decided today, edits live on both sides. */
 /** How long the Undo toast stays after the last interaction with it. */
 const UNDO_MS = 10_000;
-
-/** Puts the keyboard on an element of a goal once the panel has re-rendered it (it may have moved). */
-function useFocusAfterRender() {
-  const pending = useRef<string | null>(null);
-  // Tried after the next render (the goal moved) and on the next frame (nothing re-rendered).
-  const tryFocus = () => {
-    const el = pending.current ? document.querySelector<HTMLElement>(pending.current) : null;
-    if (!el) return;
-    el.focus();
-    pending.current = null;
-  };
-  useEffect(tryFocus);
-  return (selector: string) => {
-    pending.current = selector;
-    requestAnimationFrame(tryFocus);
-  };
-}
 
 export function GoalsPanel({ sessionId, mentorshipId }: { sessionId: string; mentorshipId: string }) {
   const { t } = useTranslation();

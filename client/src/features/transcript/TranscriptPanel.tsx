@@ -1,7 +1,8 @@
 import type { TranscriptSegment } from '@tandem/shared';
-import { type FormEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SubmitButton } from '../../app/fields';
+import { useFocusAfterRender } from '../../app/focus';
 import { errorText } from '../../i18n';
 import { api } from '../../lib/api';
 import type { CaptionsSync, CaptionsView } from '../../lib/captionsSync';
@@ -158,17 +159,10 @@ function QuoteToGoal({ segment, onDone }: { segment: TranscriptSegment; onDone(m
   const [busy, setBusy] = useState(false);
   const id = useId();
   const time = formatOffset(segment.startMs);
-  /** Set when the picker closes: the keyboard goes back to the button that opened it. */
-  const refocus = useRef(false);
-  // In the same commit that shows the button again (before the confirmation is painted), so the
-  // keyboard is never left on the page's body, not even for a frame.
-  useLayoutEffect(() => {
-    if (picking || !refocus.current) return;
-    refocus.current = false;
-    document.getElementById(`${id}-open`)?.focus();
-  }, [picking, id]);
+  const focusLater = useFocusAfterRender();
+  /** The picker closes: the keyboard goes back to the button that opened it. */
   const close = () => {
-    refocus.current = true;
+    focusLater(() => document.getElementById(`${id}-open`));
     setPicking(false);
   };
   const submit = async (e: FormEvent) => {
@@ -179,7 +173,7 @@ function QuoteToGoal({ segment, onDone }: { segment: TranscriptSegment; onDone(m
     const res = await api.quoteToGoal(goal.id, segment.id);
     setBusy(false);
     if (!res.ok) return onDone(errorText(res.error));
-    // The note gets the quote without taking the keyboard: it goes back to the button (see refocus).
+    // The note gets the quote without taking the keyboard: it goes back to the button (see close).
     quoteIntoNote(segment.speakerName, time, segment.text, { focus: false });
     close();
     onDone(t('transcript.quotedToGoal', { title: goal.title }));
