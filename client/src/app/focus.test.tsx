@@ -38,8 +38,16 @@ const nextFrame = () =>
   });
 
 /** An "Edit" button that gives way to a field and back, as the agenda editor and the quote picker do. */
-function Toggle({ target }: { target: (editing: boolean) => FocusTarget }) {
-  const [editing, setEditing] = useState(false);
+function Editor({
+  editing,
+  setEditing,
+  target = (next) => (next ? '#field' : '#edit'),
+}: {
+  editing: boolean;
+  setEditing(editing: boolean): void;
+  /** Where the keyboard goes once the editor is (or is no longer) editing. */
+  target?: (editing: boolean) => FocusTarget;
+}) {
   const focusLater = useFocusAfterRender();
   const flip = () => {
     focusLater(target(!editing));
@@ -54,20 +62,10 @@ function Toggle({ target }: { target: (editing: boolean) => FocusTarget }) {
   );
 }
 
-/** The same, its state held by its parent. */
-function Editor({ editing, setEditing }: { editing: boolean; setEditing(editing: boolean): void }) {
-  const focusLater = useFocusAfterRender();
-  const flip = () => {
-    focusLater(editing ? '#edit' : '#field');
-    setEditing(!editing);
-  };
-  return editing ? (
-    <input id="field" aria-label="field" onKeyDown={flip} />
-  ) : (
-    <button type="button" id="edit" onClick={flip}>
-      Edit
-    </button>
-  );
+/** The same, holding its own state. */
+function Toggle({ target }: { target: (editing: boolean) => FocusTarget }) {
+  const [editing, setEditing] = useState(false);
+  return <Editor editing={editing} setEditing={setEditing} target={target} />;
 }
 
 const seen: string[] = [];
