@@ -70,21 +70,21 @@ function Toggle({ target }: { target: (editing: boolean) => FocusTarget }) {
 
 const seen: string[] = [];
 /**
- * The editor and a probe that re-renders in the same commit (the state is their parent's), its
- * layout effect after the editor's: what it sees is what the first paint shows.
+ * The editor and a probe that re-renders in the same commit (both are children of the component whose
+ * state changes), its layout effect after the editor's: what it sees is what the first paint shows.
  */
 function Both() {
   const [editing, setEditing] = useState(false);
   return (
     <>
       <Editor editing={editing} setEditing={setEditing} />
-      <Probe seen={seen} editing={editing} />
+      <Probe seen={seen} />
     </>
   );
 }
 
 /** Records where the keyboard is in its layout effects, which run before the browser paints. */
-function Probe({ seen }: { seen: string[]; editing: boolean }) {
+function Probe({ seen }: { seen: string[] }) {
   useLayoutEffect(() => {
     seen.push(document.activeElement?.id || document.activeElement?.tagName || '');
   });
