@@ -1,4 +1,5 @@
 import { DEFAULT_NOTE_TEMPLATE, ServerEvent } from '@tandem/shared';
+import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -229,6 +230,58 @@ describe('the shared note: sync and access', () => {
     const emit = b.socket.emitWithAck.bind(b.socket) as unknown as (event: string, payload: unknown) => Promise<unknown>;
     const res = await emit('notes:awareness', { sessionId: pair.session.id, update: forged });
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('applies a caret as y-protocols does: newer clocks only, a removal, states that are objects, the name added', async () => {
+    const { app, pair, client } = await setup();
+    const a = await client('mentor');
+    const b = await client('student');
+    const live = await app.notes.get(pair.session.id);
+    if (!live) throw new Error('note not live');
+    let relayed = 0;
+    b.socket.on('notes:awareness', () => {
+      relayed += 1;
+    });
+    // An awareness update written by hand: count, then client id, clock and JSON state per entry.
+    const caret = (id: number, clock: number, json: string) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint(e, id);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, json);
+      return encoding.toUint8Array(e);
+    };
+    const send = (update: Uint8Array) =>
+      (a.socket.emitWithAck as unknown as (event: string, payload: unknown) => Promise<unknown>)('notes:awareness', {
+        sessionId: pair.session.id,
+        update,
+      });
+    const seen = () => b.awareness.getStates().get(4242) as { user?: { name?: string; color?: string }; cursor?: number } | undefined;
+
+    // A caret whose user has no name: everyone sees it with the signed-in person's.
+    expect(await send(caret(4242, 2, '{"user":{"color":"#123456"},"cursor":1}'))).toEqual({ ok: true, data: {} });
+    await until(() => seen()?.cursor === 1, 'the caret relayed');
+    expect(seen()?.user).toEqual({ color: '#123456', name: pair.mentor.displayName });
+    expect(live.awareness.meta.get(4242)?.lastUpdated).toBeGreaterThan(Date.now() - 5000);
+    expect(relayed).toBe(1);
+
+    // An older clock changes nothing and goes to no one; the next newer one does.
+    expect(await send(caret(4242, 1, '{"cursor":99}'))).toEqual({ ok: true, data: {} });
+    expect(await send(caret(4242, 3, '{"cursor":3}'))).toEqual({ ok: true, data: {} });
+    await until(() => seen()?.cursor === 3, 'the newer caret relayed');
+    expect(relayed).toBe(2);
+    expect(live.awareness.getStates().get(4242)).toEqual({ cursor: 3 });
+
+    // A state that is not an object (nor null) is refused and changes nothing.
+    for (const json of ['5', '[1]', '"x"']) {
+      expect(await send(caret(4243, 1, json))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    expect(live.awareness.meta.has(4243)).toBe(false);
+
+    // Its owner removes it (null at the same clock): gone on the server and for the other person.
+    expect(await send(caret(4242, 3, 'null'))).toEqual({ ok: true, data: {} });
+    await until(() => !b.awareness.getStates().has(4242), 'the caret removed');
+    expect(live.awareness.getStates().has(4242)).toBe(false);
   });
 
   it('makes a read-only note of an ended session', async () => {

@@ -13,7 +13,7 @@ import {
 } from '@tandem/shared';
 import type { FastifyInstance } from 'fastify';
 import * as decoding from 'lib0/decoding';
-import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import { accessTo, privateNoteAccess } from '../access.js';
@@ -155,51 +155,62 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
       );
 
       /**
-       * Checks a caret (awareness) update without changing anything: well formed, and speaking only
-       * for awareness entries this connection introduced (no one moves another person's caret).
+       * Checks a caret (awareness) update without changing anything: well formed (read and parsed
+       * here, once), and speaking only for awareness entries this connection introduced (no one
+       * moves another person's caret).
        */
-      const checkCaret = (note: LiveNote, update: Uint8Array): Result<{ claimed: number[]; asSent: boolean }> => {
+      const checkCaret = (note: LiveNote, update: Uint8Array): Result<CheckedCaret> => {
+        let entries: CaretEntry[];
         try {
-          const entries = awarenessEntries(update);
-          if (entries.ids.some((c) => (note.awarenessOwners.get(c) ?? connectionId) !== connectionId))
-            return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
-          const names = entries.states.map(nameIn);
-          if (names.some((n) => typeof n === 'symbol'))
-            return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
-          // The bytes can go on as they came only if every state in them already carries the right name.
-          const asSent = names.every((name) => name === undefined || name === socket.data.user.displayName);
-          return { ok: true, data: { claimed: entries.ids, asSent } };
+          entries = readCaret(update);
         } catch {
           return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
         }
+        if (entries.some((e) => (note.awarenessOwners.get(e.id) ?? connectionId) !== connectionId))
+          return { ok: false, error: { code: ErrorCode.Forbidden, message: 'That presence belongs to someone else.' } };
+        // The bytes can go on as they came only if every caret in them already carries the right name.
+        const asSent = entries.every((e) => {
+          const user = userIn(e.state);
+          return !user || user.name === socket.data.user.displayName;
+        });
+        return { ok: true, data: { entries, asSent } };
       };
 
-      /** Applies a checked caret update; returns what the others get (null: nothing changed). */
-      const applyCaret = (note: LiveNote, id: string, update: Uint8Array, checked: { claimed: number[]; asSent: boolean }) => {
-        applyAwarenessUpdate(note.awareness, update, connectionId);
-        // Only entries the awareness now knows (a stale or unknown removal changes nothing).
-        const changed = checked.claimed.filter((c) => note.awareness.meta.has(c));
+      /**
+       * Applies a checked caret update to the note's awareness as y-protocols' own apply would (an
+       * entry counts only when its clock is newer, or the same clock removes it; the states were
+       * parsed once, by the check) with the signed-in person's name on every caret; returns what
+       * the others get (null: nothing changed).
+       */
+      const applyCaret = (note: LiveNote, id: string, update: Uint8Array, checked: CheckedCaret) => {
+        const { states, meta } = note.awareness;
+        const now = Date.now();
         const ids = awarenessIds.get(id) ?? new Set<number>();
         awarenessIds.set(id, ids);
-        for (const c of changed) {
-          ids.add(c);
-          note.awarenessOwners.set(c, connectionId);
-        }
-        // The name on a caret is the signed-in person's, whatever the client wrote.
-        let renamed = false;
-        for (const c of changed) {
-          const state = note.awareness.getStates().get(c) as { user?: { name?: unknown; color?: unknown } } | undefined;
-          if (state?.user && state.user.name !== socket.data.user.displayName) {
-            state.user = { ...state.user, name: socket.data.user.displayName };
-            renamed = true;
+        const changed: number[] = [];
+        for (const { id: client, clock, state } of checked.entries) {
+          const known = meta.get(client)?.clock ?? 0;
+          if (!(known < clock || (known === clock && state === null && states.has(client)))) continue;
+          if (state === null) states.delete(client);
+          else {
+            // The name on a caret is the signed-in person's, whatever the client wrote.
+            const user = userIn(state);
+            states.set(
+              client,
+              user && user.name !== socket.data.user.displayName
+                ? { ...state, user: { ...user, name: socket.data.user.displayName } }
+                : state,
+            );
           }
+          meta.set(client, { clock, lastUpdated: now });
+          changed.push(client);
+          ids.add(client);
+          note.awarenessOwners.set(client, connectionId);
         }
         if (changed.length === 0) return null;
         // The usual case (a caret moved, the name already right): the client's own bytes go on as
         // they came, without encoding the states again.
-        return checked.asSent && !renamed && changed.length === checked.claimed.length
-          ? update
-          : encodeAwarenessUpdate(note.awareness, changed);
+        return checked.asSent && changed.length === checked.entries.length ? update : encodeAwarenessUpdate(note.awareness, changed);
       };
 
       socket.on(
@@ -214,12 +225,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
           if (caret && !caret.ok) return caret;
           // The others get it (and its caret, in the same message) as soon as the doc has it; the sender's ack waits until it is durable.
           return hub.applyClientUpdate(j.note, update, connectionId, () => {
-            let moved: Uint8Array | null = null;
-            try {
-              moved = awareness && caret?.ok ? applyCaret(j.note, id, awareness, caret.data) : null;
-            } catch {
-              // Checked already; a caret is never worth losing the keystroke it came with.
-            }
+            const moved = awareness && caret?.ok ? applyCaret(j.note, id, awareness, caret.data) : null;
             spec.emitUpdate({ io, room: spec.room(id), except: socket.id }, id, update, moved ?? undefined);
             cluster?.published(id, update, moved ?? undefined);
           });
@@ -233,12 +239,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
           if ('ok' in j) return j;
           const checked = checkCaret(j.note, update);
           if (!checked.ok) return checked;
-          let out: Uint8Array | null;
-          try {
-            out = applyCaret(j.note, id, update, checked.data);
-          } catch {
-            return { ok: false, error: { code: ErrorCode.ValidationFailed, message: 'Malformed awareness update.' } };
-          }
+          const out = applyCaret(j.note, id, update, checked.data);
           if (out) {
             spec.emitAwareness({ io, room: spec.room(id), except: socket.id, volatile: true }, id, out);
             cluster?.publishedCaret(id, out);
@@ -277,27 +278,39 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
     };
 }
 
-/** The client ids an awareness update speaks for and their states as sent (wire format: count, then id, clock, state per entry). */
-function awarenessEntries(update: Uint8Array): { ids: number[]; states: string[] } {
+/** One entry of an awareness update: a client id, its clock, its state (null: that client left). */
+interface CaretEntry {
+  id: number;
+  clock: number;
+  state: { [key: string]: unknown } | null;
+}
+interface CheckedCaret {
+  entries: CaretEntry[];
+  /** Every caret in it already carries the signed-in person's name (or has no user): the bytes may go on as sent. */
+  asSent: boolean;
+}
+
+/**
+ * The entries of an awareness update (wire format: count, then id, clock, JSON state per entry),
+ * each state parsed once; throws on bytes or JSON that are not one (a state is an object or null).
+ */
+function readCaret(update: Uint8Array): CaretEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   if (count > 64) throw new Error('too many awareness entries');
-  const ids: number[] = [];
-  const states: string[] = [];
+  const entries: CaretEntry[] = [];
   for (let i = 0; i < count; i++) {
-    ids.push(decoding.readVarUint(decoder));
-    decoding.readVarUint(decoder);
-    states.push(decoding.readVarString(decoder));
+    const id = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state: unknown = JSON.parse(decoding.readVarString(decoder));
+    if (typeof state !== 'object' || Array.isArray(state)) throw new Error('an awareness state is an object or null');
+    entries.push({ id, clock, state: state as CaretEntry['state'] });
   }
-  return { ids, states };
+  return entries;
 }
 
-/** The name a state (as sent, JSON) puts on its caret; undefined when it has no user. */
-function nameIn(raw: string): unknown {
-  try {
-    const state = JSON.parse(raw) as { user?: { name?: unknown } } | null;
-    return state?.user ? state.user.name : undefined;
-  } catch {
-    return Symbol('malformed');
-  }
+/** The `user` a state puts on its caret (undefined when it has none). */
+function userIn(state: CaretEntry['state']): { [key: string]: unknown; name?: unknown } | undefined {
+  const user = state?.user;
+  return typeof user === 'object' && user !== null ? (user as { [key: string]: unknown }) : undefined;
 }
