@@ -310,7 +310,8 @@ async function notePad(f) {
       .sort((a, b) => b[1] - a[1])
       .map(([name, us]) => `${name} ${f(us, 0)}`);
     const generator = Number.isFinite(r.generatorCpuPercent) ? `; load generator ${f(r.generatorCpuPercent, 0)}% of a core` : '';
-    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}${generator}\n`);
+    const saved = r.saved ? `; "saved" (durable) after p50 ${f(r.saved.p50, 0)} ms, p99 ${f(r.saved.p99, 0)} ms` : '';
+    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}${generator}${saved}\n`);
   }
 
   /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */

@@ -137,7 +137,7 @@ const EnvSchema = z.object({
   SEED_DEMO: bool.default(false),
   DEEPGRAM_API_KEY: z.string().min(1).optional(),
   DEEPGRAM_URL: wsUrl.default('wss://api.deepgram.com'),
-  NOTE_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(100),
+  NOTE_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(250),
   SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   WEEK_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),

@@ -26,8 +26,8 @@ describe('ending a session while people type and join', () => {
       const typing = steady.map(async (t) => {
         while (await t.type()) await sleep(random() * 4);
       });
-      // Long enough for a group commit or more (NOTE_COMMIT_WINDOW_MS, 100 ms) to acknowledge words before the end.
-      const endAfter = 150 + random() * 150;
+      // Long enough for a group commit or more (NOTE_COMMIT_WINDOW_MS, 250 ms) to acknowledge words before the end.
+      const endAfter = 300 + random() * 300;
       const joiners = (async () => {
         for (let i = 0; !ended && i < 40; i++) {
           await sleep(random() * 6);

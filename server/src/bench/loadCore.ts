@@ -17,6 +17,11 @@ export interface Connection {
   isRemote(origin: unknown): boolean;
   /** Resolves when the local changes so far have reached the server (as far as the system can tell). */
   flushed(): Promise<void>;
+  /**
+   * A system that says when a change is durable (Tandem's acknowledgement): the ms from sending
+   * each update to that answer, pushed as they come. Others leave it out.
+   */
+  savedAfter?: number[];
   close(): void;
 }
 
@@ -144,6 +149,8 @@ export interface LoadResult {
   generatorCpuPercent: number;
   rssLoaded: number;
   rssEnd: number;
+  /** From sending an update to the server's word that it is durable ("saved"), for systems that say so. */
+  saved?: { samples: number; p50: number; p99: number; max: number };
 }
 
 const waitFor = async (ok: () => boolean, ms: number) => {
@@ -245,6 +252,7 @@ export async function runLoad(options: {
   await new Promise((r) => setTimeout(r, 2000)); // warm-up
   measuring = true;
   sent = 0;
+  for (const pair of typists) for (const t of pair) t.c.savedAfter?.splice(0);
   const cpuStart = cpuTicks(serverPid);
   const threadsStart = cpuTicksByThread(serverPid);
   const { all: othersStart, kernel: othersKernelStart } = groupTicks(others());
@@ -258,6 +266,7 @@ export async function runLoad(options: {
   const generator = process.cpuUsage(generatorStart);
   measuring = false;
   for (const t of timers) clearInterval(t);
+  const saved = typists.flatMap((pair) => pair.flatMap((t) => t.c.savedAfter ?? [])).sort((x, y) => x - y);
   const rssEnd = rssBytes(serverPid);
   for (const [a, b] of typists) {
     a.c.close();
@@ -300,5 +309,8 @@ export async function runLoad(options: {
     rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,
     rssLoaded,
     rssEnd,
+    ...(typists.some((pair) => pair.some((t) => t.c.savedAfter))
+      ? { saved: { samples: saved.length, p50: percentile(saved, 50), p99: percentile(saved, 99), max: saved.at(-1) ?? Number.NaN } }
+      : {}),
   };
 }

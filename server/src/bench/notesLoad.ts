@@ -41,13 +41,18 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
   // Every local change goes out as its own update, acknowledged once durable, with the caret move
   // of the same keystroke in the same message (as the app's NoteSync does).
   let acks: Promise<unknown> = Promise.resolve();
+  const savedAfter: number[] = [];
   let pending: { update: Uint8Array; caret: boolean } | null = null;
   const flush = () => {
     const p = pending;
     pending = null;
     if (!p) return;
     const caret = p.caret ? { awareness: encodeAwarenessUpdate(awareness, [doc.clientID]) } : {};
-    acks = socket.emitWithAck('notes:update', { sessionId, update: p.update, ...caret });
+    const at = performance.now();
+    acks = socket.emitWithAck('notes:update', { sessionId, update: p.update, ...caret }).then((answer: { ok?: boolean }) => {
+      if (answer.ok) savedAfter.push(performance.now() - at);
+      return answer;
+    });
   };
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === REMOTE) return;
@@ -68,6 +73,7 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
     flushed: async () => {
       await acks;
     },
+    savedAfter,
     close: () => socket.disconnect(),
   };
 }
