@@ -186,7 +186,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const writer =
     config.database.kind === 'sqlite' ? new SqliteNoteWriter(config.database.file, { moveEveryMs: options.noteLogMoveEveryMs }) : undefined;
-  const hubOptions = { snapshotEvery: options.snapshotEvery ?? 500, commitWindowMs: config.noteCommitWindowMs, log: app.log };
+  const hubOptions = {
+    snapshotEvery: options.snapshotEvery ?? 500,
+    commitWindowMs: config.noteCommitWindowMs,
+    commitAtWrites: config.noteCommitBatchWrites,
+    log: app.log,
+  };
   // Cluster mode: the other nodes holding the same notes, one channel per note.
   const [notePeers, privatePeers] = cluster ? [new NoteCluster(cluster, 'session'), new NoteCluster(cluster, 'private')] : [];
   await notePeers?.start();

@@ -59,6 +59,8 @@ export interface Config {
   privateNotesVisibleToAdmins: boolean;
   /** The note's group-commit window (NoteHubOptions.commitWindowMs). */
   noteCommitWindowMs: number;
+  /** A batch this large commits before its window ends (NoteHubOptions.commitAtWrites). */
+  noteCommitBatchWrites: number;
   /** Cluster mode (REDIS_URL, on PostgreSQL): this node's name and the shared Redis. */
   cluster: { redisUrl: string; nodeName: string } | undefined;
   /** DRAIN_GRACE_SECONDS: 3 s in cluster mode (a load balancer checking every second notices), else none. */
@@ -138,6 +140,7 @@ const EnvSchema = z.object({
   DEEPGRAM_API_KEY: z.string().min(1).optional(),
   DEEPGRAM_URL: wsUrl.default('wss://api.deepgram.com'),
   NOTE_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(250),
+  NOTE_COMMIT_BATCH_WRITES: z.coerce.number().int().min(1).max(100_000).default(400),
   SESSION_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SESSION_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   WEEK_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
@@ -238,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordSignIn: e.PASSWORD_SIGNIN,
     privateNotesVisibleToAdmins: e.PRIVATE_NOTES_VISIBLE_TO_ADMINS,
     noteCommitWindowMs: e.NOTE_COMMIT_WINDOW_MS,
+    noteCommitBatchWrites: e.NOTE_COMMIT_BATCH_WRITES,
     drainGraceMs: (e.DRAIN_GRACE_SECONDS ?? (e.REDIS_URL ? 3 : 0)) * 1000,
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeName: e.NODE_NAME ?? `node-${randomBytes(4).toString('hex')}` } : undefined,
   };

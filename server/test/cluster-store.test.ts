@@ -6,29 +6,11 @@ import * as Y from 'yjs';
 import { NoteHub } from '../src/notes/noteHub.js';
 import { NoteStore } from '../src/notes/noteStore.js';
 import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, storedDoc } from './helpers.js';
-import { prng } from './realtime.js';
+import { prng, typist } from './realtime.js';
 
 afterEach(closeTestApps);
 
 const log = pino({ level: 'silent' }) as FastifyBaseLogger;
-
-/** A person typing into their own copy of a note: each keystroke is one update. */
-function typist(name: string) {
-  const doc = new Y.Doc();
-  const text = doc.getText('t');
-  return {
-    doc,
-    type(i: number): Uint8Array {
-      let update: Uint8Array | null = null;
-      doc.once('update', (u: Uint8Array) => {
-        update = u;
-      });
-      text.insert(text.length, `${name}${i} `);
-      if (!update) throw new Error('no update');
-      return update;
-    },
-  };
-}
 
 describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () => {
   it('keeps every acknowledged update when two nodes append and compact the same note at once, neither seeing the other', async () => {

@@ -115,6 +115,24 @@ export function prng(seed: number): () => number {
 /** The note as XML, for comparing documents. */
 export const noteXml = (doc: Y.Doc) => doc.getXmlFragment('default').toString();
 
+/** A person typing into their own copy of a note (its text `t`): each keystroke is one update. */
+export function typist(name: string) {
+  const doc = new Y.Doc();
+  const text = doc.getText('t');
+  return {
+    doc,
+    type(i: number): Uint8Array {
+      let update: Uint8Array | null = null;
+      doc.once('update', (u: Uint8Array) => {
+        update = u;
+      });
+      text.insert(text.length, `${name}${i} `);
+      if (!update) throw new Error('no update');
+      return update;
+    },
+  };
+}
+
 /** Appends text to the last paragraph of the note (what typing at the end does). */
 export function typeAtEnd(doc: Y.Doc, text: string) {
   const fragment = doc.getXmlFragment('default');

@@ -63,6 +63,12 @@ export interface NoteHubOptions {
    * once. What it costs is at most this much more time before an update is acknowledged.
    */
   commitWindowMs?: number;
+  /**
+   * A batch this large starts at once, whatever is left of the window: a busy node's commits stay
+   * this size (a ~430 µs commit is nothing per keystroke there), and their acknowledgements do
+   * not come in bursts of thousands that hold the relays behind them.
+   */
+  commitAtWrites?: number;
   log: FastifyBaseLogger;
   peers?: NotePeers;
 }
@@ -88,6 +94,8 @@ export class NoteHub {
   private flushing: Promise<void> | null = null;
   /** When the last batch started committing (performance.now()). */
   private lastCommit = Number.NEGATIVE_INFINITY;
+  /** Ends the window now (set while one runs): the queue reached `commitAtWrites`. */
+  private endWindow: (() => void) | null = null;
 
   constructor(
     private readonly store: NoteStore,
@@ -339,13 +347,15 @@ export class NoteHub {
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
+      else if (this.endWindow && this.queue.length >= (this.options.commitAtWrites ?? Number.POSITIVE_INFINITY)) this.endWindow();
     });
   }
 
-  /** Until the next batch may start: the rest of the commit window, or the end of this tick. */
+  /** Until the next batch may start: the rest of the commit window (or until the batch is full), or the end of this tick. */
   private untilNextCommit(): Promise<void> {
     const window = this.options.commitWindowMs ?? 0;
-    let wait = this.lastCommit + window - performance.now();
+    let wait =
+      this.queue.length >= (this.options.commitAtWrites ?? Number.POSITIVE_INFINITY) ? 0 : this.lastCommit + window - performance.now();
     // Several nodes on one PostgreSQL: a busy node's commits fall on the wall clock's multiples of
     // the window, so every node's commit reaches the database at the same moment and they share
     // its WAL flush (measured alone, three connections committing ten times a second: ~30% less
@@ -357,7 +367,16 @@ export class NoteHub {
       const due = Date.now() + wait;
       wait += Math.round(due / window) * window - due;
     }
-    return new Promise((r) => (wait >= 1 ? setTimeout(r, wait) : setImmediate(r)));
+    if (wait < 1) return new Promise((r) => setImmediate(r));
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.endWindow = null;
+        resolve();
+      };
+      const timer = setTimeout(end, wait);
+      this.endWindow = end;
+    });
   }
 
   // One writer: while a batch commits (or its window runs), new writes gather into the next batch.
@@ -369,7 +388,7 @@ export class NoteHub {
       this.queue = [];
       try {
         await this.store.commit(batch.map((p) => p.write));
-        for (const p of batch) p.resolve();
+        await resolveInTurns(batch);
       } catch (error) {
         this.options.log.error({ err: error, writes: batch.length }, 'note batch failed to commit');
         // Those notes' docs hold updates that are not durable: they must never be acknowledged
@@ -381,5 +400,21 @@ export class NoteHub {
       if (this.queue.length > 0) await this.untilNextCommit();
     }
     this.flushing = null;
+  }
+}
+
+/**
+ * How many of a batch's writes are acknowledged before the node turns to its sockets again. A busy
+ * node's batch holds thousands (a window's keystrokes of every note); answering them all at once
+ * held the relays arriving meanwhile for tens of ms (at 800 sessions and a 250-ms window, p99
+ * 85 ms instead of 43 with 100 ms).
+ */
+const ACKS_PER_TURN = 64;
+
+/** Resolves the writes in order, ACKS_PER_TURN at a time, letting the event loop read its sockets in between. */
+async function resolveInTurns(batch: readonly { resolve: () => void }[]): Promise<void> {
+  for (let i = 0; i < batch.length; i += ACKS_PER_TURN) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    for (const p of batch.slice(i, i + ACKS_PER_TURN)) p.resolve();
   }
 }
