@@ -362,7 +362,7 @@ export class NoteHub {
     // PostgreSQL CPU per commit than at staggered times). An idle note's first write still
     // commits at once; the one after it moves to the nearest multiple, at most half a window
     // sooner or later (rounding up instead made it wait up to two windows, and a person typing
-    // word by word saw "saved" that much later).
+    // word by word saw "saved" that much later). A full batch (commitAtWrites) waits for neither.
     if (wait >= 1 && this.store.shared) {
       const due = Date.now() + wait;
       wait += Math.round(due / window) * window - due;
