@@ -347,15 +347,19 @@ export class NoteHub {
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
-      else if (this.endWindow && this.queue.length >= (this.options.commitAtWrites ?? Number.POSITIVE_INFINITY)) this.endWindow();
+      else if (this.endWindow && this.batchFull) this.endWindow();
     });
+  }
+
+  /** The writes waiting make a full batch (`commitAtWrites`): it starts without waiting for the window. */
+  private get batchFull(): boolean {
+    return this.queue.length >= (this.options.commitAtWrites ?? Number.POSITIVE_INFINITY);
   }
 
   /** Until the next batch may start: the rest of the commit window (or until the batch is full), or the end of this tick. */
   private untilNextCommit(): Promise<void> {
     const window = this.options.commitWindowMs ?? 0;
-    let wait =
-      this.queue.length >= (this.options.commitAtWrites ?? Number.POSITIVE_INFINITY) ? 0 : this.lastCommit + window - performance.now();
+    let wait = this.batchFull ? 0 : this.lastCommit + window - performance.now();
     // Several nodes on one PostgreSQL: a busy node's commits fall on the wall clock's multiples of
     // the window, so every node's commit reaches the database at the same moment and they share
     // its WAL flush (measured alone, three connections committing ten times a second: ~30% less
