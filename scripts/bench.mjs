@@ -402,12 +402,15 @@ async function notePad(f) {
         `  cluster mode <= 1.3 x the embedded node's CPU per keystroke at ${c.sessions} sessions: nodes, Redis, PostgreSQL and HAProxy summed ${f(us, 0)} vs ${f(single.serverCpuMicrosPerKeystroke, 0)} µs (x${f(ratio, 2)}) — ${ratio <= 1.3 ? 'met' : 'NOT met'}; without HAProxy ${f(withoutLb, 0)} µs (x${f(ratioWithoutLb, 2)}) — ${ratioWithoutLb <= 1.3 ? 'met' : 'NOT met'}\n`,
       );
     }
-    // Each node at the single node's load (the cluster run at `clusterNodes` x its sessions): what adding nodes costs.
-    const perNode = at('tandem', c.sessions / clusterNodes);
+    // Each node at the single node's load (the cluster run at `clusterNodes` x its sessions, give or take 5%, so
+    // that 50 cluster sessions meet 17 on one node): what adding nodes costs, each process as loaded as the one.
+    const perNodeSize = sizes.find((n) => Math.abs(n * clusterNodes - c.sessions) <= 0.05 * c.sessions);
+    const perNode = perNodeSize === undefined ? undefined : at('tandem', perNodeSize);
     if (perNode) {
       const nodes = us - (t.postgres ?? 0) - (t.haproxy ?? 0) - (t.redis ?? 0);
+      const base = perNode.serverCpuMicrosPerKeystroke;
       process.stdout.write(
-        `  at the same load per node (cluster ${c.sessions} vs one node ${perNode.sessions} sessions): ${f(us, 0)} vs ${f(perNode.serverCpuMicrosPerKeystroke, 0)} µs (x${f(us / perNode.serverCpuMicrosPerKeystroke, 2)}); the nodes alone ${f(nodes, 0)}, PostgreSQL ${f(t.postgres ?? 0, 0)}, HAProxy ${f(t.haproxy ?? 0, 0)}, Redis ${f(t.redis ?? 0, 0)}\n`,
+        `  at the same load per node (cluster ${c.sessions} vs one node ${perNode.sessions} sessions): ${f(us, 0)} vs ${f(base, 0)} µs (x${f(us / base, 2)}), without HAProxy x${f((us - (t.haproxy ?? 0)) / base, 2)}; the nodes alone ${f(nodes, 0)}, PostgreSQL ${f(t.postgres ?? 0, 0)}, HAProxy ${f(t.haproxy ?? 0, 0)}, Redis ${f(t.redis ?? 0, 0)}\n`,
       );
     }
   }
