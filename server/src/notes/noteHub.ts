@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ErrorCode, type Result } from '@tandem/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { Awareness } from 'y-protocols/awareness';
@@ -371,7 +372,7 @@ export class NoteHub {
       const due = Date.now() + wait;
       wait += Math.round(due / window) * window - due;
     }
-    if (wait < 1) return new Promise((r) => setImmediate(r));
+    if (wait < 1) return nextTurn();
     return new Promise((resolve) => {
       const end = () => {
         clearTimeout(timer);
@@ -418,7 +419,7 @@ const ACKS_PER_TURN = 64;
 /** Resolves the writes in order, ACKS_PER_TURN at a time, letting the event loop read its sockets in between. */
 async function resolveInTurns(batch: readonly { resolve: () => void }[]): Promise<void> {
   for (let i = 0; i < batch.length; i += ACKS_PER_TURN) {
-    if (i > 0) await new Promise((r) => setImmediate(r));
+    if (i > 0) await nextTurn();
     for (const p of batch.slice(i, i + ACKS_PER_TURN)) p.resolve();
   }
 }
