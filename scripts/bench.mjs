@@ -22,6 +22,8 @@ const serverDist = process.env.BENCH_SERVER_DIST ? path.resolve(process.env.BENC
 const only = process.env.BENCH_ONLY ?? 'notes,flood';
 /** BENCH_PROFILE=1: the note-pad server runs under `node --cpu-prof`; where its time went is printed after each size. */
 const profile = process.env.BENCH_PROFILE === '1';
+/** BENCH_NODE_ARGS: more flags for the single node's `node`, space-separated (e.g. `--trace-gc`, `--trace-opt`). */
+const serverNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** The systems measured side by side on the same workload (bench/peers holds the others). */
 const systems = (process.env.BENCH_SYSTEMS ?? 'tandem,tandem-cluster,hocuspocus,hocuspocus-sqlite,y-websocket').split(',').filter(Boolean);
 /** A measured run starts when the 1-minute load average is below this (or after BENCH_QUIET_WAIT seconds). */
@@ -65,7 +67,8 @@ async function withServer(n, script, args) {
   fs.writeFileSync(pairsFile, await capture([path.join(serverDist, 'bench', 'seed.js'), dataDir, String(n)]));
   const port = await freePort();
   const profileDir = path.join(dataDir, 'profile');
-  const nodeArgs = profile && script === 'notesLoad.js' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const profiling = profile && script === 'notesLoad.js';
+  const nodeArgs = [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...serverNodeArgs];
   const server = spawn(process.execPath, [...nodeArgs, path.join(serverDist, 'server.js')], {
     env: {
       PATH: process.env.PATH,
@@ -80,13 +83,14 @@ async function withServer(n, script, args) {
       // The group-commit window, to compare (the server's default otherwise).
       ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // With flags of its own (`--trace-gc`, `--trace-deopt`), what the server prints is shown.
+    stdio: ['ignore', serverNodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'],
   });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, 20_000);
     const out = await capture([path.join(dist, 'bench', script), `http://127.0.0.1:${port}`, pairsFile, ...args(port, server.pid ?? 0)]);
     const result = JSON.parse(out);
-    if (nodeArgs.length > 0) {
+    if (profiling) {
       // The profile is written when the server exits by itself.
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { PROTOCOL_VERSION, wireParser } from '@tandem/shared';
 import { io } from 'socket.io-client';
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { type Connection, parseProcesses, runLoad } from './loadCore.js';
 
@@ -36,8 +36,14 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
   const join = await socket.emitWithAck('notes:join', { sessionId, stateVector: Y.encodeStateVector(doc) });
   if (!join.ok) throw new Error(`join failed: ${join.error.message}`);
   Y.applyUpdate(doc, new Uint8Array(join.data.update), REMOTE);
-  socket.on('notes:update', ({ update }: { update: ArrayBuffer }) => Y.applyUpdate(doc, new Uint8Array(update), REMOTE));
-  socket.on('notes:awareness', () => {});
+  applyAwarenessUpdate(awareness, new Uint8Array(join.data.awareness), REMOTE);
+  // The partner's keystrokes and carets are applied as the app applies them (client/src/lib/noteSync.ts),
+  // and as the peers' own providers do: a caret costs its receiver too.
+  socket.on('notes:update', ({ update, awareness: caret }: { update: ArrayBuffer; awareness?: ArrayBuffer }) => {
+    Y.applyUpdate(doc, new Uint8Array(update), REMOTE);
+    if (caret) applyAwarenessUpdate(awareness, new Uint8Array(caret), REMOTE);
+  });
+  socket.on('notes:awareness', ({ update }: { update: ArrayBuffer }) => applyAwarenessUpdate(awareness, new Uint8Array(update), REMOTE));
   // Every local change goes out as its own update, acknowledged once durable, with the caret move
   // of the same keystroke in the same message (as the app's NoteSync does).
   let acks: Promise<unknown> = Promise.resolve();
