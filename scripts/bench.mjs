@@ -34,6 +34,8 @@ const capacityStart = Number(process.env.BENCH_CAPACITY_START ?? 100);
 const capacityMax = Number(process.env.BENCH_CAPACITY_MAX ?? 1600);
 const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 10);
 const peersDir = path.join(root, 'bench', 'peers');
+/** Keystrokes a session sends a second: 2 typists at 5 (server/src/bench/loadCore.ts). */
+const keysPerSession = 10;
 /** BENCH_CLUSTER_NODES: how many Tandem nodes the cluster runs (3, `npm run cluster`'s; 1 measures cluster mode's own cost). */
 const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
 
@@ -318,7 +320,7 @@ async function notePad(f) {
     process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}${generator}${saved}\n`);
   }
 
-  /** @type {Record<string, { good: number, bad: number | null, tried: string[] }>} */
+  /** @type {Record<string, { good: number, bad: number | null, tried: string[], held?: Awaited<ReturnType<typeof measure>> }>} */
   const capacity = {};
   /** How close the search narrows down: 5% of what held, at least 25 sessions (finer than the 1.5× target it is read against). */
   const tolerance = (/** @type {number} */ good) => Math.max(25, good * 0.05);
@@ -333,19 +335,23 @@ async function notePad(f) {
       let bad = null;
       let n = capacityStart;
       const tried = [];
+      /** The run at the largest count that held. */
+      let held;
       const deadline = Date.now() + capacityMinutes * 60_000;
       while (n <= capacityMax && Date.now() < deadline) {
         const r = await measure(system, n);
         tried.push(`${n}: p99 ${f(r.p99, 0)} ms (server ${f(r.serverCpuPercent, 0)}%, generator ${f(r.generatorCpuPercent, 0)}%)`);
         process.stdout.write(line(r));
-        if (r.p99 <= 100) good = Math.max(good, n);
-        else bad = bad === null ? n : Math.min(bad, n);
+        if (r.p99 <= 100 && n > good) {
+          good = n;
+          held = r;
+        } else bad = bad === null ? n : Math.min(bad, n);
         if (bad !== null && bad - good <= tolerance(good)) break;
         // Doubling while far below the limit; past a quarter of it, smaller steps (a run at twice a
         // size near the limit is the longest of all, and it spent the time limit before the search narrowed).
         n = bad === null ? Math.round(n * (r.p99 < 25 ? 2 : 1.25)) : Math.round((good + bad) / 2);
       }
-      capacity[system] = { good, bad, tried };
+      capacity[system] = { good, bad, tried, held };
     }
     process.stdout.write(`\n${'system'.padEnd(18)}${'capacity'.padStart(12)}   runs\n`);
     for (const [system, c] of Object.entries(capacity)) {
@@ -359,6 +365,16 @@ async function notePad(f) {
               ? `${c.good}-${c.bad - 1}`
               : String(c.good);
       process.stdout.write(`${system.padEnd(18)}${shown.padStart(12)}   ${c.tried.join(', ')}\n`);
+    }
+    // What ended each search: the load generator is one process, so where it uses a whole core the
+    // count is its limit on this machine as much as the server's.
+    const bound = Object.entries(capacity).flatMap(([system, c]) => (c.held ? [{ system, r: c.held }] : []));
+    if (bound.length > 0) process.stdout.write('\nAt the largest count that held:\n');
+    for (const { system, r } of bound) {
+      const generatorBound = r.generatorCpuPercent >= 95;
+      process.stdout.write(
+        `  ${system.padEnd(16)} server ${f(r.serverCpuPercent, 0)}% of a core, load generator ${f(r.generatorCpuPercent, 0)}%${generatorBound ? ' (the generator had no CPU left: the search measured it as much as the server)' : ''}; the server's ${f(r.serverCpuMicrosPerKeystroke, 0)} µs per keystroke there would fill one core at ~${f(1e6 / (r.serverCpuMicrosPerKeystroke * keysPerSession), 0)} sessions\n`,
+      );
     }
   }
 
