@@ -342,10 +342,11 @@ async function notePad(f) {
         const r = await measure(system, n);
         tried.push(`${n}: p99 ${f(r.p99, 0)} ms (server ${f(r.serverCpuPercent, 0)}%, generator ${f(r.generatorCpuPercent, 0)}%)`);
         process.stdout.write(line(r));
-        if (r.p99 <= 100 && n > good) {
+        if (r.p99 > 100) bad = bad === null ? n : Math.min(bad, n);
+        else if (n > good) {
           good = n;
           held = r;
-        } else bad = bad === null ? n : Math.min(bad, n);
+        }
         if (bad !== null && bad - good <= tolerance(good)) break;
         // Doubling while far below the limit; past a quarter of it, smaller steps (a run at twice a
         // size near the limit is the longest of all, and it spent the time limit before the search narrowed).
