@@ -317,7 +317,13 @@ async function notePad(f) {
       .map(([name, us]) => `${name} ${f(us, 0)}`);
     const generator = Number.isFinite(r.generatorCpuPercent) ? `; load generator ${f(r.generatorCpuPercent, 0)}% of a core` : '';
     const saved = r.saved ? `; "saved" (durable) after p50 ${f(r.saved.p50, 0)} ms, p99 ${f(r.saved.p99, 0)} ms` : '';
-    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}${generator}${saved}\n`);
+    // A single server's read and write system calls, sockets and files (its database's) alike, however
+    // many frames they carry (not the cluster's: its first node serves a share of the keystrokes).
+    const calls =
+      r.syscallsPerKeystroke && r.system !== 'tandem-cluster'
+        ? `; read/write calls per keystroke ${f(r.syscallsPerKeystroke.reads, 2)}/${f(r.syscallsPerKeystroke.writes, 2)}`
+        : '';
+    process.stdout.write(`  ${r.system.padEnd(16)}${String(r.sessions).padStart(6)}   ${threads.join(', ')}${generator}${saved}${calls}\n`);
   }
 
   /** @type {Record<string, { good: number, bad: number | null, tried: string[], held?: Awaited<ReturnType<typeof measure>> }>} */

@@ -122,6 +122,12 @@ function groupTicks(groups: Map<string, number[]>): { all: Map<string, number>; 
   return { all, kernel };
 }
 
+/** Read-like and write-like system calls a process made so far (`/proc/<pid>/io` syscr, syscw: its sockets' reads and writes). */
+export function syscalls(pid: number): { reads: number; writes: number } {
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { reads: Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? Number.NaN), writes: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? Number.NaN) };
+}
+
 export function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
@@ -145,6 +151,8 @@ export interface LoadResult {
   rssPerSessionBytes: number;
   /** CPU µs per keystroke by thread name (the main thread as `main`). */
   threadMicrosPerKeystroke: Record<string, number>;
+  /** The server's (main process's) read and write system calls per keystroke: what one keystroke costs it in socket calls. */
+  syscallsPerKeystroke: { reads: number; writes: number };
   /** The load generator's own CPU (this process, every thread), in % of one core: it shares the machine. */
   generatorCpuPercent: number;
   rssLoaded: number;
@@ -254,6 +262,7 @@ export async function runLoad(options: {
   sent = 0;
   for (const pair of typists) for (const t of pair) t.c.savedAfter?.splice(0);
   const cpuStart = cpuTicks(serverPid);
+  const callsStart = syscalls(serverPid);
   const threadsStart = cpuTicksByThread(serverPid);
   const { all: othersStart, kernel: othersKernelStart } = groupTicks(others());
   const generatorStart = process.cpuUsage();
@@ -261,6 +270,7 @@ export async function runLoad(options: {
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpuEnd = cpuTicks(serverPid);
+  const callsEnd = syscalls(serverPid);
   const threadsEnd = cpuTicksByThread(serverPid);
   const { all: othersEnd, kernel: othersKernelEnd } = groupTicks(others());
   const generator = process.cpuUsage(generatorStart);
@@ -305,6 +315,10 @@ export async function runLoad(options: {
     serverCpuPercent: ((cpuEnd - cpuStart + othersUsed) / ticksPerSecond / elapsed) * 100,
     serverCpuMicrosPerKeystroke: perKeystroke(cpuEnd - cpuStart + othersUsed),
     threadMicrosPerKeystroke,
+    syscallsPerKeystroke: {
+      reads: (callsEnd.reads - callsStart.reads) / Math.max(1, sent),
+      writes: (callsEnd.writes - callsStart.writes) / Math.max(1, sent),
+    },
     generatorCpuPercent: ((generator.user + generator.system) / 1e6 / elapsed) * 100,
     rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,
     rssLoaded,
