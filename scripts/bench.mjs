@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startCluster } from './lib/cluster.mjs';
 import { summariseProfile } from './lib/cpuprofile.mjs';
 import { requireNode24 } from './lib/node.mjs';
@@ -34,8 +35,6 @@ const capacityStart = Number(process.env.BENCH_CAPACITY_START ?? 100);
 const capacityMax = Number(process.env.BENCH_CAPACITY_MAX ?? 1600);
 const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 10);
 const peersDir = path.join(root, 'bench', 'peers');
-/** Keystrokes a session sends a second: 2 typists at 5 (server/src/bench/loadCore.ts). */
-const keysPerSession = 10;
 /** BENCH_CLUSTER_NODES: how many Tandem nodes the cluster runs (3, `npm run cluster`'s; 1 measures cluster mode's own cost). */
 const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
 
@@ -273,8 +272,12 @@ try {
 
 /** @param {(x: number, d?: number) => string} f */
 async function notePad(f) {
+  // The workload's rate, from the load generator's own code (built above).
+  const { KEYS_PER_SECOND } = await import(pathToFileURL(path.join(dist, 'bench', 'loadCore.js')).href);
+  /** Keystrokes a session sends a second: its 2 typists'. */
+  const keysPerSession = 2 * KEYS_PER_SECOND;
   step(
-    `Note pad: ${systems.join(', ')} side by side; ${seconds} s per run, 2 typists per session at 5 keys/s plus caret updates, a ~4,000-character note`,
+    `Note pad: ${systems.join(', ')} side by side; ${seconds} s per run, 2 typists per session at ${KEYS_PER_SECOND} keys/s plus caret updates, a ~4,000-character note`,
   );
   const header = ['system', 'sessions', 'keys/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'CPU %', 'CPU µs/key', 'RSS/sess KB', 'load 1m'];
   const line = (/** @type {any} */ r) =>

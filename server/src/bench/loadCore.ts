@@ -122,7 +122,7 @@ function groupTicks(groups: Map<string, number[]>): { all: Map<string, number>; 
   return { all, kernel };
 }
 
-/** Read-like and write-like system calls a process made so far (`/proc/<pid>/io` syscr, syscw: its sockets' reads and writes). */
+/** Read-like and write-like system calls a process made so far, every thread's (`/proc/<pid>/io` syscr, syscw: sockets and files alike). */
 export function syscalls(pid: number): { reads: number; writes: number } {
   const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
   return { reads: Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? Number.NaN), writes: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? Number.NaN) };
@@ -151,7 +151,7 @@ export interface LoadResult {
   rssPerSessionBytes: number;
   /** CPU µs per keystroke by thread name (the main thread as `main`). */
   threadMicrosPerKeystroke: Record<string, number>;
-  /** The server's (main process's) read and write system calls per keystroke: what one keystroke costs it in socket calls. */
+  /** The server's (main process's) read and write system calls per keystroke, sockets and its database's files alike. */
   syscallsPerKeystroke: { reads: number; writes: number };
   /** The load generator's own CPU (this process, every thread), in % of one core: it shares the machine. */
   generatorCpuPercent: number;
