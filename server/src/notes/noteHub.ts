@@ -5,6 +5,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { type NoteStore, type NoteWrite, nothingStored } from './noteStore.js';
 import { writeTemplate } from './template.js';
+import { leanEvents } from './leanEvents.js';
 
 /** How a new note starts: the agenda, and the to-dos carried from the session before. */
 export interface NoteInit {
@@ -153,7 +154,8 @@ export class NoteHub {
         }
       }
     }
-    const doc = new Y.Doc({ gc: true });
+    // Every keystroke is a transaction on it: its events cost nothing when nobody listens (leanEvents).
+    const doc = leanEvents(new Y.Doc({ gc: true }));
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
     for (const u of stored.updates) Y.applyUpdate(doc, u.update, SERVER_ORIGIN);
     if (created) Y.applyUpdate(doc, created, SERVER_ORIGIN);

@@ -16,10 +16,20 @@ interface Row {
   note: string;
   id: string;
   seq: number;
-  /** Its bytes (the update appended, or the snapshot's state) are the next `length` bytes of the batch's buffer. */
-  length: number;
+  /** Its bytes: the update appended, or the snapshot's state. */
+  data: Uint8Array;
 }
-type Message = { close: true } | { id: number; rows: Row[]; bytes: Uint8Array; now: string };
+/** A batch, row by row in flat arrays (see `WriterBatch` in sqliteWriter.ts). */
+interface Batch {
+  id: number;
+  kinds: Uint8Array;
+  ids: string;
+  seqs: Float64Array;
+  lengths: Uint32Array;
+  bytes: Uint8Array;
+  now: string;
+}
+type Message = { close: true } | Batch;
 
 const { file, sql, sqlite, moveEveryMs, moveAtRows } = workerData as {
   file: string;
@@ -41,6 +51,8 @@ const statements = new Map(
 );
 const append = db.prepare(sql.log.append);
 const clearLog = db.prepare(sql.log.clear);
+/** The kinds of note, in the order the main thread numbers them (`noteKinds` in sqliteWriter.ts). */
+const noteKinds = Object.keys(sql.kinds);
 const of = (w: Row) => {
   const s = statements.get(w.note);
   if (!s) throw new Error(`unknown kind of note: ${w.note}`);
@@ -72,29 +84,48 @@ function inTransaction(work: () => void): void {
   }
 }
 
+/** A batch's rows; throws on one that does not add up (a kind of note unknown here, lengths past its bytes). */
+function rowsOf(batch: Batch): Row[] {
+  const ids = batch.ids.split('\n');
+  const n = batch.kinds.length;
+  if (ids.length !== n || batch.seqs.length !== n || batch.lengths.length !== n) throw new Error('the batch does not add up');
+  const rows: Row[] = new Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const kind = batch.kinds[i] as number;
+    const note = noteKinds[kind >> 1];
+    if (note === undefined) throw new Error(`unknown kind of note: ${kind >> 1}`);
+    const length = batch.lengths[i] as number;
+    rows[i] = {
+      kind: kind & 1 ? 'compact' : 'append',
+      note,
+      id: ids[i] as string,
+      seq: batch.seqs[i] as number,
+      data: batch.bytes.subarray(at, at + length),
+    };
+    at += length;
+  }
+  if (at !== batch.bytes.byteLength) throw new Error('the batch does not add up');
+  return rows;
+}
+
 // One transaction per batch: appends to the hot log; with a compaction, the hot log is moved
 // first, then the snapshot written and the entries it covers pruned.
-function commit(rows: Row[], bytes: Uint8Array, now: string): void {
-  let at = 0;
-  const data = rows.map((r) => {
-    at += r.length;
-    return bytes.subarray(at - r.length, at);
-  });
-  if (at !== bytes.byteLength) throw new Error('the batch does not add up');
+function commit(rows: Row[], now: string): void {
   for (const r of rows) of(r); // every row's kind of note is known before anything is written
   inTransaction(() => {
-    rows.forEach((r, i) => {
-      if (r.kind !== 'append') return;
-      append.run(r.note, r.id, r.seq, data[i] ?? null, now);
+    for (const r of rows) {
+      if (r.kind !== 'append') continue;
+      append.run(r.note, r.id, r.seq, r.data, now);
       logged += 1;
-    });
+    }
     if (!rows.some((r) => r.kind === 'compact')) return;
     moveLog();
-    rows.forEach((r, i) => {
-      if (r.kind !== 'compact') return;
-      of(r).upsert.run(r.id, data[i] ?? null, r.seq, now);
+    for (const r of rows) {
+      if (r.kind !== 'compact') continue;
+      of(r).upsert.run(r.id, r.data, r.seq, now);
       of(r).prune.run(r.id, r.seq);
-    });
+    }
   });
 }
 
@@ -119,7 +150,7 @@ parentPort?.on('message', (m: Message) => {
     return;
   }
   try {
-    commit(m.rows, m.bytes, m.now);
+    commit(rowsOf(m), m.now);
     parentPort?.postMessage({ id: m.id, ok: true });
   } catch (e) {
     parentPort?.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
