@@ -3,9 +3,9 @@ import { ErrorCode, type Result } from '@tandem/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { leanEvents } from './leanEvents.js';
 import { type NoteStore, type NoteWrite, nothingStored } from './noteStore.js';
 import { writeTemplate } from './template.js';
-import { leanEvents } from './leanEvents.js';
 
 /** How a new note starts: the agenda, and the to-dos carried from the session before. */
 export interface NoteInit {
