@@ -1,4 +1,5 @@
 import { chunkKinds, encodeAck, type FrameEvent, readEventFrame } from '@tandem/shared';
+import { sendMessage } from './directWrite.js';
 import type { TandemSocket } from './io.js';
 
 /** An acknowledgement callback, as Socket.IO hands one to a handler. */
@@ -41,7 +42,7 @@ export function takeFrames(socket: TandemSocket, events: ReadonlySet<string>, ta
     return (result) => {
       if (sent || conn.readyState !== 'open') return;
       sent = true;
-      for (const part of encodeAck(id, result)) conn.write(part);
+      for (const part of encodeAck(id, result)) sendMessage(conn, part instanceof ArrayBuffer ? new Uint8Array(part) : part);
     };
   };
   const reader = (data: unknown) => {

@@ -31,27 +31,35 @@ export function handle<S extends z.ZodType, T>(
 
 /**
  * {@link handle} for the events of every keystroke: `fast` checks the envelope without a general
- * schema walk; only what it refuses is parsed with the schema, for the error message.
+ * schema walk; only what it refuses is parsed with the schema, for the error message. `run` may
+ * answer at once (a refusal, a caret) or later (an update, once durable): an answer at once is
+ * sent without a promise in between (one less per keystroke).
  */
 export function handleFast<S extends z.ZodType, T>(
   app: FastifyInstance,
   socket: TandemSocket,
   fast: (raw: unknown) => z.infer<S> | null,
   schema: S,
-  run: (payload: z.infer<S>) => Promise<Result<T>>,
+  run: (payload: z.infer<S>) => Result<T> | Promise<Result<T>>,
 ): (raw: unknown, ack?: unknown) => void {
-  const slow = handle(app, socket, schema, run);
+  const slow = handle(app, socket, schema, async (payload: z.infer<S>) => run(payload));
   return (raw, ack) => {
     const payload = fast(raw);
     if (payload === null) return slow(raw, ack);
     const reply = typeof ack === 'function' ? (ack as (r: Result<T>) => void) : null;
-    run(payload).then(
-      (r) => reply?.(r),
-      (error: unknown) => {
-        app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
-        reply?.({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
-      },
-    );
+    const failed = (error: unknown) => {
+      app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
+      reply?.({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
+    };
+    let answer: Result<T> | Promise<Result<T>>;
+    try {
+      answer = run(payload);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (answer instanceof Promise) answer.then((r) => reply?.(r), failed);
+    else reply?.(answer);
   };
 }
 

@@ -174,6 +174,8 @@ export default fp<RealtimeOptions>(
     const { cluster } = opts;
     const io: TandemServer = new Server(app.server, {
       transports: ['websocket'],
+      // No compression: a keystroke is ~100 bytes, and directWrite.ts writes frames as they are.
+      perMessageDeflate: false,
       // A keystroke's update and caret travel as ONE binary frame (shared/src/wire.ts).
       parser: wireParser,
       maxHttpBufferSize: RealtimeLimits.maxFrameBytes,

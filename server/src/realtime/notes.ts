@@ -215,7 +215,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
 
       socket.on(
         channel.update,
-        handleFast(app, socket, updateEnvelope, spec.update, async ({ id, update, awareness }) => {
+        handleFast(app, socket, updateEnvelope, spec.update, ({ id, update, awareness }) => {
           const j = joinedNote(id);
           if ('ok' in j) return j;
           if (j.readOnly && !j.note.frozen)
@@ -234,7 +234,7 @@ export function notesDomain(hub: NoteHub, spec: NoteRelaySpec = sharedNote, clus
 
       socket.on(
         channel.awareness,
-        handleFast(app, socket, awarenessEnvelope, spec.awareness, async ({ id, update }) => {
+        handleFast(app, socket, awarenessEnvelope, spec.awareness, ({ id, update }) => {
           const j = joinedNote(id);
           if ('ok' in j) return j;
           const checked = checkCaret(j.note, update);

@@ -1,4 +1,5 @@
 import { relayFrame } from '@tandem/shared';
+import { backedUp, sendMessage } from './directWrite.js';
 import type { TandemServer } from './io.js';
 
 /** Where a note relay goes: this node's sockets in a room, but the sender's. */
@@ -7,7 +8,7 @@ export interface LocalRoom {
   room: string;
   /** The sender's socket id. */
   except?: string;
-  /** A caret: dropped for a connection not ready to write, as Socket.IO's `volatile` does. */
+  /** A caret: dropped for a connection that is backed up (directWrite.ts `backedUp`), as Socket.IO's `volatile` drops. */
   volatile?: boolean;
 }
 
@@ -15,7 +16,7 @@ export interface LocalRoom {
  * Relays a note's update or caret to this node's sockets in its room. Relays are never kept for
  * connection-state recovery (a reconnecting app re-syncs its note, see TandemAdapter), so they
  * need not go through the adapter: the frame is made once (shared/wire.ts `relayFrame`, the
- * encoder's bytes exactly) and written to each connection.
+ * encoder's bytes exactly) and written to each connection (directWrite.ts).
  */
 export function relayLocal(to: LocalRoom, event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): void {
   const nsp = to.io.of('/');
@@ -26,8 +27,8 @@ export function relayLocal(to: LocalRoom, event: string, key: string, id: string
     if (socketId === to.except) continue;
     const socket = nsp.sockets.get(socketId);
     if (!socket?.connected || socket.conn.readyState !== 'open') continue;
-    if (to.volatile && !socket.conn.transport.writable) continue;
+    if (to.volatile && backedUp(socket.conn)) continue;
     frame ??= relayFrame(event, key, id, update, awareness);
-    socket.conn.write(frame);
+    sendMessage(socket.conn, frame);
   }
 }
