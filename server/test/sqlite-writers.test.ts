@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { buildTestApp, closeTestApps, createMentorship, onPostgres } from './helpers.js';
+import { SqliteNoteWriter } from '../src/notes/sqliteWriter.js';
+import { buildTestApp, closeTestApps, createMentorship, envOf, onPostgres, testConfig } from './helpers.js';
 
 afterEach(closeTestApps);
 
@@ -26,5 +27,59 @@ describe.skipIf(onPostgres)('two SQLite connections: the app and the note writer
     expect(await committed).toEqual({ ok: true, data: {} });
     const after = await app.db.selectFrom('mentorships').select('title').where('id', '=', pair.mentorshipId).executeTakeFirstOrThrow();
     expect(after.title).toMatch(/\(renamed\)$/);
+  });
+
+  it('the writer thread takes a batch of both kinds of note, appends and a compaction, row for row; a bad batch writes nothing', async () => {
+    const app = await buildTestApp();
+    const pair = await createMentorship(app);
+    const config = testConfig(envOf(app));
+    if (config.database.kind !== 'sqlite') throw new Error('SQLite only');
+    const writer = new SqliteNoteWriter(config.database.file);
+    try {
+      const bytes = (n: number) => new Uint8Array(n).fill(n);
+      await writer.commit(
+        [
+          { kind: 'append', note: 'session', id: pair.session.id, seq: 1, update: bytes(3) },
+          { kind: 'append', note: 'private', id: pair.mentorshipId, seq: 1, update: bytes(200) },
+          { kind: 'append', note: 'session', id: pair.session.id, seq: 2, update: bytes(5) },
+        ],
+        new Date().toISOString(),
+      );
+      const log = await app.db.selectFrom('note_log').select(['note', 'id', 'seq', 'update']).orderBy('seq').orderBy('note').execute();
+      expect(log.map((r) => [r.note, r.id, Number(r.seq), [...r.update]])).toEqual([
+        ['private', pair.mentorshipId, 1, [...bytes(200)]],
+        ['session', pair.session.id, 1, [...bytes(3)]],
+        ['session', pair.session.id, 2, [...bytes(5)]],
+      ]);
+      // A compaction moves the hot log first, then writes the snapshot and prunes what it covers.
+      await writer.commit([{ kind: 'compact', note: 'session', id: pair.session.id, seq: 2, state: bytes(7) }], new Date().toISOString());
+      const snapshot = await app.db
+        .selectFrom('notes')
+        .select(['state', 'seq'])
+        .where('session_id', '=', pair.session.id)
+        .executeTakeFirstOrThrow();
+      expect([...snapshot.state]).toEqual([...bytes(7)]);
+      expect(Number(snapshot.seq)).toBe(2);
+      expect(await app.db.selectFrom('note_log').select('seq').execute()).toHaveLength(0);
+      const privateLog = await app.db
+        .selectFrom('private_note_updates')
+        .select('seq')
+        .where('mentorship_id', '=', pair.mentorshipId)
+        .execute();
+      expect(privateLog).toHaveLength(1);
+      // An id that would break the batch's framing: refused, and nothing of the batch is written.
+      await expect(
+        writer.commit(
+          [
+            { kind: 'append', note: 'session', id: pair.session.id, seq: 3, update: bytes(1) },
+            { kind: 'append', note: 'session', id: `${pair.session.id}\nx`, seq: 4, update: bytes(1) },
+          ],
+          new Date().toISOString(),
+        ),
+      ).rejects.toThrow(/line break/);
+      expect(await app.db.selectFrom('note_log').select('seq').execute()).toHaveLength(0);
+    } finally {
+      await writer.close();
+    }
   });
 });

@@ -87,6 +87,8 @@ export class SqliteNoteWriter {
       kinds[i] = noteKinds.indexOf(w.note) * 2 + (w.kind === 'compact' ? 1 : 0);
       seqs[i] = w.seq;
       lengths[i] = data.byteLength;
+      // Ids are UUIDs (checked by every event's schema); a line break would shift every row after it.
+      if (w.id.includes('\n')) return Promise.reject(new Error('a note id with a line break'));
       ids[i] = w.id;
     }
     const batch: WriterBatch = { id, kinds, ids: ids.join('\n'), seqs, lengths, bytes, now };

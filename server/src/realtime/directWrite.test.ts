@@ -90,6 +90,31 @@ describe('sendMessage', () => {
     expect(engineWrites()).toBeGreaterThanOrEqual(2);
   });
 
+  it('sends what one connection gets within one callback in one system call', async () => {
+    const { socket, client, engineWrites } = await pair();
+    await new Promise((r) => setImmediate(r));
+    const tcp = (socket.conn as unknown as { transport: { socket: { _socket: import('node:net').Socket } } }).transport.socket._socket;
+    const calls: number[] = [];
+    const spy = tcp as unknown as { _write: (...a: unknown[]) => unknown; _writev: (chunks: unknown[], cb: unknown) => unknown };
+    const write = spy._write.bind(tcp);
+    const writev = spy._writev.bind(tcp);
+    spy._write = (...a: unknown[]) => {
+      calls.push(1);
+      return write(...a);
+    };
+    spy._writev = (chunks: unknown[], cb: unknown) => {
+      calls.push(chunks.length);
+      return writev(chunks, cb);
+    };
+    const got = received(client, 3);
+    sendMessage(socket.conn, '2["e",1]');
+    sendMessage(socket.conn, '2["e",2]');
+    sendMessage(socket.conn, '2["e",3]');
+    expect(await got).toEqual([1, 2, 3]);
+    expect(calls).toEqual([3]);
+    expect(engineWrites()).toBe(0);
+  });
+
   it('says a connection is backed up while engine.io holds messages back', async () => {
     const { socket } = await pair();
     await new Promise((r) => setImmediate(r));
