@@ -11,7 +11,7 @@ import type { NoteRow } from './noteStore.js';
  * i-th line of `ids`), its seq, and its bytes (the update or the snapshot's state), the next
  * `lengths[i]` of `bytes`.
  */
-interface WriterBatch {
+export interface WriterBatch {
   id: number;
   kinds: Uint8Array;
   ids: string;

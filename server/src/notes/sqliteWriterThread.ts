@@ -1,7 +1,7 @@
 // The SQLite note writer's thread: its own connection, durable (FULL) commits, one transaction
 // per batch. Loaded by SqliteNoteWriter as a worker: from dist as JavaScript, and from the
 // sources in tests through Node's own type stripping (so only erasable TypeScript here, and
-// no relative imports: the statements arrive in workerData from noteSql.ts).
+// no relative imports but of types: the statements arrive in workerData from noteSql.ts).
 //
 // Appends go to the hot log (`note_log`, see NoteLogSql): one page or two per commit whatever
 // the number of notes in the batch. Its rows move into the notes' own logs in one transaction
@@ -9,6 +9,8 @@
 
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+// A type only (erased when Node strips the types): the batch as sqliteWriter.ts sends it.
+import type { WriterBatch as Batch } from './sqliteWriter.js';
 
 interface Row {
   kind: 'append' | 'compact';
@@ -18,16 +20,6 @@ interface Row {
   seq: number;
   /** Its bytes: the update appended, or the snapshot's state. */
   data: Uint8Array;
-}
-/** A batch, row by row in flat arrays (see `WriterBatch` in sqliteWriter.ts). */
-interface Batch {
-  id: number;
-  kinds: Uint8Array;
-  ids: string;
-  seqs: Float64Array;
-  lengths: Uint32Array;
-  bytes: Uint8Array;
-  now: string;
 }
 type Message = { close: true } | Batch;
 
