@@ -4,6 +4,12 @@ import type { z } from 'zod';
 import { accessTo } from '../access.js';
 import type { TandemSocket } from './io.js';
 
+/** A handler failed on our side: logged, and the sender (if it asked for an answer) is told so. */
+function failed(app: FastifyInstance, socket: TandemSocket, reply: ((r: Result<never>) => void) | null, error: unknown): void {
+  app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
+  reply?.({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
+}
+
 /** Wraps a handler: the payload is parsed with its schema, every failure becomes a rejected ack, nothing throws. */
 export function handle<S extends z.ZodType, T>(
   app: FastifyInstance,
@@ -22,10 +28,7 @@ export function handle<S extends z.ZodType, T>(
       });
       return;
     }
-    run(parsed.data).then(reply, (error: unknown) => {
-      app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
-      reply({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
-    });
+    run(parsed.data).then(reply, (error: unknown) => failed(app, socket, reply, error));
   };
 }
 
@@ -47,18 +50,18 @@ export function handleFast<S extends z.ZodType, T>(
     const payload = fast(raw);
     if (payload === null) return slow(raw, ack);
     const reply = typeof ack === 'function' ? (ack as (r: Result<T>) => void) : null;
-    const failed = (error: unknown) => {
-      app.log.error({ err: error, userId: socket.data.user.id }, 'realtime handler failed');
-      reply?.({ ok: false, error: { code: ErrorCode.Internal, message: 'Something went wrong on our side.' } });
-    };
     let answer: Result<T> | Promise<Result<T>>;
     try {
       answer = run(payload);
     } catch (error) {
-      failed(error);
+      failed(app, socket, reply, error);
       return;
     }
-    if (answer instanceof Promise) answer.then((r) => reply?.(r), failed);
+    if (answer instanceof Promise)
+      answer.then(
+        (r) => reply?.(r),
+        (error: unknown) => failed(app, socket, reply, error),
+      );
     else reply?.(answer);
   };
 }
