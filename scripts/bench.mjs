@@ -335,33 +335,36 @@ async function notePad(f) {
   const tolerance = (/** @type {number} */ good) => Math.max(25, good * 0.05);
   if (process.env.BENCH_CAPACITY !== '0') {
     step(
-      `Capacity: the largest session count with p99 <= 100 ms (from ${capacityStart}, at most ${capacityMax}, ${capacityMinutes} min per system)`,
+      `Capacity: the largest session count with p99 <= 100 ms (from ${capacityStart}, at most ${capacityMax}, ${capacityMinutes} min per system; the systems' searches take turns, a step each)`,
     );
     // Not the cluster: its three nodes, PostgreSQL, Redis and the load generator share these two cores (see the targets).
-    for (const system of systems.filter((s) => s !== 'tandem-cluster')) {
-      let good = 0;
-      /** @type {number | null} */
-      let bad = null;
-      let n = capacityStart;
-      const tried = [];
-      /** The run at the largest count that held. */
-      let held;
-      const deadline = Date.now() + capacityMinutes * 60_000;
-      while (n <= capacityMax && Date.now() < deadline) {
-        const r = await measure(system, n);
-        tried.push(`${n}: p99 ${f(r.p99, 0)} ms (server ${f(r.serverCpuPercent, 0)}%, generator ${f(r.generatorCpuPercent, 0)}%)`);
+    // The systems' searches take turns, one step each, so that a change of the machine's speed during the
+    // search (seen here: a VM 23-40% slower for a quarter of an hour) reaches every system alike.
+    const searching = systems.filter((s) => s !== 'tandem-cluster');
+    /** Each system's next count, and the time its own steps have taken (its limit is its own). */
+    const next = new Map(searching.map((s) => [s, { n: capacityStart, spentMs: 0, done: false }]));
+    for (const system of searching) capacity[system] = { good: 0, bad: null, tried: [] };
+    while ([...next.values()].some((s) => !s.done)) {
+      for (const system of searching) {
+        const state = next.get(system);
+        const c = capacity[system];
+        if (!state || !c || state.done) continue;
+        const started = Date.now();
+        const r = await measure(system, state.n);
+        state.spentMs += Date.now() - started;
+        c.tried.push(`${state.n}: p99 ${f(r.p99, 0)} ms (server ${f(r.serverCpuPercent, 0)}%, generator ${f(r.generatorCpuPercent, 0)}%)`);
         process.stdout.write(line(r));
-        if (r.p99 > 100) bad = bad === null ? n : Math.min(bad, n);
-        else if (n > good) {
-          good = n;
-          held = r;
+        if (r.p99 > 100) c.bad = c.bad === null ? state.n : Math.min(c.bad, state.n);
+        else if (state.n > c.good) {
+          c.good = state.n;
+          c.held = r;
         }
-        if (bad !== null && bad - good <= tolerance(good)) break;
         // Doubling while far below the limit; past a quarter of it, smaller steps (a run at twice a
         // size near the limit is the longest of all, and it spent the time limit before the search narrowed).
-        n = bad === null ? Math.round(n * (r.p99 < 25 ? 2 : 1.25)) : Math.round((good + bad) / 2);
+        state.n = c.bad === null ? Math.round(state.n * (r.p99 < 25 ? 2 : 1.25)) : Math.round((c.good + c.bad) / 2);
+        state.done =
+          (c.bad !== null && c.bad - c.good <= tolerance(c.good)) || state.n > capacityMax || state.spentMs >= capacityMinutes * 60_000;
       }
-      capacity[system] = { good, bad, tried, held };
     }
     process.stdout.write(`\n${'system'.padEnd(18)}${'capacity'.padStart(12)}   runs\n`);
     for (const [system, c] of Object.entries(capacity)) {
