@@ -35,6 +35,13 @@ const capacityStart = Number(process.env.BENCH_CAPACITY_START ?? 100);
 const capacityMax = Number(process.env.BENCH_CAPACITY_MAX ?? 1600);
 const capacityMinutes = Number(process.env.BENCH_CAPACITY_MINUTES ?? 10);
 const peersDir = path.join(root, 'bench', 'peers');
+/**
+ * BENCH_GENERATOR=lean: every system's load generator sends each keystroke as the bytes its client
+ * library would send and only recognises the partner's (server/src/bench/loadCore.ts, LeanLink),
+ * so that the generator is not what runs out first; `library` (the default): each system's own
+ * client library does all a browser's would (applying the partner's keystrokes and carets).
+ */
+const generatorMode = process.env.BENCH_GENERATOR === 'lean' ? 'lean' : 'library';
 /** BENCH_CLUSTER_NODES: how many Tandem nodes the cluster runs (3, `npm run cluster`'s; 1 measures cluster mode's own cost). */
 const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
 
@@ -277,7 +284,7 @@ async function notePad(f) {
   /** Keystrokes a session sends a second: its 2 typists'. */
   const keysPerSession = 2 * KEYS_PER_SECOND;
   step(
-    `Note pad: ${systems.join(', ')} side by side; ${seconds} s per run, 2 typists per session at ${KEYS_PER_SECOND} keys/s plus caret updates, a ~4,000-character note`,
+    `Note pad: ${systems.join(', ')} side by side; ${seconds} s per run, 2 typists per session at ${KEYS_PER_SECOND} keys/s plus caret updates, a ~4,000-character note; load generator: ${generatorMode === 'lean' ? 'lean (the client libraries connect and sync; keystrokes are sent as their bytes, the partner’s recognised, not applied)' : 'each system’s client library'}`,
   );
   const header = ['system', 'sessions', 'keys/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'CPU %', 'CPU µs/key', 'RSS/sess KB', 'load 1m'];
   const line = (/** @type {any} */ r) =>

@@ -5,7 +5,7 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { runLoad } from '../../server/dist/bench/loadCore.js';
+import { runLoad, writeVarString, writeVarUint } from '../../server/dist/bench/loadCore.js';
 
 const [system = '', url = '', sessionsRaw = '10', serverPid = '0', seconds = '10'] = process.argv.slice(2);
 const run = `${Date.now().toString(36)}`;
@@ -28,6 +28,25 @@ async function connect(index, who) {
       flushed: async () => {
         while (provider.unsyncedChanges > 0) await new Promise((r) => setTimeout(r, 5));
       },
+      // Hocuspocus's messages start with the document's name; its socket is the provider's socket's.
+      lean: (arrived) => {
+        const socket = provider.configuration.websocketProvider;
+        const prefix = [];
+        writeVarString(prefix, name);
+        return leanLink(socket.webSocket, prefix, arrived, {
+          // Its own reader, which also notes when a message came (it reconnects after 30 s without one).
+          take: (listener) => {
+            const handlers = socket.webSocketHandlers[socket.webSocket.identifier];
+            socket.webSocket.removeEventListener('message', handlers.message);
+            const ours = (event) => {
+              socket.lastMessageReceived = Date.now();
+              listener(event, handlers.message);
+            };
+            socket.webSocket.addEventListener('message', ours);
+            handlers.message = ours;
+          },
+        });
+      },
       close: () => provider.destroy(),
     };
   }
@@ -40,12 +59,62 @@ async function connect(index, who) {
       isRemote: (origin) => origin === provider,
       // y-websocket has no acknowledgements: a short pause lets the socket drain.
       flushed: () => new Promise((r) => setTimeout(r, 20)),
+      lean: (arrived) =>
+        leanLink(provider.ws, [], arrived, {
+          take: (listener) => {
+            const theirs = provider.ws.onmessage;
+            provider.ws.onmessage = (event) => {
+              provider.wsLastMessageReceived = Date.now();
+              listener(event, theirs);
+            };
+          },
+        }),
       close: () => provider.destroy(),
     };
   }
   throw new Error(`unknown system ${system} (typist ${who})`);
 }
 
-const result = await runLoad({ Y, sessions: Number(sessionsRaw), serverPid: Number(serverPid), seconds: Number(seconds), connect });
+/**
+ * The lean path (server/src/bench/loadCore.ts, LeanLink) for the y-protocols messages both peers
+ * speak, each after \`prefix\` (Hocuspocus: the document's name): a keystroke is the sync
+ * message of its update (0, 2, the update) and then the awareness message of its caret (1, the
+ * update), as both providers send them; a frame that holds the partner's update is recognised
+ * by those two bytes. Awareness messages and Hocuspocus's acknowledgements (SyncStatus, 8) are
+ * dropped; everything else goes on to the provider.
+ */
+function leanLink(ws, prefix, arrived, { take }) {
+  const at = prefix.length;
+  take((event, provider) => {
+    const data = event.data;
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+    const type = bytes[at];
+    if (type === 0 && bytes[at + 1] === 2) arrived();
+    else if (type !== 1 && type !== 8) provider(event);
+  });
+  const message = (kind, body) => {
+    const out = [...prefix, ...kind];
+    writeVarUint(out, body.length);
+    const frame = new Uint8Array(out.length + body.length);
+    frame.set(out);
+    frame.set(body, out.length);
+    return frame;
+  };
+  return {
+    send(update, caret) {
+      ws.send(message([0, 2], update));
+      ws.send(message([1], caret));
+    },
+  };
+}
+
+const result = await runLoad({
+  Y,
+  sessions: Number(sessionsRaw),
+  serverPid: Number(serverPid),
+  seconds: Number(seconds),
+  connect,
+  lean: process.env.BENCH_GENERATOR === 'lean',
+});
 process.stdout.write(JSON.stringify(result));
 process.exit(0);

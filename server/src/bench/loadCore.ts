@@ -22,7 +22,76 @@ export interface Connection {
    * each update to that answer, pushed as they come. Others leave it out.
    */
   savedAfter?: number[];
+  /**
+   * The lean generator (BENCH_GENERATOR=lean): from here on, keystrokes are sent as `send` is given
+   * them and the partner's are only recognised (`arrived`), not applied; see {@link LeanLink}.
+   */
+  lean?(arrived: () => void): LeanLink;
   close(): void;
+}
+
+/**
+ * A typist's connection on the lean generator's path. The library path costs the generator
+ * ~120-170 µs of CPU per keystroke (its Yjs transaction, the caret's, the client library's
+ * framing, and applying the partner's keystroke and caret), more than the servers it loads, and on
+ * two cores the capacity search then finds where the generator runs out as much as where the
+ * server does. Here every system's generator does the same least a client must: it sends the
+ * bytes a client library would send for the keystroke (the same Yjs update and caret, byte for
+ * byte, framed as that system's client frames them) and recognises the partner's keystroke in the
+ * frames that arrive without decoding it; everything else still goes to the client library.
+ */
+export interface LeanLink {
+  /** Sends one keystroke: its Yjs update and then its caret (awareness update), framed as the system's client does. */
+  send(update: Uint8Array, caret: Uint8Array): void;
+}
+
+/** lib0's varUint (Yjs's and y-protocols' integers), appended to `out`. */
+export function writeVarUint(out: number[], n: number): void {
+  let rest = n;
+  while (rest > 0x7f) {
+    out.push(0x80 | (rest & 0x7f));
+    rest = Math.floor(rest / 128);
+  }
+  out.push(rest);
+}
+
+const utf8 = new TextEncoder();
+
+/** lib0's varString: its UTF-8 length as a varUint, then the bytes. */
+export function writeVarString(out: number[], text: string): void {
+  const bytes = utf8.encode(text);
+  writeVarUint(out, bytes.length);
+  for (const b of bytes) out.push(b);
+}
+
+/**
+ * The Yjs update (format v1) of typing `text` at the end of a run of text whose last character
+ * is `origin` (client, clock): one Item of client `client` at `clock`, its left origin `origin`,
+ * no right origin, a string content, and an empty delete set — byte for byte what Yjs's own
+ * `update` event gives for `xmlText.insert(xmlText.length, text)` there (tested).
+ */
+export function appendUpdate(client: number, clock: number, origin: readonly [number, number], text: string): Uint8Array {
+  const out: number[] = [];
+  writeVarUint(out, 1); // clients
+  writeVarUint(out, 1); // structs of this client
+  writeVarUint(out, client);
+  writeVarUint(out, clock);
+  out.push(0x80 | 4); // an Item with a left origin; content: a string
+  writeVarUint(out, origin[0]);
+  writeVarUint(out, origin[1]);
+  writeVarString(out, text);
+  writeVarUint(out, 0); // delete set: no clients
+  return Uint8Array.from(out);
+}
+
+/** y-protocols' awareness update for one client's state at `clock` (as `encodeAwarenessUpdate` makes it). */
+export function caretUpdate(client: number, clock: number, state: unknown): Uint8Array {
+  const out: number[] = [];
+  writeVarUint(out, 1);
+  writeVarUint(out, client);
+  writeVarUint(out, clock);
+  writeVarString(out, JSON.stringify(state));
+  return Uint8Array.from(out);
 }
 
 /** How a system's typist connects: session `index`, typist 0 or 1. */
@@ -34,6 +103,29 @@ interface Typist {
   /** Send times of this typist's keystrokes not yet seen by the partner, in order. */
   inFlight: number[];
   partner?: Typist;
+  /** On the lean path: where the next keystroke goes, and what it builds on. */
+  lean?: {
+    link: LeanLink;
+    client: number;
+    /** The clock of the next character, and the id of the last one (the next one's left origin). */
+    clock: number;
+    origin: [number, number];
+    /** The text's length, and the caret's clock and state (the awareness's own, moved on here). */
+    length: number;
+    caretClock: number;
+    caretState: Record<string, unknown>;
+  };
+}
+
+/** The id of the last character of a text (the typist's own run: nothing is deleted in this workload). */
+function lastCharacter(text: Yjs.XmlText): [number, number] | null {
+  let item = text._start;
+  let last = null;
+  while (item) {
+    last = item;
+    item = item.right;
+  }
+  return last ? [last.id.client, last.id.clock + last.length - 1] : null;
 }
 
 /** utime + stime in clock ticks; with `reaped`, plus those of its children that ended (cutime + cstime). */
@@ -155,6 +247,8 @@ export interface LoadResult {
   syscallsPerKeystroke: { reads: number; writes: number };
   /** The load generator's own CPU (this process, every thread), in % of one core: it shares the machine. */
   generatorCpuPercent: number;
+  /** Which generator sent the keystrokes: the system's client library, or the lean path ({@link LeanLink}). */
+  generator: 'library' | 'lean';
   rssLoaded: number;
   rssEnd: number;
   /** From sending an update to the server's word that it is durable ("saved"), for systems that say so. */
@@ -178,6 +272,8 @@ export async function runLoad(options: {
   otherProcesses?: () => Map<string, number[]>;
   seconds: number;
   connect: Connect;
+  /** The lean generator: every connection must offer it (see {@link LeanLink}). */
+  lean?: boolean;
 }): Promise<LoadResult> {
   const { Y, sessions, serverPid, seconds, connect } = options;
   const others = options.otherProcesses ?? (() => new Map<string, number[]>());
@@ -200,20 +296,60 @@ export async function runLoad(options: {
     const typist: Typist = { c, text: new Y.XmlText(), inFlight: [] };
     para.insert(0, [typist.text]);
     c.doc.on('update', (_u: Uint8Array, origin: unknown) => {
-      if (!c.isRemote(origin)) return;
-      const sentAt = typist.partner?.inFlight.shift();
-      if (measuring && sentAt !== undefined) latencies.push(performance.now() - sentAt);
+      if (c.isRemote(origin)) arrived(typist);
     });
     c.awareness.setLocalStateField('user', { name: `typist ${index}.${who}`, color: '#f59e0b' });
     await c.flushed();
     return typist;
   };
 
+  /** The partner's keystroke reached this typist. */
+  const arrived = (typist: Typist) => {
+    const sentAt = typist.partner?.inFlight.shift();
+    if (measuring && sentAt !== undefined) latencies.push(performance.now() - sentAt);
+  };
+
   const keystroke = (t: Typist) => {
     t.inFlight.push(performance.now());
     sent += 1;
-    t.text.insert(t.text.length, String.fromCharCode(97 + Math.floor(Math.random() * 26)));
-    t.c.awareness.setLocalStateField('cursor', { anchor: t.text.length, head: t.text.length });
+    const character = String.fromCharCode(97 + Math.floor(Math.random() * 26));
+    const lean = t.lean;
+    if (!lean) {
+      t.text.insert(t.text.length, character);
+      t.c.awareness.setLocalStateField('cursor', { anchor: t.text.length, head: t.text.length });
+      return;
+    }
+    const update = appendUpdate(lean.client, lean.clock, lean.origin, character);
+    lean.origin = [lean.client, lean.clock + character.length - 1];
+    lean.clock += character.length;
+    lean.length += character.length;
+    lean.caretClock += 1;
+    lean.caretState = { ...lean.caretState, cursor: { anchor: lean.length, head: lean.length } };
+    lean.link.send(update, caretUpdate(lean.client, lean.caretClock, lean.caretState));
+  };
+
+  /**
+   * Moves a typist to the lean path: one keystroke through its client library first (so its text
+   * has a last character and its caret a state), then the ids and clocks it builds on from there.
+   */
+  const goLean = (t: Typist) => {
+    const { c } = t;
+    const origin = lastCharacter(t.text);
+    const caret = c.awareness.meta.get(c.doc.clientID);
+    const caretState = c.awareness.getLocalState();
+    if (!c.lean || !origin || !caret || !caretState) throw new Error('this connection has no lean path');
+    // The awareness's own timer would renew the caret (with its own, older clock) and time the
+    // partner's out, which the lean path no longer applies.
+    clearInterval((c.awareness as unknown as { _checkInterval: NodeJS.Timeout })._checkInterval);
+    t.lean = {
+      link: c.lean(() => arrived(t)),
+      client: c.doc.clientID,
+      clock: Y.getState(c.doc.store, c.doc.clientID),
+      origin,
+      length: t.text.length,
+      caretClock: caret.clock,
+      caretState,
+    };
   };
 
   const rssBefore = rssBytes(serverPid);
@@ -235,10 +371,18 @@ export async function runLoad(options: {
       await a.c.flushed();
     }),
   );
+  if (options.lean) {
+    for (const pair of typists) for (const t of pair) keystroke(t);
+    await Promise.all(typists.flatMap((pair) => pair.map((t) => t.c.flushed())));
+  }
   await new Promise((r) => setTimeout(r, 1000));
   for (const [a, b] of typists) {
     a.inFlight.length = 0;
     b.inFlight.length = 0;
+    if (options.lean) {
+      goLean(a);
+      goLean(b);
+    }
   }
   const rssLoaded = rssBytes(serverPid);
 
@@ -320,6 +464,7 @@ export async function runLoad(options: {
       writes: (callsEnd.writes - callsStart.writes) / Math.max(1, sent),
     },
     generatorCpuPercent: ((generator.user + generator.system) / 1e6 / elapsed) * 100,
+    generator: options.lean ? 'lean' : 'library',
     rssPerSessionBytes: (rssLoaded - rssBefore) / sessions,
     rssLoaded,
     rssEnd,

@@ -5,11 +5,11 @@
 // Cluster mode: <serverPid> names every process, `node-1=<pid>,node-2=<pid>,postgres=<pid>+,...`
 // (see parseProcesses), and BENCH_ORIGIN the origin the cluster serves.
 import fs from 'node:fs';
-import { PROTOCOL_VERSION, wireParser } from '@tandem/shared';
+import { PROTOCOL_VERSION, packFrame, wireParser } from '@tandem/shared';
 import { io } from 'socket.io-client';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { type Connection, parseProcesses, runLoad } from './loadCore.js';
+import { type Connection, type LeanLink, parseProcesses, runLoad } from './loadCore.js';
 
 const [url = '', pairsFile = '', serverPid = '0', secondsRaw = '10'] = process.argv.slice(2);
 const pairs = JSON.parse(fs.readFileSync(pairsFile, 'utf8')) as { sessionId: string; cookies: [string, string] }[];
@@ -80,7 +80,69 @@ async function connect(index: number, who: 0 | 1): Promise<Connection> {
       await acks;
     },
     savedAfter,
+    lean: (arrived) => leanLink(socket, sessionId, savedAfter, arrived),
     close: () => socket.disconnect(),
+  };
+}
+
+/** The parts of engine.io-client's WebSocket transport the lean path uses: its `ws` WebSocket. */
+interface RawSocket {
+  send(data: Uint8Array): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
+/**
+ * Tandem's lean path (loadCore's LeanLink): a keystroke goes out as the one frame the app's
+ * Socket.IO client makes of `notes:update` with an ack (shared/wire.ts), written to the
+ * connection's WebSocket; the partner's keystrokes are recognised by their relay frame's header and
+ * the acks by their id. Everything else (engine.io's pings) goes on to Socket.IO's client.
+ */
+function leanLink(socket: ReturnType<typeof io>, sessionId: string, savedAfter: number[], arrived: () => void): LeanLink {
+  const ws = (socket.io.engine.transport as unknown as { ws?: RawSocket }).ws;
+  const socketIo = ws?.onmessage;
+  if (!ws || !socketIo) throw new Error('no WebSocket transport to go lean on');
+  const args = `["notes:update",{"sessionId":${JSON.stringify(sessionId)},"update":{"_placeholder":true,"num":0},"awareness":{"_placeholder":true,"num":1}}]`;
+  /** What a relay's header holds after its attachment count: `-["notes:update",`. */
+  const relay = new TextEncoder().encode('-["notes:update",');
+  const isRelay = (frame: Uint8Array) => {
+    if (frame[0] !== 0x54) return false;
+    const header = 2 + 4 * ((frame[1] ?? 0) + 1);
+    if (frame[header] !== 0x35) return false;
+    for (let i = 0; i < relay.length; i++) if (frame[header + 2 + i] !== relay[i]) return false;
+    return true;
+  };
+  /** Ack ids of the lean path's own (far above Socket.IO's client's), and when each was sent. */
+  let nextId = 1_000_000_000;
+  const sentAt = new Map<number, number>();
+  ws.onmessage = (event) => {
+    const { data } = event;
+    if (typeof data === 'string') {
+      // An acknowledgement: engine.io's message "4", Socket.IO's ACK "3", the id, then the answer.
+      if (data.startsWith('43')) {
+        const id = Number(data.slice(2, data.indexOf('[')));
+        const at = sentAt.get(id);
+        if (at !== undefined) {
+          sentAt.delete(id);
+          if (data.includes('"ok":true')) savedAfter.push(performance.now() - at);
+          return;
+        }
+      }
+    } else {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+      if (bytes instanceof Uint8Array && isRelay(bytes)) {
+        arrived();
+        return;
+      }
+    }
+    socketIo.call(ws, event);
+  };
+  return {
+    send(update, caret) {
+      const id = nextId++;
+      sentAt.set(id, performance.now());
+      const frame = packFrame(`52-${id}${args}`, [update, caret]);
+      if (frame) ws.send(frame);
+    },
   };
 }
 
@@ -92,6 +154,7 @@ const result = await runLoad({
   otherProcesses: processes.others,
   seconds: Number(secondsRaw),
   connect,
+  lean: process.env.BENCH_GENERATOR === 'lean',
 });
 process.stdout.write(JSON.stringify(result));
 process.exit(0);
