@@ -88,8 +88,9 @@ async function withServer(n, script, args) {
       LIVEKIT_API_KEY: 'bench',
       LIVEKIT_API_SECRET: 'bench-secret-of-at-least-32-characters!',
       LOG_LEVEL: 'warn',
-      // The group-commit window, to compare (the server's default otherwise).
+      // The group-commit window and batch size, to compare (the server's defaults otherwise).
       ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
+      ...(process.env.NOTE_COMMIT_BATCH_WRITES ? { NOTE_COMMIT_BATCH_WRITES: process.env.NOTE_COMMIT_BATCH_WRITES } : {}),
     },
     // With flags of its own (`--trace-gc`, `--trace-deopt`), what the server prints is shown.
     stdio: ['ignore', serverNodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'],
