@@ -5,7 +5,7 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { runLoad, writeVarString, writeVarUint } from '../../server/dist/bench/loadCore.js';
+import { runLoad, yMessage } from '../../server/dist/bench/loadCore.js';
 
 const [system = '', url = '', sessionsRaw = '10', serverPid = '0', seconds = '10'] = process.argv.slice(2);
 const run = `${Date.now().toString(36)}`;
@@ -31,9 +31,7 @@ async function connect(index, who) {
       // Hocuspocus's messages start with the document's name; its socket is the provider's socket's.
       lean: (arrived) => {
         const socket = provider.configuration.websocketProvider;
-        const prefix = [];
-        writeVarString(prefix, name);
-        return leanLink(socket.webSocket, prefix, arrived, {
+        return leanLink(socket.webSocket, name, arrived, {
           // Its own reader, which also notes when a message came (it reconnects after 30 s without one).
           take: (listener) => {
             const handlers = socket.webSocketHandlers[socket.webSocket.identifier];
@@ -60,7 +58,7 @@ async function connect(index, who) {
       // y-websocket has no acknowledgements: a short pause lets the socket drain.
       flushed: () => new Promise((r) => setTimeout(r, 20)),
       lean: (arrived) =>
-        leanLink(provider.ws, [], arrived, {
+        leanLink(provider.ws, null, arrived, {
           take: (listener) => {
             const theirs = provider.ws.onmessage;
             provider.ws.onmessage = (event) => {
@@ -77,14 +75,15 @@ async function connect(index, who) {
 
 /**
  * The lean path (server/src/bench/loadCore.ts, LeanLink) for the y-protocols messages both peers
- * speak, each after \`prefix\` (Hocuspocus: the document's name): a keystroke is the sync
+ * speak, each after the document's name where the system sends one (Hocuspocus): a keystroke is the sync
  * message of its update (0, 2, the update) and then the awareness message of its caret (1, the
  * update), as both providers send them; a frame that holds the partner's update is recognised
  * by those two bytes. Awareness messages and Hocuspocus's acknowledgements (SyncStatus, 8) are
  * dropped; everything else goes on to the provider.
  */
-function leanLink(ws, prefix, arrived, { take }) {
-  const at = prefix.length;
+function leanLink(ws, documentName, arrived, { take }) {
+  /** Where a message's type is: after the name (an empty message is the name and its payload's length byte). */
+  const at = documentName === null ? 0 : yMessage(documentName, [], new Uint8Array()).length - 1;
   take((event, provider) => {
     const data = event.data;
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
@@ -92,18 +91,10 @@ function leanLink(ws, prefix, arrived, { take }) {
     if (type === 0 && bytes[at + 1] === 2) arrived();
     else if (type !== 1 && type !== 8) provider(event);
   });
-  const message = (kind, body) => {
-    const out = [...prefix, ...kind];
-    writeVarUint(out, body.length);
-    const frame = new Uint8Array(out.length + body.length);
-    frame.set(out);
-    frame.set(body, out.length);
-    return frame;
-  };
   return {
     send(update, caret) {
-      ws.send(message([0, 2], update));
-      ws.send(message([1], caret));
+      ws.send(yMessage(documentName, [0, 2], update));
+      ws.send(yMessage(documentName, [1], caret));
     },
   };
 }

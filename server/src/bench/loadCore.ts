@@ -4,6 +4,7 @@
 // characters. Only the transport differs; the timing, the percentiles and the server's CPU
 // and memory readings are this file's.
 import fs from 'node:fs';
+import * as encoding from 'lib0/encoding';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Yjs from 'yjs';
 
@@ -45,25 +46,6 @@ export interface LeanLink {
   send(update: Uint8Array, caret: Uint8Array): void;
 }
 
-/** lib0's varUint (Yjs's and y-protocols' integers), appended to `out`. */
-export function writeVarUint(out: number[], n: number): void {
-  let rest = n;
-  while (rest > 0x7f) {
-    out.push(0x80 | (rest & 0x7f));
-    rest = Math.floor(rest / 128);
-  }
-  out.push(rest);
-}
-
-const utf8 = new TextEncoder();
-
-/** lib0's varString: its UTF-8 length as a varUint, then the bytes. */
-export function writeVarString(out: number[], text: string): void {
-  const bytes = utf8.encode(text);
-  writeVarUint(out, bytes.length);
-  for (const b of bytes) out.push(b);
-}
-
 /**
  * The Yjs update (format v1) of typing `text` at the end of a run of text whose last character
  * is `origin` (client, clock): one Item of client `client` at `clock`, its left origin `origin`,
@@ -71,27 +53,40 @@ export function writeVarString(out: number[], text: string): void {
  * `update` event gives for `xmlText.insert(xmlText.length, text)` there (tested).
  */
 export function appendUpdate(client: number, clock: number, origin: readonly [number, number], text: string): Uint8Array {
-  const out: number[] = [];
-  writeVarUint(out, 1); // clients
-  writeVarUint(out, 1); // structs of this client
-  writeVarUint(out, client);
-  writeVarUint(out, clock);
-  out.push(0x80 | 4); // an Item with a left origin; content: a string
-  writeVarUint(out, origin[0]);
-  writeVarUint(out, origin[1]);
-  writeVarString(out, text);
-  writeVarUint(out, 0); // delete set: no clients
-  return Uint8Array.from(out);
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1); // clients
+  encoding.writeVarUint(e, 1); // structs of this client
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, clock);
+  encoding.writeUint8(e, 0x80 | 4); // an Item with a left origin; content: a string
+  encoding.writeVarUint(e, origin[0]);
+  encoding.writeVarUint(e, origin[1]);
+  encoding.writeVarString(e, text);
+  encoding.writeVarUint(e, 0); // delete set: no clients
+  return encoding.toUint8Array(e);
 }
 
 /** y-protocols' awareness update for one client's state at `clock` (as `encodeAwarenessUpdate` makes it). */
 export function caretUpdate(client: number, clock: number, state: unknown): Uint8Array {
-  const out: number[] = [];
-  writeVarUint(out, 1);
-  writeVarUint(out, client);
-  writeVarUint(out, clock);
-  writeVarString(out, JSON.stringify(state));
-  return Uint8Array.from(out);
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, clock);
+  encoding.writeVarString(e, JSON.stringify(state));
+  return encoding.toUint8Array(e);
+}
+
+/**
+ * A y-protocols message as the peers' providers frame it: the document's name first when given
+ * (Hocuspocus), then the message types (sync 0 + update 2, or awareness 1), then the payload with
+ * its length. With no types and an empty payload it is the name's bytes and one length byte.
+ */
+export function yMessage(documentName: string | null, types: readonly number[], payload: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  if (documentName !== null) encoding.writeVarString(e, documentName);
+  for (const type of types) encoding.writeVarUint(e, type);
+  encoding.writeVarUint8Array(e, payload);
+  return encoding.toUint8Array(e);
 }
 
 /** How a system's typist connects: session `index`, typist 0 or 1. */
