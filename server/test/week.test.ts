@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { runGoalCommand } from '../src/db/goals.js';
 import { insertSession, toSession } from '../src/db/mentorships.js';
 import { noteText } from '../src/notes/template.js';
+import { WeekWorker } from '../src/week/worker.js';
 import { buildTestApp, call, closeTestApps, createMentorship, createUser, insertRecord, signIn } from './helpers.js';
 import { connectOutcome, listen, newNoteClient, newSocket, until } from './realtime.js';
 import { startSmtp } from './smtp.js';
@@ -288,6 +289,56 @@ describe('reminders and calendar invitations', () => {
     expect((await mails(app, 'reminder-day')).length).toBe(before);
     await app.week.tick(new Date(Date.parse(inHours(60)) - 24 * HOUR + 1000));
     expect((await mails(app, 'reminder-day')).length).toBe(before + 2);
+  });
+
+  it('plans each session’s jobs once, not again on every pass; a moved session’s new jobs are planned', async () => {
+    const app = await buildTestApp();
+    // The inserts into the jobs table the worker makes (its database, counted by a Kysely plugin).
+    let inserts = 0;
+    const counted = app.db.withPlugin({
+      transformQuery: ({ node }) => {
+        if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'jobs') inserts += 1;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const worker = new WeekWorker(counted, app.log, {
+      origin: 'http://x.test',
+      mailFrom: 'x@x.test',
+      agendaOf: async () => [],
+      onMail: () => {},
+      batch: 50,
+    });
+    // Three sessions 20 h ahead, booked now: an hour reminder each for both people and a no-show check, three jobs each.
+    const pairs = [await pair(app, 20), await pair(app, 20), await pair(app, 20)];
+    const jobs = () => app.db.selectFrom('jobs').select(['key']).execute();
+    const now = new Date();
+    await worker.tick(now);
+    expect(inserts).toBe(9);
+    expect(await jobs()).toHaveLength(9);
+    await worker.tick(new Date(now.getTime() + 20_000));
+    await worker.tick(new Date(now.getTime() + 40_000));
+    expect(inserts).toBe(9);
+    // One session moves two hours later: its three new jobs, and nothing for the two others.
+    const moved = pairs[0]?.session.id ?? '';
+    await app.db
+      .updateTable('sessions')
+      .set({ scheduled_at: inHours(22) })
+      .where('id', '=', moved)
+      .execute();
+    await worker.tick(new Date(now.getTime() + 60_000));
+    expect(inserts).toBe(12);
+    expect((await jobs()).filter((j) => j.key.includes(moved))).toHaveLength(6);
+    // Another process (its own worker) plans them again: nothing changes in the table.
+    const other = new WeekWorker(app.db, app.log, {
+      origin: 'http://x.test',
+      mailFrom: 'x@x.test',
+      agendaOf: async () => [],
+      onMail: () => {},
+      batch: 50,
+    });
+    await other.tick(new Date(now.getTime() + 80_000));
+    expect(await jobs()).toHaveLength(12);
   });
 
   it('sends each booked, moved and cancelled session as an iCalendar invitation a strict parser accepts', async () => {
