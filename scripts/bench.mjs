@@ -42,6 +42,11 @@ const peersDir = path.join(root, 'bench', 'peers');
  * client library does all a browser's would (applying the partner's keystrokes and carets).
  */
 const generatorMode = process.env.BENCH_GENERATOR === 'lean' ? 'lean' : 'library';
+/**
+ * BENCH_GENERATOR_CPUS: the CPUs the load generator may run on (`taskset -c`, e.g. `1`), the same
+ * for every system; the servers' processes keep every CPU. Unset: the scheduler places both.
+ */
+const generatorCpus = process.env.BENCH_GENERATOR_CPUS ?? '';
 /** BENCH_CLUSTER_NODES: how many Tandem nodes the cluster runs (3, `npm run cluster`'s; 1 measures cluster mode's own cost). */
 const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
 
@@ -49,11 +54,14 @@ const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
  * @param {string[]} args
  * @param {string} [cwd]
  * @param {Record<string, string>} [env]
+ * @param {boolean} [generator] a load generator: on BENCH_GENERATOR_CPUS when set
  * @returns {Promise<string>}
  */
-function capture(args, cwd = path.join(root, 'server'), env = {}) {
+function capture(args, cwd = path.join(root, 'server'), env = {}, generator = false) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const [command, argv] =
+      generator && generatorCpus ? ['taskset', ['-c', generatorCpus, process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -97,7 +105,12 @@ async function withServer(n, script, args) {
   });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, 20_000);
-    const out = await capture([path.join(dist, 'bench', script), `http://127.0.0.1:${port}`, pairsFile, ...args(port, server.pid ?? 0)]);
+    const out = await capture(
+      [path.join(dist, 'bench', script), `http://127.0.0.1:${port}`, pairsFile, ...args(port, server.pid ?? 0)],
+      undefined,
+      {},
+      true,
+    );
     const result = JSON.parse(out);
     if (profiling) {
       // The profile is written when the server exits by itself.
@@ -142,6 +155,8 @@ async function withPeer(system, n) {
     const out = await capture(
       [path.join(peersDir, 'load.mjs'), client, `ws://127.0.0.1:${port}`, String(n), String(server.pid ?? 0), String(seconds)],
       peersDir,
+      {},
+      true,
     );
     return JSON.parse(out);
   } finally {
@@ -208,6 +223,7 @@ async function withCluster(n) {
       [path.join(dist, 'bench', 'notesLoad.js'), `http://127.0.0.1:${port}`, pairsFile, processes, String(seconds)],
       undefined,
       { BENCH_ORIGIN: cluster.url },
+      true,
     );
     result = JSON.parse(out);
     // Memory: each node holds only the notes of the people connected to it; not comparable per session.
