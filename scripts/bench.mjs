@@ -47,6 +47,10 @@ const generatorMode = process.env.BENCH_GENERATOR === 'lean' ? 'lean' : 'library
  * for every system; the servers' processes keep every CPU. Unset: the scheduler places both.
  */
 const generatorCpus = process.env.BENCH_GENERATOR_CPUS ?? '';
+/** The group commit's window and batch size, to compare, passed on to every Tandem node (the server's defaults otherwise). */
+const commitSettings = Object.fromEntries(
+  ['NOTE_COMMIT_WINDOW_MS', 'NOTE_COMMIT_BATCH_WRITES'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+);
 /** BENCH_CLUSTER_NODES: how many Tandem nodes the cluster runs (3, `npm run cluster`'s; 1 measures cluster mode's own cost). */
 const clusterNodes = Number(process.env.BENCH_CLUSTER_NODES ?? 3);
 
@@ -96,9 +100,7 @@ async function withServer(n, script, args) {
       LIVEKIT_API_KEY: 'bench',
       LIVEKIT_API_SECRET: 'bench-secret-of-at-least-32-characters!',
       LOG_LEVEL: 'warn',
-      // The group-commit window and batch size, to compare (the server's defaults otherwise).
-      ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
-      ...(process.env.NOTE_COMMIT_BATCH_WRITES ? { NOTE_COMMIT_BATCH_WRITES: process.env.NOTE_COMMIT_BATCH_WRITES } : {}),
+      ...commitSettings,
     },
     // With flags of its own (`--trace-gc`, `--trace-deopt`), what the server prints is shown.
     stdio: ['ignore', serverNodeArgs.length > 0 ? 'inherit' : 'ignore', 'inherit'],
@@ -201,7 +203,7 @@ async function withCluster(n) {
     nodes: clusterNodes,
     seedDemo: false,
     serverEnv: {
-      ...(process.env.NOTE_COMMIT_WINDOW_MS ? { NOTE_COMMIT_WINDOW_MS: process.env.NOTE_COMMIT_WINDOW_MS } : {}),
+      ...commitSettings,
       ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     },
   });
