@@ -302,13 +302,14 @@ describe('reminders and calendar invitations', () => {
       },
       transformResult: async ({ result }) => result,
     });
-    const worker = new WeekWorker(counted, app.log, {
+    const options = {
       origin: 'http://x.test',
       mailFrom: 'x@x.test',
       agendaOf: async () => [],
       onMail: () => {},
       batch: 50,
-    });
+    };
+    const worker = new WeekWorker(counted, app.log, options);
     // Three sessions 20 h ahead, booked now: an hour reminder each for both people and a no-show check, three jobs each.
     const pairs = [await pair(app, 20), await pair(app, 20), await pair(app, 20)];
     const jobs = () => app.db.selectFrom('jobs').select(['key']).execute();
@@ -330,13 +331,7 @@ describe('reminders and calendar invitations', () => {
     expect(inserts).toBe(12);
     expect((await jobs()).filter((j) => j.key.includes(moved))).toHaveLength(6);
     // Another process (its own worker) plans them again: nothing changes in the table.
-    const other = new WeekWorker(app.db, app.log, {
-      origin: 'http://x.test',
-      mailFrom: 'x@x.test',
-      agendaOf: async () => [],
-      onMail: () => {},
-      batch: 50,
-    });
+    const other = new WeekWorker(app.db, app.log, options);
     await other.tick(new Date(now.getTime() + 80_000));
     expect(await jobs()).toHaveLength(12);
   });

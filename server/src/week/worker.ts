@@ -154,7 +154,7 @@ export class WeekWorker {
     // The keys planned by an earlier pass that are still wanted; the others are forgotten.
     const wanted = new Set<string>();
     let inserts = 0;
-    const plan = async (job: Parameters<typeof planJob>[1]) => {
+    const planOnce = async (job: Parameters<typeof planJob>[1]) => {
       wanted.add(job.key);
       if (this.planned.has(job.key)) return;
       if (inserts > 0 && inserts % PLANS_PER_TURN === 0) await nextTurn();
@@ -166,7 +166,7 @@ export class WeekWorker {
       for (const s of soon) {
         const at = Date.parse(s.scheduled_at);
         const timed = Date.parse(s.timed_at ?? s.created_at);
-        await plan({
+        await planOnce({
           key: `no_show:${s.id}:${s.scheduled_at}`,
           kind: 'no_show',
           payload: { sessionId: s.id, scheduledAt: s.scheduled_at },
@@ -181,7 +181,7 @@ export class WeekWorker {
           // A reminder only makes sense if the session was booked before it was due, and is still ahead.
           if (runAt < timed - 5 * 60_000 || now.getTime() >= at) continue;
           for (const userId of [s.mentor_id, s.student_id]) {
-            await plan({
+            await planOnce({
               key: `reminder:${which}:${s.id}:${userId}:${s.scheduled_at}`,
               kind: 'reminder',
               payload: { sessionId: s.id, userId, which, scheduledAt: s.scheduled_at },
