@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import cookie from '@fastify/cookie';
 import { ApiRoute, ErrorCode, type User } from '@tandem/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +43,8 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** How many sign-ins one query of `validSignIns` reads. */
+const SIGN_IN_READ_CHUNK = 100;
 
 /** The stored form of a session token. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -109,12 +112,15 @@ export default fp<AuthOptions>(
       },
       async validSignIns(authSessionIds) {
         const valid = new Set<string>();
-        for (let i = 0; i < authSessionIds.length; i += 500) {
+        for (let i = 0; i < authSessionIds.length; i += SIGN_IN_READ_CHUNK) {
+          // A turn of the loop between queries: on SQLite each runs on the main thread, and reading a
+          // thousand connected sign-ins at once held every socket's events for milliseconds.
+          if (i > 0) await setImmediate();
           const rows = await app.db
             .selectFrom('auth_sessions as s')
             .innerJoin('users as u', 'u.id', 's.user_id')
             .select('s.id')
-            .where('s.id', 'in', authSessionIds.slice(i, i + 500))
+            .where('s.id', 'in', authSessionIds.slice(i, i + SIGN_IN_READ_CHUNK))
             .where('s.expires_at', '>', nowIso())
             .where('u.status', '=', 'active')
             .execute();
