@@ -86,4 +86,43 @@ describe('group commit', () => {
     expect(order.indexOf('other work')).toBeLessThan(order.length - 1);
     expect(order.indexOf('other work')).toBeGreaterThan(0);
   });
+
+  it('keeps up with a busy event loop: a backlog of acks is answered a share per turn, and the next batch commits meanwhile', async () => {
+    const { hub, note, commits } = await watchedHub({ commitWindowMs: 0 });
+    const person = typist('eta');
+    await hub.applyClientUpdate(note, person.type(0), 'test');
+    // 4,000 writes in one batch: what a busy node's window holds.
+    let acked = 0;
+    const acks = Array.from({ length: 4_000 }, (_, i) =>
+      hub.applyClientUpdate(note, person.type(i + 1), 'test').then(() => {
+        acked += 1;
+      }),
+    );
+    // Counts the turns of the event loop (each also a socket's read, on a busy node) until all are
+    // answered; at the first, one more keystroke comes, and the acks answered when its batch commits are noted.
+    let turns = 0;
+    let later: Promise<unknown> | null = null;
+    let ackedAtNextCommit: number | null = null;
+    await new Promise<void>((resolve) => {
+      const turn = () => {
+        if (acked > 0) {
+          turns += 1;
+          later ??= hub.applyClientUpdate(note, person.type(5_000), 'test');
+        }
+        if (commits.length === 3) ackedAtNextCommit ??= acked;
+        if (acked === 4_000) resolve();
+        else setImmediate(turn);
+      };
+      setImmediate(turn);
+    });
+    await Promise.all(acks);
+    await later;
+    // A fixed 64 per turn takes 63 turns; a quarter of the backlog (at least 64) ~14.
+    expect(turns).toBeLessThanOrEqual(20);
+    expect(turns).toBeGreaterThan(1);
+    // The keystroke that came meanwhile committed in a batch of its own before the last of the 4,000 was answered.
+    expect(commits.map((c) => c.writes)).toEqual([1, 4_000, 1]);
+    expect(ackedAtNextCommit).not.toBeNull();
+    expect(ackedAtNextCommit).toBeLessThan(4_000);
+  });
 });
