@@ -116,6 +116,12 @@ describe('the wire format', () => {
           const [expected] = new Encoder().encode({ type: PacketType.EVENT, nsp: '/', data: [event, payload] });
           expect(relayFrame(event, key, id, update, awareness)).toEqual(expected);
           expect(decodeOne(relayFrame(event, key, id, update, awareness)).data).toEqual([event, payload]);
+          // Made in place: inside a larger buffer, past a header of its own (the server's WebSocket frame).
+          const room = new Uint8Array(1024).fill(0xee);
+          const inPlace = relayFrame(event, key, id, update, awareness, (length) => room.subarray(10, 10 + length));
+          expect(inPlace).toEqual(expected);
+          expect(inPlace.byteOffset).toBe(10);
+          expect(room.subarray(0, 10).every((b) => b === 0xee)).toBe(true);
         }
       }
     }

@@ -63,20 +63,32 @@ export function packFrame(header: string, attachments: readonly unknown[]): Uint
   return pack(encodeHeader(header), parts);
 }
 
+/** Makes a frame's bytes: a new array of that length, or one the caller provides (a view into its own buffer). */
+export type FrameAlloc = (length: number) => Uint8Array;
+const newBytes: FrameAlloc = (length) => new Uint8Array(length);
+
+/** Writes a length little-endian at `at`. */
+function putLength(out: Uint8Array, at: number, value: number): void {
+  out[at] = value & 0xff;
+  out[at + 1] = (value >>> 8) & 0xff;
+  out[at + 2] = (value >>> 16) & 0xff;
+  out[at + 3] = (value >>> 24) & 0xff;
+}
+
 /** One binary frame from a header's UTF-8 bytes and 1..MAX_ATTACHMENTS attachments. */
-function pack(head: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+function pack(head: Uint8Array, parts: readonly Uint8Array[], alloc: FrameAlloc = newBytes): Uint8Array {
   const prefix = 2 + 4 * (parts.length + 1);
   let total = prefix + head.byteLength;
   for (const p of parts) total += p.byteLength;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
+  const out = alloc(total);
   out[0] = TAG;
   out[1] = parts.length;
-  view.setUint32(2, head.byteLength, true);
+  putLength(out, 2, head.byteLength);
   out.set(head, prefix);
   let at = prefix + head.byteLength;
-  for (const [i, p] of parts.entries()) {
-    view.setUint32(6 + 4 * i, p.byteLength, true);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as Uint8Array;
+    putLength(out, 6 + 4 * i, p.byteLength);
     out.set(p, at);
     at += p.byteLength;
   }
@@ -176,7 +188,15 @@ export const wireParser = { Encoder, Decoder };
  * `[event, { [key]: id, update, awareness? }]` (Socket.IO's header with its placeholders, then the
  * bytes), without walking the payload for binary data and stringifying it once per keystroke.
  */
-export function relayFrame(event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): Uint8Array {
+export function relayFrame(
+  event: string,
+  key: string,
+  id: string,
+  update: Uint8Array,
+  awareness?: Uint8Array,
+  /** Where the frame is made (the server makes it inside its WebSocket frame); a new array by default. */
+  alloc: FrameAlloc = newBytes,
+): Uint8Array {
   const which = `${event}\n${key}\n${id}\n${awareness ? 2 : 1}`;
   let head = relayHeaders.get(which);
   if (!head) {
@@ -188,7 +208,7 @@ export function relayFrame(event: string, key: string, id: string, update: Uint8
     if (relayHeaders.size >= KEPT_AT_MOST) relayHeaders.clear();
     relayHeaders.set(which, head);
   }
-  return pack(head, awareness ? [update, awareness] : [update]);
+  return pack(head, awareness ? [update, awareness] : [update], alloc);
 }
 
 /** Relay headers made lately (a note's relays all share one or two), as UTF-8 bytes, by event, key, id and attachment count. */

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { relayFrame, wireParser } from '@tandem/shared';
 import { Server } from 'socket.io';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { backedUp, sendMessage, wsFrame } from './directWrite.js';
+import { backedUp, type Framed, framed, sendFramed, sendMessage, wsFrame } from './directWrite.js';
 
 /** ws's own frame maker (untyped in @types/ws). */
 const { Sender } = ws as unknown as {
@@ -32,13 +33,16 @@ describe('sendMessage', () => {
   });
 
   /** A Socket.IO server and a connected client on loopback; the server side's socket. */
-  async function pair() {
+  async function pair(parser?: typeof wireParser) {
     const http = createServer();
-    const io = new Server(http, { transports: ['websocket'] });
+    const io = new Server(http, { transports: ['websocket'], ...(parser ? { parser } : {}) });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
     const serverSide = new Promise<import('socket.io').Socket>((resolve) => io.once('connection', resolve));
-    const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+    const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      transports: ['websocket'],
+      ...(parser ? { parser } : {}),
+    });
     closers.push(() => {
       client.close();
     });
@@ -53,6 +57,24 @@ describe('sendMessage', () => {
       return write(...args);
     };
     return { socket, client, engineWrites: () => throughEngine };
+  }
+
+  /** The system calls the server's side makes on its TCP socket from now: the number of frames each carries. */
+  function writeCalls(socket: import('socket.io').Socket): number[] {
+    const tcp = (socket.conn as unknown as { transport: { socket: { _socket: import('node:net').Socket } } }).transport.socket._socket;
+    const calls: number[] = [];
+    const spy = tcp as unknown as { _write: (...a: unknown[]) => unknown; _writev: (chunks: unknown[], cb: unknown) => unknown };
+    const write = spy._write.bind(tcp);
+    const writev = spy._writev.bind(tcp);
+    spy._write = (...a: unknown[]) => {
+      calls.push(1);
+      return write(...a);
+    };
+    spy._writev = (chunks: unknown[], cb: unknown) => {
+      calls.push(chunks.length);
+      return writev(chunks, cb);
+    };
+    return calls;
   }
 
   const received = (client: ClientSocket, count: number) =>
@@ -93,19 +115,7 @@ describe('sendMessage', () => {
   it('sends what one connection gets within one callback in one system call', async () => {
     const { socket, client, engineWrites } = await pair();
     await new Promise((r) => setImmediate(r));
-    const tcp = (socket.conn as unknown as { transport: { socket: { _socket: import('node:net').Socket } } }).transport.socket._socket;
-    const calls: number[] = [];
-    const spy = tcp as unknown as { _write: (...a: unknown[]) => unknown; _writev: (chunks: unknown[], cb: unknown) => unknown };
-    const write = spy._write.bind(tcp);
-    const writev = spy._writev.bind(tcp);
-    spy._write = (...a: unknown[]) => {
-      calls.push(1);
-      return write(...a);
-    };
-    spy._writev = (chunks: unknown[], cb: unknown) => {
-      calls.push(chunks.length);
-      return writev(chunks, cb);
-    };
+    const calls = writeCalls(socket);
     const got = received(client, 3);
     sendMessage(socket.conn, '2["e",1]');
     sendMessage(socket.conn, '2["e",2]');
@@ -121,5 +131,37 @@ describe('sendMessage', () => {
     expect(backedUp(socket.conn)).toBe(false);
     socket.emit('e', 1);
     expect(backedUp(socket.conn)).toBe(true);
+  });
+
+  it('writes a frame made in place straight to the socket, and through engine.io behind what engine.io holds', async () => {
+    const { socket, client, engineWrites } = await pair(wireParser);
+    await new Promise((r) => setImmediate(r));
+    const got: unknown[] = [];
+    const all = new Promise<void>((resolve) =>
+      client.on('e', (value: { k: string; update: Uint8Array }) => {
+        got.push([value.k, [...new Uint8Array(value.update)]]);
+        if (got.length === 3) resolve();
+      }),
+    );
+    const make = (byte: number): Framed => {
+      const made: { frame?: Framed } = {};
+      relayFrame('e', 'k', `id${byte}`, new Uint8Array([byte, byte]), undefined, (length) => {
+        made.frame = framed(length);
+        return made.frame.message;
+      });
+      if (!made.frame) throw new Error('not made');
+      return made.frame;
+    };
+    sendFramed(socket.conn, make(1));
+    expect(engineWrites()).toBe(0);
+    socket.emit('e', { k: 'id2', update: new Uint8Array([2, 2]) });
+    sendFramed(socket.conn, make(3));
+    await all;
+    expect(got).toEqual([
+      ['id1', [1, 1]],
+      ['id2', [2, 2]],
+      ['id3', [3, 3]],
+    ]);
+    expect(engineWrites()).toBeGreaterThanOrEqual(2);
   });
 });

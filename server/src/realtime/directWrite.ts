@@ -59,12 +59,16 @@ export function sendMessage(connection: unknown, data: Uint8Array | string): voi
     conn.write(data);
     return;
   }
-  if (!corked.has(tcp)) {
-    tcp.cork();
-    corked.add(tcp);
-    if (corked.size === 1) process.nextTick(uncorkAll);
-  }
+  corkOnce(tcp);
   tcp.write(wsFrame(data));
+}
+
+/** Corks the socket for the rest of this run (see the top of this file), once. */
+function corkOnce(tcp: NetSocket): void {
+  if (corked.has(tcp)) return;
+  tcp.cork();
+  corked.add(tcp);
+  if (corked.size === 1) process.nextTick(uncorkAll);
 }
 
 /** Sockets written to directly since the last uncork. */
@@ -86,16 +90,13 @@ export function backedUp(connection: unknown): boolean {
   return tcp !== undefined && tcp.writableLength > BACKLOG_BYTES;
 }
 
-/**
- * One unmasked, unfragmented WebSocket frame (RFC 6455 §5.2), header and payload in one buffer:
- * binary for bytes, text for a string (engine.io's message type before it).
- */
-export function wsFrame(data: Uint8Array | string): Buffer {
-  const text = typeof data === 'string';
-  const length = text ? 1 + Buffer.byteLength(data, 'utf8') : data.byteLength;
-  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + length);
+/** The length of a WebSocket frame's header for a payload of `length` bytes. */
+const headLength = (length: number) => (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+
+/** Writes an unmasked, final WebSocket frame's header (RFC 6455 §5.2) at the start of `frame`. */
+function writeHead(frame: Buffer, length: number, text: boolean): void {
   frame[0] = 0x80 | (text ? 0x1 : 0x2);
+  const head = headLength(length);
   if (head === 2) frame[1] = length;
   else if (head === 4) {
     frame[1] = 126;
@@ -105,9 +106,50 @@ export function wsFrame(data: Uint8Array | string): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
+}
+
+/**
+ * One unmasked, unfragmented WebSocket frame (RFC 6455 §5.2), header and payload in one buffer:
+ * binary for bytes, text for a string (engine.io's message type before it).
+ */
+export function wsFrame(data: Uint8Array | string): Buffer {
+  const text = typeof data === 'string';
+  const length = text ? 1 + Buffer.byteLength(data, 'utf8') : data.byteLength;
+  const head = headLength(length);
+  const frame = Buffer.allocUnsafe(head + length);
+  writeHead(frame, length, text);
   if (text) {
     frame[head] = MESSAGE.charCodeAt(0);
     frame.write(data, head + 1, 'utf8');
   } else frame.set(data, head);
   return frame;
+}
+
+/** A binary message made in place inside its WebSocket frame: `message` for engine.io, `frame` for the socket. */
+export interface Framed {
+  frame: Buffer;
+  message: Buffer;
+}
+
+/**
+ * Room for a binary message of `length` bytes inside its WebSocket frame, the header written: the
+ * caller fills `message`, and the frame needs no second copy to be sent ({@link sendFramed}).
+ */
+export function framed(length: number): Framed {
+  const head = headLength(length);
+  const frame = Buffer.allocUnsafe(head + length);
+  writeHead(frame, length, false);
+  return { frame, message: frame.subarray(head) };
+}
+
+/** {@link sendMessage} for a message made with {@link framed}. */
+export function sendFramed(connection: unknown, message: Framed): void {
+  const conn = connection as EngineConnection;
+  const tcp = directSocket(conn);
+  if (!tcp) {
+    conn.write(message.message);
+    return;
+  }
+  corkOnce(tcp);
+  tcp.write(message.frame);
 }

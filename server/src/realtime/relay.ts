@@ -1,5 +1,5 @@
 import { relayFrame } from '@tandem/shared';
-import { backedUp, sendMessage } from './directWrite.js';
+import { backedUp, type Framed, framed, sendFramed } from './directWrite.js';
 import type { TandemServer } from './io.js';
 
 /** Where a note relay goes: this node's sockets in a room, but the sender's. */
@@ -22,13 +22,24 @@ export function relayLocal(to: LocalRoom, event: string, key: string, id: string
   const nsp = to.io.of('/');
   const ids = nsp.adapter.rooms.get(to.room);
   if (!ids) return;
-  let frame: Uint8Array | null = null;
+  let frame: Framed | null = null;
   for (const socketId of ids) {
     if (socketId === to.except) continue;
     const socket = nsp.sockets.get(socketId);
     if (!socket?.connected || socket.conn.readyState !== 'open') continue;
     if (to.volatile && backedUp(socket.conn)) continue;
-    frame ??= relayFrame(event, key, id, update, awareness);
-    sendMessage(socket.conn, frame);
+    frame ??= relayFramed(event, key, id, update, awareness);
+    sendFramed(socket.conn, frame);
   }
+}
+
+/** A relay's frame made once, inside its WebSocket frame (no copy of it per connection). */
+function relayFramed(event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): Framed {
+  const made: { frame?: Framed } = {};
+  relayFrame(event, key, id, update, awareness, (length) => {
+    made.frame = framed(length);
+    return made.frame.message;
+  });
+  if (!made.frame) throw new Error('the relay frame was not made');
+  return made.frame;
 }
