@@ -433,8 +433,10 @@ export class NoteHub {
     if (this.acking) return;
     this.ackTurn();
     if (this.ackHead < this.toAck.length) this.acking = this.ackRest();
-    else this.toAck = [];
-    if (!this.acking) this.ackHead = 0;
+    else {
+      this.toAck = [];
+      this.ackHead = 0;
+    }
   }
 
   /** One turn's share of the waiting acks. */
