@@ -423,10 +423,11 @@ export class NoteHub {
    * Resolves a committed batch's writes (their acks go out) in order, after those of the batches
    * before it, in turns of the event loop so the sockets are read in between — and without
    * holding up the next commit. A turn answers a quarter of what is waiting (at least
-   * ACKS_PER_TURN): a fixed number per turn fell behind a busy node for good (each turn of its
-   * loop reads hundreds of sockets; at 820 sessions the acks lagged by seconds, the writes waiting
-   * for them filled the heap and the scavenges grew with it), where a share of the backlog
-   * catches up within a few turns whatever a turn costs.
+   * ACKS_PER_TURN): with a fixed number per turn a full node's acks could never catch up (each
+   * turn of its loop reads hundreds of sockets, so 64 acks a turn is fewer than the keystrokes
+   * read meanwhile), and the next commit waited for the last of them; a share of the backlog
+   * catches up within a few turns whatever a turn costs. (It does not make an overloaded node
+   * keep up: see the README, "what a sustained load shows".)
    */
   private acknowledge(batch: Pending[]): void {
     for (const p of batch) this.toAck.push(p);
