@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relayFrame, wireParser } from '@tandem/shared';
+import { wireParser } from '@tandem/shared';
 import { Server } from 'socket.io';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { backedUp, type Framed, framed, sendFramed, sendMessage, wsFrame } from './directWrite.js';
+import { backedUp, sendFramed, sendMessage, wsFrame } from './directWrite.js';
+import { relayFramed } from './relay.js';
 
 /** ws's own frame maker (untyped in @types/ws). */
 const { Sender } = ws as unknown as {
@@ -143,15 +144,7 @@ describe('sendMessage', () => {
         if (got.length === 3) resolve();
       }),
     );
-    const make = (byte: number): Framed => {
-      const made: { frame?: Framed } = {};
-      relayFrame('e', 'k', `id${byte}`, new Uint8Array([byte, byte]), undefined, (length) => {
-        made.frame = framed(length);
-        return made.frame.message;
-      });
-      if (!made.frame) throw new Error('not made');
-      return made.frame;
-    };
+    const make = (byte: number) => relayFramed('e', 'k', `id${byte}`, new Uint8Array([byte, byte]));
     sendFramed(socket.conn, make(1));
     expect(engineWrites()).toBe(0);
     socket.emit('e', { k: 'id2', update: new Uint8Array([2, 2]) });

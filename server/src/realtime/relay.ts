@@ -34,7 +34,7 @@ export function relayLocal(to: LocalRoom, event: string, key: string, id: string
 }
 
 /** A relay's frame made once, inside its WebSocket frame (no copy of it per connection). */
-function relayFramed(event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): Framed {
+export function relayFramed(event: string, key: string, id: string, update: Uint8Array, awareness?: Uint8Array): Framed {
   const made: { frame?: Framed } = {};
   relayFrame(event, key, id, update, awareness, (length) => {
     made.frame = framed(length);
