@@ -20,7 +20,7 @@ describe.skipIf(!onPostgres)('several nodes writing one note (PostgreSQL)', () =
     const second = await buildTestApp(envOf(first));
     const random = prng(15);
     // Compactions every few updates on both nodes, interleaved with the other's appends.
-    const hubs = [first, second].map((app) => new NoteHub(new NoteStore(app.db), { snapshotEvery: 7, log }));
+    const hubs = [first, second].map((app) => new NoteHub(new NoteStore(app.db), { snapshotEvery: 7, snapshotSpacingMs: 0, log }));
     const notes = await Promise.all(hubs.map((hub, i) => hub.open(pair.session.id, `member-${i}`, { template: [] })));
     const people = [typist('alpha'), typist('beta')];
     const acked: Promise<unknown>[] = [];
