@@ -27,8 +27,9 @@ export const appendBatch = (kind: NoteKind) =>
  * arrival order, with no index but the rowid: a group commit then writes the log's last page or
  * two (and one fsync), where appending to each note's own log (a B-tree keyed by note) wrote a
  * page per note in the batch. The writer thread moves the rows into the notes' logs every few
- * seconds (5 s, or sooner past 5,000 rows) and before any compaction, in one transaction; readers read both tables in ONE
- * statement, so a row is seen exactly once whether or not it has moved.
+ * seconds (5 s, or sooner past 5,000 rows), in one transaction; a compaction deletes the rows its
+ * snapshot covers from both; readers read both tables in ONE statement, so a row is seen exactly
+ * once whether or not it has moved.
  */
 export const NoteLogSql = {
   /** kind, id, seq, update, created_at */
@@ -53,6 +54,8 @@ export function noteStatements(kind: NoteKind) {
     upsertSnapshot: `INSERT INTO ${snapshots} (${key}, state, seq, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (${key}) DO UPDATE SET state = excluded.state, seq = excluded.seq, updated_at = excluded.updated_at`,
     /** SQLite: the log entries a snapshot covers (one writer, seqs in order): key, seq. */
     prune: `DELETE FROM ${updates} WHERE ${key} = ? AND seq <= ?`,
+    /** SQLite: the same in the hot log (the rows of this note not moved yet): key, seq. */
+    pruneLog: `DELETE FROM note_log WHERE note = '${kind}' AND id = ? AND seq <= ?`,
     /** The snapshot of one note: key. */
     snapshot: `SELECT state, seq FROM ${snapshots} WHERE ${key} = ?`,
     /**

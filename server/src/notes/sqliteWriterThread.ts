@@ -5,7 +5,8 @@
 //
 // Appends go to the hot log (`note_log`, see NoteLogSql): one page or two per commit whatever
 // the number of notes in the batch. Its rows move into the notes' own logs in one transaction
-// every few seconds (or sooner when it grows), and always before a compaction.
+// every few seconds (or sooner when it grows); a compaction deletes the rows it covers from both
+// (moving the whole hot log at each one cost ~15 ms of this thread per compaction at 575 notes).
 
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -29,7 +30,7 @@ const WRITER_CACHE_KIB = 32 * 1024;
 const { file, sql, sqlite, moveEveryMs, moveAtRows } = workerData as {
   file: string;
   sql: {
-    kinds: Record<string, { moveFromLog: string; upsertSnapshot: string; prune: string }>;
+    kinds: Record<string, { moveFromLog: string; upsertSnapshot: string; prune: string; pruneLog: string }>;
     log: { append: string; clear: string; count: string };
   };
   sqlite: { pragmas: string; busyTimeoutMs: number };
@@ -45,7 +46,12 @@ db.exec(`PRAGMA cache_size = -${WRITER_CACHE_KIB}`);
 const statements = new Map(
   Object.entries(sql.kinds).map(([note, s]) => [
     note,
-    { move: db.prepare(s.moveFromLog), upsert: db.prepare(s.upsertSnapshot), prune: db.prepare(s.prune) },
+    {
+      move: db.prepare(s.moveFromLog),
+      upsert: db.prepare(s.upsertSnapshot),
+      prune: db.prepare(s.prune),
+      pruneLog: db.prepare(s.pruneLog),
+    },
   ]),
 );
 const append = db.prepare(sql.log.append);
@@ -108,8 +114,8 @@ function rowsOf(batch: Batch): Row[] {
   return rows;
 }
 
-// One transaction per batch: appends to the hot log; with a compaction, the hot log is moved
-// first, then the snapshot written and the entries it covers pruned.
+// One transaction per batch: appends to the hot log; a compaction writes its snapshot and deletes
+// the entries it covers, from the note's own log and from the hot log.
 function commit(rows: Row[], now: string): void {
   for (const r of rows) of(r); // every row's kind of note is known before anything is written
   inTransaction(() => {
@@ -118,12 +124,11 @@ function commit(rows: Row[], now: string): void {
       append.run(r.note, r.id, r.seq, r.data, now);
       logged += 1;
     }
-    if (!rows.some((r) => r.kind === 'compact')) return;
-    moveLog();
     for (const r of rows) {
       if (r.kind !== 'compact') continue;
       of(r).upsert.run(r.id, r.data, r.seq, now);
       of(r).prune.run(r.id, r.seq);
+      logged -= Number(of(r).pruneLog.run(r.id, r.seq).changes);
     }
   });
 }
