@@ -202,13 +202,14 @@ export class NoteHub {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.state, SERVER_ORIGIN);
     for (const u of stored.updates) Y.applyUpdate(doc, u.update, SERVER_ORIGIN);
     if (created) Y.applyUpdate(doc, created, SERVER_ORIGIN);
+    const seq = stored.updates.at(-1)?.seq ?? stored.snapshot?.seq ?? 0;
     const note: LiveNote = {
       id,
       doc,
       awareness: new Awareness(doc),
-      seq: stored.updates.at(-1)?.seq ?? stored.snapshot?.seq ?? 0,
+      seq,
       sinceSnapshot: stored.updates.length,
-      snapshotAt: snapshotDue(id, stored.updates.at(-1)?.seq ?? stored.snapshot?.seq ?? 0, this.options.snapshotEvery),
+      snapshotAt: snapshotDue(id, seq, this.options.snapshotEvery),
       members: new Set(),
       awarenessOwners: new Map(),
       frozen: stored.closed || this.freezing.has(id),

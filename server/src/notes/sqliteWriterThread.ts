@@ -126,9 +126,10 @@ function commit(rows: Row[], now: string): void {
     }
     for (const r of rows) {
       if (r.kind !== 'compact') continue;
-      of(r).upsert.run(r.id, r.data, r.seq, now);
-      of(r).prune.run(r.id, r.seq);
-      logged -= Number(of(r).pruneLog.run(r.id, r.seq).changes);
+      const s = of(r);
+      s.upsert.run(r.id, r.data, r.seq, now);
+      s.prune.run(r.id, r.seq);
+      logged -= Number(s.pruneLog.run(r.id, r.seq).changes);
     }
   });
 }
