@@ -3,15 +3,10 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NoteHub } from '../src/notes/noteHub.js';
 import { NoteStore } from '../src/notes/noteStore.js';
-import { SqliteNoteWriter } from '../src/notes/sqliteWriter.js';
-import { buildTestApp, closeTestApps, createMentorship, envOf, storedDoc, testConfig } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, noteWriterFor, storedDoc } from './helpers.js';
 import { typist } from './realtime.js';
 
-const writers: SqliteNoteWriter[] = [];
-afterEach(async () => {
-  for (const w of writers.splice(0)) await w.close();
-  await closeTestApps();
-});
+afterEach(closeTestApps);
 
 const log = pino({ level: 'silent' }) as FastifyBaseLogger;
 
@@ -22,9 +17,7 @@ const log = pino({ level: 'silent' }) as FastifyBaseLogger;
 async function watchedHub(options: { commitWindowMs: number; commitAtWrites?: number }) {
   const app = await buildTestApp();
   const pair = await createMentorship(app);
-  const { database } = testConfig(envOf(app));
-  const writer = database.kind === 'sqlite' ? new SqliteNoteWriter(database.file) : undefined;
-  if (writer) writers.push(writer);
+  const writer = noteWriterFor(app);
   const commits: { at: number; writes: number }[] = [];
   class WatchedStore extends NoteStore {
     override commit(...args: Parameters<NoteStore['commit']>) {

@@ -13,6 +13,7 @@ import { insertUser } from '../src/db/users.js';
 import { hashPassword } from '../src/lib/password.js';
 import { type NoteKind, NoteTables } from '../src/notes/noteSql.js';
 import { NoteStore } from '../src/notes/noteStore.js';
+import { SqliteNoteWriter } from '../src/notes/sqliteWriter.js';
 import { TEST_ORIGIN } from './origin.js';
 
 export const TEST_LIVEKIT = { key: 'testkey', secret: 'test-secret-that-is-at-least-32-characters' };
@@ -71,7 +72,23 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Bu
   return app;
 }
 
+/** Note writer threads the tests started, closed (before their apps) by {@link closeTestApps}. */
+const noteWriters: SqliteNoteWriter[] = [];
+
+/**
+ * A note writer thread of its own on a test app's database, as the app has (undefined on
+ * PostgreSQL, where the note store commits through the app's pool); closed by {@link closeTestApps}.
+ */
+export function noteWriterFor(app: FastifyInstance): SqliteNoteWriter | undefined {
+  const { database } = testConfig(envOf(app));
+  if (database.kind !== 'sqlite') return undefined;
+  const writer = new SqliteNoteWriter(database.file);
+  noteWriters.push(writer);
+  return writer;
+}
+
 export async function closeTestApps(): Promise<void> {
+  for (const w of noteWriters.splice(0)) await w.close();
   await Promise.all(apps.splice(0).map((a) => a.close()));
 }
 

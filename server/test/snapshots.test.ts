@@ -4,14 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { insertSession } from '../src/db/mentorships.js';
 import { type LiveNote, NoteHub, snapshotDue } from '../src/notes/noteHub.js';
 import { NoteStore } from '../src/notes/noteStore.js';
-import { SqliteNoteWriter } from '../src/notes/sqliteWriter.js';
-import { buildTestApp, closeTestApps, createMentorship, envOf, storedDoc, testConfig } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, noteWriterFor, storedDoc } from './helpers.js';
 import { typist } from './realtime.js';
 
-const writers: SqliteNoteWriter[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const w of writers.splice(0)) await w.close();
   await closeTestApps();
 });
 
@@ -32,9 +29,7 @@ async function hubWithSessions(count: number, options: { snapshotEvery: number; 
         })
       ).id,
     );
-  const { database } = testConfig(envOf(app));
-  const writer = database.kind === 'sqlite' ? new SqliteNoteWriter(database.file) : undefined;
-  if (writer) writers.push(writer);
+  const writer = noteWriterFor(app);
   const hub = new NoteHub(new NoteStore(app.db, writer), { log, commitWindowMs: 0, ...options });
   const notes = await Promise.all(ids.map((id) => hub.open(id, 'member', { template: [] })));
   const snapshots = vi.spyOn(hub, 'snapshot');
