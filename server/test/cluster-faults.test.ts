@@ -215,6 +215,10 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     // A first message reaches the student live (and gives its session an offset to recover from).
     await post('before the move');
     await until(() => received.includes('before the move'), 'the first message');
+    // Its node is the one holding the only connection: the mentor's request may still be counted by
+    // HAProxy a moment after its answer (this test failed once waiting for the disconnect below, as
+    // if the node drained had not been the student's).
+    await until(async () => (await cluster.connections()).reduce((a, b) => a + b, 0) === 1, 'only the student connected');
     const node = (await cluster.connections()).findIndex((n) => n > 0);
     let disconnected = false;
     socket.once('disconnect', () => {
