@@ -74,6 +74,9 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     await cluster?.stop();
   }, 60_000);
 
+  /** Connections HAProxy holds to the Tandem nodes, all nodes together. */
+  const connectionCount = async () => (await cluster.connections()).reduce((a, b) => a + b, 0);
+
   const join = async (cookie: string, sessionId: string) => {
     const client = await newNoteClient(LB, cookie, sessionId, NoteChannels.session, { origin: ORIGIN, appTiming: true });
     clients.push(client);
@@ -98,7 +101,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     let student = await join(cookies.student, pair.session.id);
     for (let i = 0; i < 8 && (await cluster.connections()).filter((n) => n > 0).length < 2; i++) {
       student.close();
-      await until(async () => (await cluster.connections()).reduce((a, b) => a + b, 0) === 1, 'the other connection closed');
+      await until(async () => (await connectionCount()) === 1, 'the other connection closed');
       student = await join(cookies.student, pair.session.id);
     }
     expect((await cluster.connections()).filter((n) => n > 0)).toHaveLength(2);
@@ -218,7 +221,7 @@ describe.skipIf(!haveCluster)('the cluster behind HAProxy (3 nodes, PostgreSQL, 
     // Its node is the one holding the only connection: the mentor's request may still be counted by
     // HAProxy a moment after its answer (this test failed once waiting for the disconnect below, as
     // if the node drained had not been the student's).
-    await until(async () => (await cluster.connections()).reduce((a, b) => a + b, 0) === 1, 'only the student connected');
+    await until(async () => (await connectionCount()) === 1, 'only the student connected');
     const node = (await cluster.connections()).findIndex((n) => n > 0);
     let disconnected = false;
     socket.once('disconnect', () => {
