@@ -111,13 +111,13 @@ describe('sign-in, sessions and cookies', () => {
     expect(garbage.statusCode).toBe(400);
   });
 
-  it('reads many sign-ins again in small queries, giving the event loop a turn between them', async () => {
+  it('reads many sign-ins again in small queries, giving the event loop a turn between them, each dated by its own query', async () => {
     const app = await buildTestApp();
-    const user = await createUser(app, 'student');
-    const cookie = await signIn(app, user);
-    const live = hashToken(cookie.split('=')[1] ?? '');
-    // The realtime sweep's call: every connected sign-in, here 349 unknown ones and one live one last.
-    const ids = [...Array.from({ length: 349 }, (_, i) => `gone-${i}`), live];
+    const live = async (role: 'student' | 'mentor') => hashToken((await signIn(app, await createUser(app, role))).split('=')[1] ?? '');
+    const first = await live('student');
+    const last = await live('mentor');
+    // The realtime sweep's call: every connected sign-in, here 348 unknown ones between two live ones.
+    const ids = [first, ...Array.from({ length: 348 }, (_, i) => `gone-${i}`), last];
     let turns = 0;
     let reading = true;
     const turn = () => {
@@ -126,12 +126,20 @@ describe('sign-in, sessions and cookies', () => {
       setImmediate(turn);
     };
     setImmediate(turn);
+    const before = performance.now();
     const valid = await app.auth.validSignIns(ids);
+    const after = performance.now();
     reading = false;
-    expect([...valid]).toEqual([live]);
+    expect([...valid.keys()]).toEqual([first, last]);
     // Four queries of at most 100 ids, with a turn of the loop (other sockets' events) between them:
     // on SQLite a query runs on the main thread, and one sweep for a thousand sockets was a stall.
     expect(turns).toBeGreaterThanOrEqual(3);
+    // Each answer holds from its own query's start: the last query's, turns later, not the first's.
+    const firstAt = valid.get(first) ?? Number.NaN;
+    const lastAt = valid.get(last) ?? Number.NaN;
+    expect(firstAt).toBeGreaterThanOrEqual(before);
+    expect(lastAt).toBeGreaterThan(firstAt);
+    expect(lastAt).toBeLessThanOrEqual(after);
   });
 
   it('rate-limits sign-in attempts', async () => {

@@ -123,7 +123,7 @@ describe('signing out', () => {
     closers.push(() => client.close());
     await until(() => client.sync.allSaved, 'synced');
     // The once-a-second sweep stalls (a slow database): past its 2 s of trust, an event reads the sign-in itself.
-    app.auth.validSignIns = () => new Promise(() => undefined);
+    stallTheSweep(app);
     await app.db
       .deleteFrom('auth_sessions')
       .where('id', '=', hashToken(cookie.split('=')[1] ?? ''))
@@ -136,7 +136,51 @@ describe('signing out', () => {
     expect(client.events).toContain('server_error:unauthenticated');
     expect(noteXml(await storedDoc(app, pair.session.id))).not.toContain('typed after');
   });
+
+  it('reads the sign-ins of many sockets whose trust ran out together, in one query rather than one each', async () => {
+    const app = await buildTestApp();
+    const url = await listen(app);
+    const pairs = await Promise.all([1, 2, 3, 4].map(() => createMentorship(app)));
+    const people = pairs.flatMap((pair) => [pair.mentor, pair.student].map((person) => ({ person, pair })));
+    const sockets = await Promise.all(
+      people.map(async ({ person, pair }) => {
+        const cookie = await signIn(app, person);
+        const socket = newSocket(url, { cookie });
+        closers.push(() => socket.disconnect());
+        expect(await connectOutcome(socket)).toBe('connected');
+        return { socket, signIn: hashToken(cookie.split('=')[1] ?? ''), sessionId: pair.session.id };
+      }),
+    );
+    // The sweep stalls; past its 2 s of trust every socket's next event waits for a read of its sign-in.
+    const reads = stallTheSweep(app);
+    await new Promise((r) => setTimeout(r, 2_300));
+    const answers = await Promise.all(sockets.map(({ socket, sessionId }) => socket.emitWithAck('goals:subscribe', { sessionId })));
+    expect(answers.map((a) => a.ok)).toEqual(sockets.map(() => true));
+    // Eight sockets, eight sign-ins: read together as they came (the same turn of the loop, or two
+    // or three), where each used to read its own.
+    expect(new Set(reads.flat())).toEqual(new Set(sockets.map((s) => s.signIn)));
+    expect(reads.length).toBeLessThanOrEqual(3);
+  });
 });
+
+/**
+ * Stalls the sign-in sweep (its next read never answers: a slow database) and lets every read
+ * after it through; returns the ids of each of those later reads.
+ */
+function stallTheSweep(app: Awaited<ReturnType<typeof buildTestApp>>): string[][] {
+  const read = app.auth.validSignIns;
+  const later: string[][] = [];
+  let stalled = false;
+  app.auth.validSignIns = (ids) => {
+    if (!stalled) {
+      stalled = true;
+      return new Promise(() => undefined);
+    }
+    later.push([...ids]);
+    return read(ids);
+  };
+  return later;
+}
 
 describe('floods', () => {
   it('limits bytes per person: big frames within the message budget close the sockets, reconnecting does not reset it, one log line', async () => {
