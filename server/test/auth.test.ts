@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashToken } from '../src/plugins/auth.js';
-import { buildTestApp, closeTestApps, createUser, signIn } from './helpers.js';
+import { buildTestApp, closeTestApps, createUser, signIn, signInIdOf } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 
 afterEach(closeTestApps);
@@ -113,7 +112,7 @@ describe('sign-in, sessions and cookies', () => {
 
   it('reads many sign-ins again in small queries, giving the event loop a turn between them, each dated by its own query', async () => {
     const app = await buildTestApp();
-    const live = async (role: 'student' | 'mentor') => hashToken((await signIn(app, await createUser(app, role))).split('=')[1] ?? '');
+    const live = async (role: 'student' | 'mentor') => signInIdOf(await signIn(app, await createUser(app, role)));
     const first = await live('student');
     const last = await live('mentor');
     // The realtime sweep's call: every connected sign-in, here 348 unknown ones between two live ones.

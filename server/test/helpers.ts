@@ -14,6 +14,7 @@ import { hashPassword } from '../src/lib/password.js';
 import { type NoteKind, NoteTables } from '../src/notes/noteSql.js';
 import { NoteStore } from '../src/notes/noteStore.js';
 import { SqliteNoteWriter } from '../src/notes/sqliteWriter.js';
+import { hashToken } from '../src/plugins/auth.js';
 import { TEST_ORIGIN } from './origin.js';
 
 export const TEST_LIVEKIT = { key: 'testkey', secret: 'test-secret-that-is-at-least-32-characters' };
@@ -147,6 +148,9 @@ export async function signIn(app: FastifyInstance, user: { email: string; passwo
   if (!first) throw new Error('no cookie set');
   return first.split(';')[0] ?? '';
 }
+
+/** The stored id of the sign-in behind a Cookie header from {@link signIn} (the hash of its token). */
+export const signInIdOf = (cookie: string) => hashToken(cookie.split('=')[1] ?? '');
 
 /** A session's saved record, as finalisation writes it: empty but for what the test gives. */
 export async function insertRecord(

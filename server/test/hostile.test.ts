@@ -6,9 +6,8 @@ import { packFrame, ServerEvent } from '@tandem/shared';
 import MarkdownIt from 'markdown-it';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { hashToken } from '../src/plugins/auth.js';
 import { recordToMarkdown } from '../src/sessions/exports.js';
-import { buildTestApp, closeTestApps, createMentorship, signIn, storedDoc } from './helpers.js';
+import { buildTestApp, closeTestApps, createMentorship, signIn, signInIdOf, storedDoc } from './helpers.js';
 import { TEST_ORIGIN } from './origin.js';
 import { connectOutcome, listen, newNoteClient, newSocket, noteXml, typeAtEnd, until } from './realtime.js';
 
@@ -96,10 +95,7 @@ describe('signing out', () => {
     expect(await connectOutcome(socket)).toBe('connected');
     const closed = new Promise((r) => socket.once('disconnect', () => r('closed')));
     const removedAt = performance.now();
-    await app.db
-      .deleteFrom('auth_sessions')
-      .where('id', '=', hashToken(cookie.split('=')[1] ?? ''))
-      .execute();
+    await app.db.deleteFrom('auth_sessions').where('id', '=', signInIdOf(cookie)).execute();
     // Within the sweep's second, the socket closes even without sending anything; an event sent
     // meanwhile is never handled.
     const res = await Promise.race([
@@ -124,10 +120,7 @@ describe('signing out', () => {
     await until(() => client.sync.allSaved, 'synced');
     // The once-a-second sweep stalls (a slow database): past its 2 s of trust, an event reads the sign-in itself.
     stallTheSweep(app);
-    await app.db
-      .deleteFrom('auth_sessions')
-      .where('id', '=', hashToken(cookie.split('=')[1] ?? ''))
-      .execute();
+    await app.db.deleteFrom('auth_sessions').where('id', '=', signInIdOf(cookie)).execute();
     await new Promise((r) => setTimeout(r, 2_300));
     expect(client.socket.connected).toBe(true);
     const closed = new Promise((r) => client.socket.once('disconnect', () => r('closed')));
@@ -148,7 +141,7 @@ describe('signing out', () => {
         const socket = newSocket(url, { cookie });
         closers.push(() => socket.disconnect());
         expect(await connectOutcome(socket)).toBe('connected');
-        return { socket, signIn: hashToken(cookie.split('=')[1] ?? ''), sessionId: pair.session.id };
+        return { socket, signIn: signInIdOf(cookie), sessionId: pair.session.id };
       }),
     );
     // The sweep stalls; past its 2 s of trust every socket's next event waits for a read of its sign-in.
